@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Database tests run twice: once on embedded PGlite and once on the PostgreSQL server at
+ * PULSE_TEST_PG_URL (default: the local server), each test file on a fresh database.
+ */
+const postgresUrl = process.env.PULSE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/sandbox/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'db:pglite',
+          include: ['test/db/**/*.test.ts'],
+          env: { PULSE_TEST_DB: 'pglite' },
+        },
+      },
+      {
+        test: {
+          name: 'db:postgres',
+          include: ['test/db/**/*.test.ts'],
+          env: { PULSE_TEST_DB: 'postgres', PULSE_TEST_PG_URL: postgresUrl },
+        },
+      },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false } },
+    ],
+  },
+});
