@@ -1,0 +1,48 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError } from './config.js';
+import { DataDirInUseError } from './db/embedded.js';
+import { AppError } from './lib/errors.js';
+import { SecretError } from './lib/secrets.js';
+import { MigrationError } from './db/migrate.js';
+
+/**
+ * `pulse-crm`: one binary for every process kind. Each command imports only what it needs, so a
+ * worker never loads the web build and a server with real credentials never loads the sandbox.
+ */
+const program = new Command('pulse-crm').description('Pulse CRM Integrations').showHelpAfterError();
+
+const int = (name: string) => (value: string) => {
+  const parsed = Number(value.replaceAll('_', ''));
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a whole number.`);
+  return parsed;
+};
+
+program.command('start').description('server + worker in one process, on the embedded database by default')
+  .action(async () => (await import('./commands/start.js')).start({ worker: true, sandbox: true, web: true }));
+
+program.command('server').description('HTTP server only (run workers separately)')
+  .action(async () => (await import('./commands/start.js')).start({ worker: false, sandbox: false, web: true }));
+
+program.command('worker').description('sync workers only')
+  .action(async () => (await import('./commands/start.js')).start({ worker: true, sandbox: false, web: false, http: false }));
+
+program.command('migrate').description('apply database migrations and exit')
+  .action(async () => (await import('./commands/migrate.js')).migrateCommand());
+
+program.command('rotate-key').description('re-encrypt every stored secret under a new key')
+  .action(async () => (await import('./commands/rotate-key.js')).rotateKeyCommand());
+
+program.command('sandbox').description('run the CRM sandbox emulators on their fixed ports')
+  .option('--seed <n>', 'data generator seed', int('--seed'), 1)
+  .option('--records <n>', 'records to generate', int('--records'), 1000)
+  .option('--host <host>', 'interface to bind', '127.0.0.1')
+  .action(async (options) => (await import('./sandbox/cli.js')).runSandboxCommand(options));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  const expected = [ConfigError, DataDirInUseError, AppError, SecretError, MigrationError].some((kind) => error instanceof kind);
+  if (!expected) throw error;
+  console.error(`pulse-crm: ${(error as Error).message}`);
+  process.exit(1);
+}

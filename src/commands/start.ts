@@ -1,0 +1,60 @@
+import { loadConfig } from '../config.js';
+import type { SandboxApp, SandboxUrls } from '../crm/endpoints.js';
+import type { PlatformId } from '../crm/platforms.js';
+import { createContext } from '../runtime.js';
+import { buildApp } from '../server/app.js';
+import { assertSafeBinding } from '../server/auth.js';
+import { AppError } from '../lib/errors.js';
+import { ensureWebBuilt } from '../web-build.js';
+import { startLocalSandbox } from './local-sandbox.js';
+
+export interface StartOptions {
+  worker: boolean;
+  /** Run the CRM emulators in this process for platforms without credentials. */
+  sandbox: boolean;
+  web: boolean;
+  http?: boolean;
+}
+
+/** `start`, `server` and `worker`: the same assembly with different parts switched on. */
+export async function start(options: StartOptions): Promise<void> {
+  const config = loadConfig();
+  const http = options.http !== false;
+  if (http) assertSafeBinding(config);
+  const started = Date.now();
+  const sandboxRef: { urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>> } = { urls: {}, apps: {} };
+  const ctx = await createContext({ config, sandbox: options.sandbox ? sandboxRef : undefined });
+  const stops: (() => Promise<void>)[] = [() => ctx.close()];
+  const shutdown = async (signal: string) => {
+    ctx.logger.info({ signal }, 'shutting down');
+    for (const stop of stops.reverse()) await stop().catch((error) => ctx.logger.error({ err: error }, 'shutdown step failed'));
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    if (options.sandbox) {
+      const sandbox = await startLocalSandbox(config, ctx.logger);
+      if (sandbox) {
+        Object.assign(sandboxRef, { urls: sandbox.urls, apps: sandbox.apps });
+        stops.push(sandbox.close);
+      }
+    }
+    if (http) {
+      if (options.web) await ensureWebBuilt((message) => ctx.logger.info(message));
+      const app = await buildApp(ctx);
+      stops.push(() => app.close());
+      await app.listen({ port: config.PORT, host: config.HOST }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') {
+          throw new AppError('conflict', `Port ${config.PORT} on ${config.HOST} is already in use (is another pulse-crm running?). Stop it or set PORT to a free port.`);
+        }
+        throw error;
+      });
+      ctx.logger.info({ url: config.publicUrl, database: ctx.db.kind, readyInMs: Date.now() - started }, `Pulse CRM is ready on ${config.publicUrl}`);
+    }
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the product reads, validated once at start. A bad value stops the
+ * process with a message naming the variable, instead of failing later somewhere far away.
+ */
+const optionalString = z.string().trim().min(1).optional();
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional().describe('The URL people and CRMs reach this server at; default http://HOST:PORT'),
+  DATABASE_URL: z.url().optional(),
+  PULSE_DATA_DIR: z.string().trim().min(1).default('.pulse'),
+  PULSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  PULSE_ENCRYPTION_KEY: optionalString,
+  PULSE_AUTH_JWT_SECRET: optionalString,
+  PULSE_AUTH_JWKS_URL: z.url().optional(),
+  PULSE_AUTH_ISSUER: optionalString,
+  PULSE_AUTH_AUDIENCE: optionalString,
+  PULSE_SANDBOX: z.enum(['auto', 'off']).default('auto'),
+  PULSE_SANDBOX_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HUBSPOT_CLIENT_ID: optionalString,
+  HUBSPOT_CLIENT_SECRET: optionalString,
+  SALESFORCE_CLIENT_ID: optionalString,
+  SALESFORCE_CLIENT_SECRET: optionalString,
+  SALESFORCE_LOGIN_URL: z.url().optional(),
+  PIPEDRIVE_CLIENT_ID: optionalString,
+  PIPEDRIVE_CLIENT_SECRET: optionalString,
+  ZOHO_CLIENT_ID: optionalString,
+  ZOHO_CLIENT_SECRET: optionalString,
+  ZOHO_ACCOUNTS_URL: z.url().optional(),
+});
+
+export type Config = z.infer<typeof schema> & { publicUrl: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings in .env files mean "not set", as most tools read them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nFix these variables (see .env.example).`);
+  }
+  const config = parsed.data;
+  for (const provider of ['HUBSPOT', 'SALESFORCE', 'PIPEDRIVE', 'ZOHO'] as const) {
+    const id = config[`${provider}_CLIENT_ID`];
+    const secret = config[`${provider}_CLIENT_SECRET`];
+    if (Boolean(id) !== Boolean(secret)) {
+      throw new ConfigError(`Invalid configuration: set both ${provider}_CLIENT_ID and ${provider}_CLIENT_SECRET, or neither (neither uses the sandbox).`);
+    }
+  }
+  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  const publicUrl = (config.PUBLIC_URL ?? `http://${shownHost}:${config.PORT}`).replace(/\/$/, '');
+  return { ...config, publicUrl };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The variables whose values must never be printed, logged or sent to a browser. */
+export const secretVariables = [
+  'DATABASE_URL',
+  'PULSE_ENCRYPTION_KEY',
+  'PULSE_AUTH_JWT_SECRET',
+  'HUBSPOT_CLIENT_SECRET',
+  'SALESFORCE_CLIENT_SECRET',
+  'PIPEDRIVE_CLIENT_SECRET',
+  'ZOHO_CLIENT_SECRET',
+] as const;

@@ -1,0 +1,212 @@
+/**
+ * The four CRMs as data: what the wizard shows (objects, features, tiers and their API limits,
+ * scopes, setup steps) and what the engine needs (OAuth endpoints, API base, page sizes, limits).
+ * Code reads this table; provider modules hold only what data cannot say.
+ * Sources for every number: ../shared/crm-api-facts.md.
+ */
+export const platformIds = ['hubspot', 'salesforce', 'pipedrive', 'zoho'] as const;
+export type PlatformId = (typeof platformIds)[number];
+export const objectTypes = ['contacts', 'companies', 'deals'] as const;
+export type ObjectType = (typeof objectTypes)[number];
+
+export interface Scope {
+  name: string;
+  description: string;
+  /** Required scopes are always requested; optional ones are the user's choice. */
+  required: boolean;
+  /** The objects this scope lets us read (for the connection test's permission check). */
+  reads?: ObjectType[];
+}
+
+export interface Tier {
+  name: string;
+  /** A person-readable line, e.g. "110 requests / 10 s per account". */
+  limits: string[];
+}
+
+export interface OAuthSpec {
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl?: string;
+  /** How the client authenticates at the token endpoint. */
+  clientAuth: 'body' | 'basic';
+  pkce: boolean;
+  scopeSeparator: ' ' | ',';
+  /** Extra query parameters the authorize URL needs. */
+  authorizeParams?: Record<string, string>;
+}
+
+export interface PlatformSpec {
+  id: PlatformId;
+  name: string;
+  /** Brand colour for the card's mark. */
+  color: string;
+  /** The provider's name for each of our objects. */
+  objects: Record<ObjectType, string>;
+  features: string[];
+  tiers: Tier[];
+  scopes: Scope[];
+  setupSteps: string[];
+  docsUrl: string;
+  oauth: OAuthSpec;
+  /** Real API origin; the sandbox replaces it when no client id is configured. */
+  apiBaseUrl: string;
+  /** Whether the engine can sync this CRM yet (the wizard says so plainly when not). */
+  available: boolean;
+}
+
+export const platforms = {
+  hubspot: {
+    id: 'hubspot',
+    name: 'HubSpot',
+    color: '#ff7a59',
+    objects: { contacts: 'Contacts', companies: 'Companies', deals: 'Deals' },
+    features: ['Full and incremental sync', 'Deletions (archived records)', 'Associations', 'Webhooks', 'Two-way writes (batch)'],
+    tiers: [
+      { name: 'Public OAuth app (any plan)', limits: ['110 requests / 10 s per account', 'Search: 5 requests / s', 'No daily limit'] },
+      { name: 'Free & Starter (private app)', limits: ['100 requests / 10 s', '250,000 requests / day'] },
+      { name: 'Professional (private app)', limits: ['190 requests / 10 s', '625,000 requests / day'] },
+      { name: 'Enterprise (private app)', limits: ['190 requests / 10 s', '1,000,000 requests / day'] },
+    ],
+    scopes: [
+      { name: 'oauth', description: 'Identify the connected account', required: true },
+      { name: 'crm.objects.contacts.read', description: 'Read contacts', required: true, reads: ['contacts'] },
+      { name: 'crm.objects.companies.read', description: 'Read companies', required: true, reads: ['companies'] },
+      { name: 'crm.objects.deals.read', description: 'Read deals', required: true, reads: ['deals'] },
+      { name: 'crm.objects.contacts.write', description: 'Write contacts back (two-way sync)', required: false },
+      { name: 'crm.objects.companies.write', description: 'Write companies back (two-way sync)', required: false },
+      { name: 'crm.objects.deals.write', description: 'Write deals back (two-way sync)', required: false },
+    ],
+    setupSteps: [
+      'In your HubSpot developer account, open Apps → Create app.',
+      'On the Auth tab, add the redirect URL shown here exactly.',
+      'Add the required scopes listed here to the app.',
+      'Copy the Client ID and Client secret into HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET on the server, then restart it.',
+    ],
+    docsUrl: 'https://developers.hubspot.com/docs/api/oauth-quickstart-guide',
+    oauth: {
+      authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
+      tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
+      revokeUrl: 'https://api.hubapi.com/oauth/v1/refresh-tokens/{token}',
+      clientAuth: 'body',
+      pkce: true,
+      scopeSeparator: ' ',
+    },
+    apiBaseUrl: 'https://api.hubapi.com',
+    available: true,
+  },
+  salesforce: {
+    id: 'salesforce',
+    name: 'Salesforce',
+    color: '#00a1e0',
+    objects: { contacts: 'Contact', companies: 'Account', deals: 'Opportunity' },
+    features: ['Full and incremental sync (SystemModstamp)', 'Deletions (queryAll / IsDeleted)', 'Bulk API 2.0 for large orgs', 'Two-way writes (sObject Collections)'],
+    tiers: [
+      { name: 'Developer Edition', limits: ['15,000 requests / 24 h', '5 long-running requests at once'] },
+      { name: 'Professional & Enterprise', limits: ['100,000 + 1,000 per licence requests / 24 h', '25 long-running requests at once'] },
+      { name: 'Unlimited & Performance', limits: ['100,000 + 5,000 per licence requests / 24 h', '25 long-running requests at once'] },
+    ],
+    scopes: [
+      { name: 'api', description: 'Read and write data through the REST API', required: true, reads: ['contacts', 'companies', 'deals'] },
+      { name: 'refresh_token', description: 'Stay connected without asking again', required: true },
+      { name: 'id', description: 'Identify the connected user and org', required: false },
+    ],
+    setupSteps: [
+      'In Salesforce Setup, open App Manager → New Connected App.',
+      'Enable OAuth settings and add the callback URL shown here exactly.',
+      'Select the OAuth scopes listed here; require PKCE.',
+      'Copy the Consumer Key and Secret into SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET, then restart the server.',
+    ],
+    docsUrl: 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm',
+    oauth: {
+      authorizeUrl: 'https://login.salesforce.com/services/oauth2/authorize',
+      tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
+      revokeUrl: 'https://login.salesforce.com/services/oauth2/revoke',
+      clientAuth: 'body',
+      pkce: true,
+      scopeSeparator: ' ',
+    },
+    apiBaseUrl: 'https://login.salesforce.com',
+    available: false,
+  },
+  pipedrive: {
+    id: 'pipedrive',
+    name: 'Pipedrive',
+    color: '#1a1a1a',
+    objects: { contacts: 'Persons', companies: 'Organizations', deals: 'Deals' },
+    features: ['Full and incremental sync (updated_since)', 'Deletions (is_deleted)', 'Webhooks', 'Two-way writes'],
+    tiers: [
+      { name: 'Lite', limits: ['80 requests / 2 s (OAuth app)', '30,000 tokens × seats / day'] },
+      { name: 'Growth', limits: ['160 requests / 2 s (OAuth app)', '60,000 tokens × seats / day'] },
+      { name: 'Premium', limits: ['400 requests / 2 s (OAuth app)', '150,000 tokens × seats / day'] },
+      { name: 'Ultimate', limits: ['480 requests / 2 s (OAuth app)', '210,000 tokens × seats / day'] },
+    ],
+    scopes: [
+      { name: 'base', description: 'Identify the connected user and company', required: true },
+      { name: 'contacts:read', description: 'Read persons and organizations', required: true, reads: ['contacts', 'companies'] },
+      { name: 'deals:read', description: 'Read deals', required: true, reads: ['deals'] },
+      { name: 'contacts:full', description: 'Write persons and organizations back', required: false },
+      { name: 'deals:full', description: 'Write deals back', required: false },
+      { name: 'webhooks:full', description: 'Receive changes as they happen', required: false },
+    ],
+    setupSteps: [
+      'In Pipedrive Developer Hub, create an app.',
+      'Add the callback URL shown here exactly.',
+      'Select the scopes listed here.',
+      'Copy the Client ID and secret into PIPEDRIVE_CLIENT_ID and PIPEDRIVE_CLIENT_SECRET, then restart the server.',
+    ],
+    docsUrl: 'https://pipedrive.readme.io/docs/marketplace-oauth-authorization',
+    oauth: {
+      authorizeUrl: 'https://oauth.pipedrive.com/oauth/authorize',
+      tokenUrl: 'https://oauth.pipedrive.com/oauth/token',
+      revokeUrl: 'https://oauth.pipedrive.com/oauth/revoke',
+      clientAuth: 'basic',
+      pkce: false,
+      scopeSeparator: ',',
+    },
+    apiBaseUrl: 'https://api.pipedrive.com',
+    available: false,
+  },
+  zoho: {
+    id: 'zoho',
+    name: 'Zoho CRM',
+    color: '#e42527',
+    objects: { contacts: 'Contacts', companies: 'Accounts', deals: 'Deals' },
+    features: ['Full and incremental sync (Modified_Time)', 'Deletions (deleted records API)', 'Notifications', 'Two-way writes (batch of 100)'],
+    tiers: [
+      { name: 'Free', limits: ['5,000 credits / 24 h', '5 concurrent requests'] },
+      { name: 'Standard', limits: ['50,000 + 250 per user credits / 24 h (max 100,000)', '10 concurrent requests'] },
+      { name: 'Professional', limits: ['50,000 + 500 per user credits / 24 h', '15 concurrent requests'] },
+      { name: 'Enterprise', limits: ['50,000 + 1,000 per user credits / 24 h', '20 concurrent requests'] },
+    ],
+    scopes: [
+      { name: 'ZohoCRM.modules.contacts.READ', description: 'Read contacts', required: true, reads: ['contacts'] },
+      { name: 'ZohoCRM.modules.accounts.READ', description: 'Read accounts (companies)', required: true, reads: ['companies'] },
+      { name: 'ZohoCRM.modules.deals.READ', description: 'Read deals', required: true, reads: ['deals'] },
+      { name: 'ZohoCRM.users.READ', description: 'Identify the connected user', required: true },
+      { name: 'ZohoCRM.org.READ', description: 'Read the organization and its limits', required: true },
+      { name: 'ZohoCRM.modules.ALL', description: 'Write records back (two-way sync)', required: false },
+    ],
+    setupSteps: [
+      'In the Zoho API Console, add a Server-based Application.',
+      'Add the authorized redirect URI shown here exactly.',
+      'Copy the Client ID and Client Secret into ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET, then restart the server.',
+    ],
+    docsUrl: 'https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html',
+    oauth: {
+      authorizeUrl: 'https://accounts.zoho.com/oauth/v2/auth',
+      tokenUrl: 'https://accounts.zoho.com/oauth/v2/token',
+      revokeUrl: 'https://accounts.zoho.com/oauth/v2/token/revoke',
+      clientAuth: 'body',
+      pkce: false,
+      scopeSeparator: ',',
+      authorizeParams: { access_type: 'offline', prompt: 'consent' },
+    },
+    apiBaseUrl: 'https://www.zohoapis.com',
+    available: false,
+  },
+} as const satisfies Record<PlatformId, PlatformSpec>;
+
+export function platformSpec(id: PlatformId): PlatformSpec {
+  return platforms[id];
+}

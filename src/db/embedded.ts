@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * Embedded PostgreSQL: PGlite (Postgres compiled to WASM) persisted in the data directory and served
+ * on a private unix socket, so the rest of the product talks to it through the same `pg` pool as to
+ * a real server. PGlite is a single session: code must only use transaction-local settings.
+ */
+export interface EmbeddedDatabase {
+  /** `pg` connection options: host is the socket's directory, as libpq expects. */
+  connection: { host: string; port: number; user: string; database: string };
+  close(): Promise<void>;
+}
+
+export class DataDirInUseError extends Error {
+  override name = 'DataDirInUseError';
+}
+
+const SOCKET_PORT = 5432; // only names the socket file `.s.PGSQL.5432` inside our private directory
+
+export async function startEmbeddedDatabase(dataDir: string | null, maxConnections: number): Promise<EmbeddedDatabase> {
+  const releaseLock = dataDir ? lockDataDir(dataDir) : () => {};
+  try {
+    const db = dataDir ? new PGlite(join(resolve(dataDir), 'pgdata')) : new PGlite();
+    await db.waitReady;
+    const socketDir = mkdtempSync(join(tmpdir(), 'pulse-pg-'));
+    const server = new PGLiteSocketServer({ db, path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), maxConnections });
+    await server.start();
+    return {
+      connection: { host: socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres' },
+      async close() {
+        await server.stop();
+        await db.close();
+        rmSync(socketDir, { recursive: true, force: true });
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+/**
+ * PGlite would corrupt its files if two processes opened them, so the data directory carries a
+ * lock file with the owner's pid; a lock left by a dead process is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lockPath = join(dataDir, 'pulse.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx', 0o600);
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockPath, 'utf8'));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new DataDirInUseError(
+          `The data directory ${resolve(dataDir)} is in use by process ${owner}. Stop that process, or set PULSE_DATA_DIR to another directory.`,
+        );
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new DataDirInUseError(`Could not lock the data directory ${resolve(dataDir)}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,158 @@
+import type { PlatformId } from '../crm/platforms.js';
+import { decryptSecret, encryptSecret, type KeyRing } from '../lib/secrets.js';
+import type { Tx } from './tenant.js';
+
+/**
+ * crm_integrations, as the app sees it. Rows map to camelCase objects here and only here; tokens go
+ * in encrypted and come out only through `readCredentials`, never with the public shape.
+ */
+export type IntegrationStatus = 'connected' | 'needs_reauth' | 'error' | 'disabled';
+
+export interface IntegrationSettings {
+  sync_interval_minutes?: number;
+  [key: string]: unknown;
+}
+
+export interface Integration {
+  id: string;
+  userId: string;
+  platform: PlatformId;
+  displayName: string | null;
+  status: IntegrationStatus;
+  isActive: boolean;
+  syncEnabled: boolean;
+  externalAccountId: string | null;
+  grantedScopes: string[];
+  tokenExpiresAt: string | null;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  settings: IntegrationSettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Credentials {
+  accessToken: string | null;
+  refreshToken: string | null;
+  apiKey: string | null;
+  tokenExpiresAt: Date | null;
+}
+
+const columns = `id, user_id, platform, display_name, status, is_active, sync_enabled, external_account_id,
+  granted_scopes, token_expires_at, last_sync_at, last_error, settings, created_at, updated_at`;
+
+type Row = Record<string, any>;
+
+const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+
+export function toIntegration(row: Row): Integration {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    platform: row.platform,
+    displayName: row.display_name,
+    status: row.status,
+    isActive: row.is_active,
+    syncEnabled: row.sync_enabled,
+    externalAccountId: row.external_account_id,
+    grantedScopes: row.granted_scopes,
+    tokenExpiresAt: iso(row.token_expires_at),
+    lastSyncAt: iso(row.last_sync_at),
+    lastError: row.last_error,
+    settings: row.settings,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+export interface NewIntegration {
+  platform: PlatformId;
+  displayName?: string | null;
+  externalAccountId?: string | null;
+  grantedScopes?: string[];
+  accessToken?: string | null;
+  refreshToken?: string | null;
+  apiKey?: string | null;
+  tokenExpiresAt?: Date | null;
+  settings?: IntegrationSettings;
+}
+
+export interface IntegrationChanges {
+  displayName?: string | null;
+  syncEnabled?: boolean;
+  isActive?: boolean;
+  status?: IntegrationStatus;
+  lastError?: string | null;
+  lastSyncAt?: Date;
+  settings?: IntegrationSettings;
+}
+
+export function integrationsRepository(tx: Tx, keys: KeyRing) {
+  const seal = (value: string | null | undefined) => (value ? encryptSecret(keys, value) : null);
+  const open = (value: string | null) => (value ? decryptSecret(keys, value) : null);
+
+  return {
+    async list(): Promise<Integration[]> {
+      const { rows } = await tx.query(`SELECT ${columns} FROM crm_integrations ORDER BY created_at DESC, id`);
+      return rows.map(toIntegration);
+    },
+
+    async find(id: string): Promise<Integration | null> {
+      const { rows } = await tx.query(`SELECT ${columns} FROM crm_integrations WHERE id = $1`, [id]);
+      return rows[0] ? toIntegration(rows[0]) : null;
+    },
+
+    /** Locks the row for the rest of the transaction (token refresh, sync start). */
+    async findForUpdate(id: string): Promise<Integration | null> {
+      const { rows } = await tx.query(`SELECT ${columns} FROM crm_integrations WHERE id = $1 FOR UPDATE`, [id]);
+      return rows[0] ? toIntegration(rows[0]) : null;
+    },
+
+    async create(input: NewIntegration): Promise<Integration> {
+      const { rows } = await tx.query(
+        `INSERT INTO crm_integrations (platform, display_name, external_account_id, granted_scopes,
+           access_token, refresh_token, api_key, token_expires_at, settings)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${columns}`,
+        [input.platform, input.displayName ?? null, input.externalAccountId ?? null, input.grantedScopes ?? [],
+          seal(input.accessToken), seal(input.refreshToken), seal(input.apiKey), input.tokenExpiresAt ?? null, input.settings ?? {}],
+      );
+      return toIntegration(rows[0]);
+    },
+
+    async update(id: string, changes: IntegrationChanges): Promise<Integration | null> {
+      const { rows } = await tx.query(
+        `UPDATE crm_integrations SET
+           display_name = CASE WHEN $2 THEN $3 ELSE display_name END,
+           sync_enabled = coalesce($4, sync_enabled),
+           is_active = coalesce($5, is_active),
+           status = coalesce($6, status),
+           last_error = CASE WHEN $7 THEN $8 ELSE last_error END,
+           last_sync_at = coalesce($9, last_sync_at),
+           settings = settings || coalesce($10, '{}'::jsonb)
+         WHERE id = $1 RETURNING ${columns}`,
+        [id, 'displayName' in changes, changes.displayName ?? null, changes.syncEnabled ?? null, changes.isActive ?? null,
+          changes.status ?? null, 'lastError' in changes, changes.lastError ?? null, changes.lastSyncAt ?? null, changes.settings ?? null],
+      );
+      return rows[0] ? toIntegration(rows[0]) : null;
+    },
+
+    async remove(id: string): Promise<boolean> {
+      const { rowCount } = await tx.query('DELETE FROM crm_integrations WHERE id = $1', [id]);
+      return rowCount === 1;
+    },
+
+    async readCredentials(id: string): Promise<Credentials | null> {
+      const { rows } = await tx.query('SELECT access_token, refresh_token, api_key, token_expires_at FROM crm_integrations WHERE id = $1', [id]);
+      const row = rows[0];
+      if (!row) return null;
+      return { accessToken: open(row.access_token), refreshToken: open(row.refresh_token), apiKey: open(row.api_key), tokenExpiresAt: row.token_expires_at };
+    },
+
+    async saveTokens(id: string, tokens: { accessToken: string; refreshToken?: string | null; expiresAt: Date | null }): Promise<void> {
+      await tx.query(
+        `UPDATE crm_integrations SET access_token = $2, refresh_token = coalesce($3, refresh_token), token_expires_at = $4 WHERE id = $1`,
+        [id, seal(tokens.accessToken), seal(tokens.refreshToken), tokens.expiresAt],
+      );
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { Tx } from './tenant.js';
+
+/** crm_sync_logs: one row per sync run, kept current while it runs. */
+export type SyncStatus = 'success' | 'failed' | 'partial' | 'running';
+export type SyncType = 'full' | 'incremental';
+
+export interface SyncLogError {
+  object?: string;
+  code: string;
+  message: string;
+  at?: string;
+}
+
+export interface SyncLog {
+  id: string;
+  integrationId: string;
+  syncType: SyncType;
+  status: SyncStatus;
+  recordsSynced: number;
+  contactsSynced: number;
+  companiesSynced: number;
+  dealsSynced: number;
+  errors: SyncLogError[];
+  errorMessage: string | null;
+  durationMs: number | null;
+  startedAt: string;
+  completedAt: string | null;
+}
+
+const columns = `id, integration_id, sync_type, status, records_synced, contacts_synced, companies_synced, deals_synced,
+  errors, error_message, duration_ms, started_at, completed_at`;
+
+function toSyncLog(row: Record<string, any>): SyncLog {
+  return {
+    id: row.id,
+    integrationId: row.integration_id,
+    syncType: row.sync_type,
+    status: row.status,
+    recordsSynced: row.records_synced,
+    contactsSynced: row.contacts_synced,
+    companiesSynced: row.companies_synced,
+    dealsSynced: row.deals_synced,
+    errors: row.errors,
+    errorMessage: row.error_message,
+    durationMs: row.duration_ms,
+    startedAt: row.started_at.toISOString(),
+    completedAt: row.completed_at ? row.completed_at.toISOString() : null,
+  };
+}
+
+export interface SyncCounts {
+  contacts: number;
+  companies: number;
+  deals: number;
+}
+
+/** Keyset cursor over (started_at desc, id desc), opaque to callers. */
+const encodeCursor = (log: SyncLog) => Buffer.from(`${log.startedAt}|${log.id}`).toString('base64url');
+function decodeCursor(cursor: string): [string, string] | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  return at && id && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(id) ? [at, id] : null;
+}
+
+export function syncLogsRepository(tx: Tx) {
+  return {
+    async page(integrationId: string, limit: number, cursor?: string): Promise<{ items: SyncLog[]; nextCursor: string | null } | null> {
+      const after = cursor ? decodeCursor(cursor) : null;
+      if (cursor && !after) return null;
+      const { rows } = await tx.query(
+        `SELECT ${columns} FROM crm_sync_logs WHERE integration_id = $1
+           AND ($2::timestamptz IS NULL OR (started_at, id) < ($2::timestamptz, $3::uuid))
+         ORDER BY started_at DESC, id DESC LIMIT $4`,
+        [integrationId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+      );
+      const items = rows.slice(0, limit).map(toSyncLog);
+      return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+    },
+
+    async find(id: string): Promise<SyncLog | null> {
+      const { rows } = await tx.query(`SELECT ${columns} FROM crm_sync_logs WHERE id = $1`, [id]);
+      return rows[0] ? toSyncLog(rows[0]) : null;
+    },
+
+    async start(integrationId: string, syncType: SyncType): Promise<SyncLog> {
+      const { rows } = await tx.query(
+        `INSERT INTO crm_sync_logs (integration_id, sync_type, status) VALUES ($1, $2, 'running') RETURNING ${columns}`,
+        [integrationId, syncType],
+      );
+      return toSyncLog(rows[0]);
+    },
+
+    async progress(id: string, counts: SyncCounts, errors: SyncLogError[]): Promise<void> {
+      await tx.query(
+        `UPDATE crm_sync_logs SET contacts_synced = $2, companies_synced = $3, deals_synced = $4,
+           records_synced = $2 + $3 + $4, errors = $5 WHERE id = $1`,
+        [id, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors)],
+      );
+    },
+
+    async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null): Promise<SyncLog> {
+      const { rows } = await tx.query(
+        `UPDATE crm_sync_logs SET status = $2, contacts_synced = $3, companies_synced = $4, deals_synced = $5,
+           records_synced = $3 + $4 + $5, errors = $6, error_message = $7, completed_at = clock_timestamp(),
+           duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
+           duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
+         WHERE id = $1 RETURNING ${columns}`,
+        [id, status, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), errorMessage],
+      );
+      return toSyncLog(rows[0]);
+    },
+  };
+}

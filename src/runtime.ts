@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { loadConfig, type Config } from './config.js';
+import { resolveEndpoints, type SandboxApp, type SandboxUrls } from './crm/endpoints.js';
+import type { PlatformId } from './crm/platforms.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase } from './db/pool.js';
+import { loadKeyRing } from './lib/key-file.js';
+import { createLogger, type Logger } from './logger.js';
+import { createAuthenticator } from './server/auth.js';
+import type { AppContext } from './server/context.js';
+
+/**
+ * Assembles the shared context every process kind (server, worker, CLI) starts from: validated
+ * config, the database (migrated), the key ring, the logger, and where each CRM is reached.
+ */
+export interface RuntimeOptions {
+  config?: Config;
+  logger?: Logger;
+  /** In-memory embedded database (tests); ignored when DATABASE_URL is set. */
+  ephemeral?: boolean;
+  sandbox?: { urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>> };
+}
+
+export const FIXED_SANDBOX_PORTS: Record<PlatformId, number> = { hubspot: 4101, salesforce: 4102, pipedrive: 4103, zoho: 4104 };
+
+export async function createContext(options: RuntimeOptions = {}): Promise<AppContext & { close(): Promise<void> }> {
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: options.ephemeral ? null : config.PULSE_DATA_DIR,
+    poolSize: config.PULSE_DB_POOL_SIZE,
+  });
+  try {
+    const applied = await migrate(db.pool);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const keys = loadKeyRing(config.PULSE_ENCRYPTION_KEY, config.PULSE_DATA_DIR);
+    const sandbox = options.sandbox ?? defaultSandbox(config);
+    return {
+      config,
+      logger,
+      db,
+      keys,
+      authenticate: createAuthenticator(config),
+      endpoints: (platform) => resolveEndpoints(config, platform, sandbox),
+      close: () => db.close(),
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/**
+ * Where separately started processes find the sandbox (`pulse-crm sandbox` on its fixed ports);
+ * `pulse-crm start` passes the URLs of the one it runs in-process instead.
+ */
+function defaultSandbox(config: Config): NonNullable<RuntimeOptions['sandbox']> {
+  if (config.PULSE_SANDBOX === 'off') return { urls: {}, apps: {} };
+  const urls: SandboxUrls = { hubspot: `http://${config.PULSE_SANDBOX_HOST}:${FIXED_SANDBOX_PORTS.hubspot}` };
+  return { urls, apps: { hubspot: { clientId: 'pulse-sandbox-hubspot', clientSecret: 'pulse-sandbox-hubspot-secret' } } };
+}
+
+export type RoutePlugins = FastifyPluginAsyncZod[];

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AppContext } from './context.js';
+
+/**
+ * Prometheus metrics at /metrics: HTTP by route, the pg pool, and whatever gauges later parts
+ * (the queue) register on the same registry. One registry per app so tests can build several.
+ */
+export function registerMetrics(app: FastifyInstance, ctx: AppContext): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'pulse_' });
+
+  const requests = new Counter({
+    name: 'pulse_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'pulse_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+  });
+  const pool = ctx.db.pool;
+  new Gauge({
+    name: 'pulse_db_pool_connections', help: 'Database pool connections by state', labelNames: ['state'], registers: [registry],
+    collect() {
+      this.set({ state: 'total' }, pool.totalCount);
+      this.set({ state: 'idle' }, pool.idleCount);
+      this.set({ state: 'waiting' }, pool.waitingCount);
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: reply.statusCode });
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+  return registry;
+}

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { pendingMigrations } from '../../db/migrate.js';
+import type { AppContext } from '../context.js';
+
+/** Liveness and readiness in one: the database answers and the schema is current. */
+export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/health', {
+      config: { public: true },
+      schema: {
+        tags: ['health'],
+        response: {
+          200: z.object({ status: z.literal('ok'), database: z.enum(['postgres', 'pglite']), migrations: z.literal('current') }),
+          503: z.object({ status: z.literal('unavailable'), database: z.string(), problem: z.string() }),
+        },
+      },
+    }, async (_request, reply) => {
+      try {
+        await ctx.db.pool.query('SELECT 1');
+        const pending = await pendingMigrations(ctx.db.pool);
+        if (pending.length > 0) {
+          return reply.status(503).send({ status: 'unavailable', database: ctx.db.kind, problem: `Migrations not applied: ${pending.join(', ')}. Run "pulse-crm migrate".` });
+        }
+        return { status: 'ok' as const, database: ctx.db.kind, migrations: 'current' as const };
+      } catch (error) {
+        return reply.status(503).send({ status: 'unavailable', database: ctx.db.kind, problem: `The database does not answer: ${(error as Error).message}` });
+      }
+    });
+  };
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { objectTypes, platformIds } from '../crm/platforms.js';
+
+/**
+ * The API's contract, declared once: routes validate and serialise with these, the OpenAPI
+ * document is generated from them, and the web client imports their types.
+ */
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+export const idParams = z.object({ id: z.uuid({ error: 'must be a UUID like 0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10' }) });
+
+export const integrationSchema = z.object({
+  id: z.uuid(),
+  platform: z.enum(platformIds),
+  displayName: z.string().nullable(),
+  status: z.enum(['connected', 'needs_reauth', 'error', 'disabled']),
+  isActive: z.boolean(),
+  syncEnabled: z.boolean(),
+  externalAccountId: z.string().nullable(),
+  grantedScopes: z.array(z.string()),
+  tokenExpiresAt: z.string().nullable(),
+  lastSyncAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  settings: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type IntegrationDto = z.infer<typeof integrationSchema>;
+
+export const integrationSettingsPatch = z.strictObject({
+  sync_interval_minutes: z.int().min(5).max(1440).optional(),
+});
+
+export const integrationPatchSchema = z.strictObject({
+  displayName: z.string().trim().min(1).max(120).nullable().optional(),
+  syncEnabled: z.boolean().optional(),
+  isActive: z.boolean().optional(),
+  settings: integrationSettingsPatch.optional(),
+});
+
+export const syncLogSchema = z.object({
+  id: z.uuid(),
+  integrationId: z.uuid(),
+  syncType: z.enum(['full', 'incremental']),
+  status: z.enum(['success', 'failed', 'partial', 'running']),
+  recordsSynced: z.number(),
+  contactsSynced: z.number(),
+  companiesSynced: z.number(),
+  dealsSynced: z.number(),
+  errors: z.array(z.object({ object: z.string().optional(), code: z.string(), message: z.string(), at: z.string().optional() })),
+  errorMessage: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  startedAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type SyncLogDto = z.infer<typeof syncLogSchema>;
+
+export const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const platformSchema = z.object({
+  id: z.enum(platformIds),
+  name: z.string(),
+  color: z.string(),
+  objects: z.record(z.enum(objectTypes), z.string()),
+  features: z.array(z.string()),
+  tiers: z.array(z.object({ name: z.string(), limits: z.array(z.string()) })),
+  scopes: z.array(z.object({ name: z.string(), description: z.string(), required: z.boolean() })),
+  setupSteps: z.array(z.string()),
+  docsUrl: z.string(),
+  available: z.boolean(),
+  /** "configured": client credentials are set; "sandbox": the local emulator stands in. */
+  credentials: z.enum(['configured', 'sandbox', 'missing']),
+  redirectUrl: z.string(),
+});
+export type PlatformDto = z.infer<typeof platformSchema>;

@@ -1,0 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { webDistDir } from './server/app.js';
+
+/** `npm start` on a fresh clone builds the UI once; later starts reuse dist/web. */
+export async function ensureWebBuilt(log: (message: string) => void): Promise<void> {
+  if (existsSync(join(webDistDir, 'index.html'))) return;
+  log('Building the web UI (first start only)…');
+  const { build } = await import('vite');
+  await build({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+}
