@@ -11,8 +11,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/sandbox/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/sandbox/**/*.test.ts'] } },
       {
+        extends: true,
         test: {
           name: 'db:pglite',
           include: ['test/db/**/*.test.ts'],
@@ -20,13 +21,14 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'db:postgres',
           include: ['test/db/**/*.test.ts'],
           env: { PULSE_TEST_DB: 'postgres', PULSE_TEST_PG_URL: postgresUrl },
         },
       },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false } },
     ],
   },
 });

@@ -83,7 +83,8 @@ export function syncLogsRepository(tx: Tx) {
 
     async start(integrationId: string, syncType: SyncType): Promise<SyncLog> {
       const { rows } = await tx.query(
-        `INSERT INTO crm_sync_logs (integration_id, sync_type, status) VALUES ($1, $2, 'running') RETURNING ${columns}`,
+        // clock_timestamp, not the transaction's now(): several runs may start in one transaction.
+        `INSERT INTO crm_sync_logs (integration_id, sync_type, status, started_at) VALUES ($1, $2, 'running', clock_timestamp()) RETURNING ${columns}`,
         [integrationId, syncType],
       );
       return toSyncLog(rows[0]);
@@ -92,7 +93,7 @@ export function syncLogsRepository(tx: Tx) {
     async progress(id: string, counts: SyncCounts, errors: SyncLogError[]): Promise<void> {
       await tx.query(
         `UPDATE crm_sync_logs SET contacts_synced = $2, companies_synced = $3, deals_synced = $4,
-           records_synced = $2 + $3 + $4, errors = $5 WHERE id = $1`,
+           records_synced = $2::int + $3::int + $4::int, errors = $5 WHERE id = $1`,
         [id, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors)],
       );
     },
@@ -100,7 +101,7 @@ export function syncLogsRepository(tx: Tx) {
     async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null): Promise<SyncLog> {
       const { rows } = await tx.query(
         `UPDATE crm_sync_logs SET status = $2, contacts_synced = $3, companies_synced = $4, deals_synced = $5,
-           records_synced = $3 + $4 + $5, errors = $6, error_message = $7, completed_at = clock_timestamp(),
+           records_synced = $3::int + $4::int + $5::int, errors = $6, error_message = $7, completed_at = clock_timestamp(),
            duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
            duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
          WHERE id = $1 RETURNING ${columns}`,
