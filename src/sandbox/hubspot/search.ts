@@ -1,0 +1,118 @@
+/**
+ * Runs a CRM search over one collection without scanning it when it can: a sort (or bound) on the
+ * modification date walks the (updatedAt, id) index between binary-searched bounds, an id sort or
+ * bound walks slots. When every filter is such a bound, totals and pages are O(log n + page);
+ * anything else falls back to a walk over the bounded range.
+ */
+import type { Collection } from '../core/collection.js';
+import { OBJECTS, type ObjectType } from './objects.js';
+import { compileFilter, reader, toComparable, type Filter, type Predicate } from './search-filters.js';
+
+export interface SearchSpec {
+  groups: { filters: Filter[] }[];
+  sort?: { propertyName: string; direction: 'ASCENDING' | 'DESCENDING' };
+  query?: string;
+  queryProperties: string[];
+  offset: number;
+  limit: number;
+}
+
+interface Bounds {
+  lo: number;
+  hi: number;
+  /** Every filter is captured by the bounds. */
+  exact: boolean;
+}
+
+/** Bounds (inclusive lo, exclusive hi) on a numeric column from a single group's range filters. */
+function columnBounds(filters: Filter[], name: string, parse: (v: unknown) => number): Bounds {
+  let lo = -Infinity;
+  let hi = Infinity;
+  let used = 0;
+  for (const f of filters) {
+    if (f.propertyName !== name) continue;
+    const v = parse(f.value);
+    if (Number.isNaN(v)) continue;
+    if (f.operator === 'GTE') (lo = Math.max(lo, v)), used++;
+    else if (f.operator === 'GT') (lo = Math.max(lo, v + 1)), used++;
+    else if (f.operator === 'LTE') (hi = Math.min(hi, v + 1)), used++;
+    else if (f.operator === 'LT') (hi = Math.min(hi, v)), used++;
+    else if (f.operator === 'EQ') (lo = Math.max(lo, v)), (hi = Math.min(hi, v + 1)), used++;
+    else if (f.operator === 'BETWEEN') (lo = Math.max(lo, v)), (hi = Math.min(hi, parse(f.highValue) + 1)), used++;
+  }
+  return { lo, hi, exact: used === filters.length };
+}
+
+export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec): { total: number; slots: number[] } {
+  const modProp = OBJECTS[type].modifiedProperty;
+  const single = spec.groups.length === 1 ? spec.groups[0]!.filters : spec.groups.length === 0 ? [] : undefined;
+  const time = (v: unknown) => toComparable('time', v) as number;
+  const num = (v: unknown) => Number(v);
+  const sortName = spec.sort?.propertyName ?? 'hs_object_id';
+  const desc = spec.sort?.direction === 'DESCENDING';
+  const groups = spec.groups.map((g) => g.filters.map((f) => compileFilter(type, coll, f)));
+  const queryMatch = spec.query ? queryPredicate(coll, spec.query, spec.queryProperties) : undefined;
+  const predicate: Predicate = (s) => (groups.length === 0 || groups.some((g) => g.every((p) => p(s)))) && (!queryMatch || queryMatch(s));
+  const end = spec.offset + spec.limit;
+
+  if (sortName === modProp) {
+    const b = single ? columnBounds(single, modProp, time) : { lo: -Infinity, hi: Infinity, exact: false };
+    const order = coll.modifiedOrder();
+    const lo = Number.isFinite(b.lo) ? coll.modifiedLowerBound(b.lo, false) : 0;
+    const hi = Number.isFinite(b.hi) ? coll.modifiedLowerBound(b.hi, false) : order.length;
+    if (b.exact && !queryMatch) {
+      const at = (i: number) => order[desc ? hi - 1 - i : lo + i]!;
+      const slots: number[] = [];
+      for (let i = spec.offset; i < end && i < hi - lo; i++) slots.push(at(i));
+      return { total: Math.max(0, hi - lo), slots };
+    }
+    return walk(hi - lo, (i) => order[desc ? hi - 1 - i : lo + i]!, predicate, spec.offset, end);
+  }
+
+  const b = single ? columnBounds(single, 'hs_object_id', num) : { lo: -Infinity, hi: Infinity, exact: false };
+  const lo = Number.isFinite(b.lo) ? coll.lowerBound(b.lo) : 0;
+  const hi = Number.isFinite(b.hi) ? coll.lowerBound(b.hi) : coll.size;
+  const at = (i: number) => (desc ? hi - 1 - i : lo + i);
+  if (sortName === 'hs_object_id') {
+    if (b.exact && !queryMatch) {
+      const { slots } = walk(hi - lo, at, (s) => coll.isLive(s), spec.offset, end, true);
+      return { total: coll.liveInRange(lo, hi), slots };
+    }
+    return walk(hi - lo, at, (s) => coll.isLive(s) && predicate(s), spec.offset, end);
+  }
+  const all = walk(hi - lo, at, (s) => coll.isLive(s) && predicate(s), 0, Infinity).slots;
+  const read = reader(type, coll, sortName);
+  const sign = desc ? -1 : 1;
+  all.sort((a, c) => {
+    const x = read(a);
+    const y = read(c);
+    if (x === y) return a - c;
+    if (x === undefined) return 1;
+    if (y === undefined) return -1;
+    return (x < y ? -1 : 1) * sign;
+  });
+  return { total: all.length, slots: all.slice(spec.offset, end) };
+}
+
+/** Walks positions [0, n), counting matches and collecting those at match positions [from, to). */
+function walk(n: number, at: (i: number) => number, match: Predicate, from: number, to: number, stopEarly = false) {
+  const slots: number[] = [];
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const s = at(i);
+    if (!match(s)) continue;
+    if (total >= from && total < to) slots.push(s);
+    total++;
+    if (stopEarly && total >= to) break;
+  }
+  return { total, slots };
+}
+
+/** The `query` parameter: every word must prefix-match a word of one of the searchable properties. */
+function queryPredicate(coll: Collection, query: string, names: string[]): Predicate {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return (s) => {
+    const text = names.map((n) => coll.prop(s, n) ?? '').join(' ').toLowerCase();
+    return words.every((w) => text.split(/[^a-z0-9@.]+/).some((t) => t.startsWith(w)) || text.includes(w));
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Record → HubSpot JSON (`SimplePublicObject`): string property values (null when a requested property
+ * is empty), ISO timestamps, the system properties always present, keys in alphabetical order, and
+ * inline associations grouped by the plural object name.
+ */
+import type { Collection, Props } from '../core/collection.js';
+import type { Dataset } from '../core/store.js';
+import { ASSOCIATION_TYPES, OBJECTS, type ObjectType } from './objects.js';
+
+export interface SerializeOptions {
+  properties?: string[];
+  associations?: ObjectType[];
+  propertiesWithHistory?: string[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Every property of a record, system ones included, as stored strings. */
+export function fullProps(type: ObjectType, coll: Collection, slot: number): Props {
+  const props = coll.props(slot);
+  props.createdate = iso(coll.created[slot]!);
+  props[OBJECTS[type].modifiedProperty] = iso(coll.updated[slot]!);
+  props.hs_object_id = String(coll.ids[slot]);
+  return props;
+}
+
+export function selectedNames(type: ObjectType, requested?: string[]): string[] {
+  const base = requested && requested.length > 0 ? requested : OBJECTS[type].defaultProperties;
+  return [...new Set([...base, 'createdate', OBJECTS[type].modifiedProperty, 'hs_object_id'])].sort();
+}
+
+export function serializeRecord(type: ObjectType, data: Dataset, slot: number, opts: SerializeOptions = {}) {
+  const coll = data.collections.get(type)!;
+  const all = fullProps(type, coll, slot);
+  const properties: Record<string, string | null> = {};
+  for (const name of selectedNames(type, opts.properties)) {
+    const v = all[name];
+    properties[name] = v === undefined || v === '' ? null : v;
+  }
+  const updatedAt = iso(coll.updated[slot]!);
+  const out: Record<string, unknown> = {
+    id: String(coll.ids[slot]),
+    properties,
+    createdAt: iso(coll.created[slot]!),
+    updatedAt,
+    archived: coll.isArchived(slot),
+  };
+  if (coll.isArchived(slot)) out.archivedAt = iso(coll.archivedAt[slot]!);
+  if (opts.propertiesWithHistory?.length) {
+    const history: Record<string, unknown[]> = {};
+    for (const name of opts.propertiesWithHistory) {
+      const v = all[name];
+      if (v !== undefined && v !== '') history[name] = [{ value: v, timestamp: updatedAt, sourceType: 'CRM_UI' }];
+    }
+    out.propertiesWithHistory = history;
+  }
+  if (opts.associations?.length) {
+    const assoc: Record<string, unknown> = {};
+    for (const to of opts.associations) {
+      const results = associationResults(type, data, slot, to);
+      if (results.length > 0) assoc[to] = { results };
+    }
+    if (Object.keys(assoc).length > 0) out.associations = assoc;
+  }
+  return out;
+}
+
+/** v3 inline association entries: the primary link is listed once with its primary label and once unlabeled. */
+function associationResults(type: ObjectType, data: Dataset, slot: number, to: ObjectType) {
+  const spec = ASSOCIATION_TYPES[`${type}>${to}`];
+  const target = data.collections.get(to);
+  if (!spec || !target) return [];
+  const results: { id: string; type: string }[] = [];
+  const linked = data.associations.get(type, slot, to).filter((s) => target.isLive(s));
+  linked.forEach((s, i) => {
+    const id = String(target.ids[s]);
+    if (spec.primary !== undefined && i === 0) results.push({ id, type: spec.name });
+    results.push({ id, type: spec.primary !== undefined ? `${spec.name}_unlabeled` : spec.name });
+  });
+  return results;
+}
