@@ -23,7 +23,7 @@ describe('generated records', () => {
 
   it('look like CRM data and point at owners, companies and contacts', async () => {
     const sb = await startSandbox({ port: 0, seed: 5, records: 1000 });
-    const [contacts, companies, deals] = await Promise.all(['contacts', 'companies', 'deals'].map((t) => exportRecords(sb, t)));
+    const [contacts = [], companies, deals] = await Promise.all(['contacts', 'companies', 'deals'].map((t) => exportRecords(sb, t)));
     const owners = new Set(sb.hubspot.store.account()!.users.map((u) => String(u.ownerId)));
     expect(contacts).toHaveLength(700);
     expect(new Set(contacts.map((c) => c.properties.email)).size).toBe(700);

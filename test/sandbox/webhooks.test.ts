@@ -38,7 +38,7 @@ afterAll(async () => {
 describe('webhook subscriptions and deliveries', () => {
   it('manages settings and subscriptions with the developer key', async () => {
     const dev = new Client({ developerApiKey: SANDBOX_DEVELOPER_API_KEY, basePath: sb.urls.hubspot });
-    const settings = await dev.webhooks.settingsApi.configure(APP.appId, { targetUrl, throttling: { maxConcurrentRequests: 5, period: 'SECONDLY' as never } });
+    const settings = await dev.webhooks.settingsApi.configure(APP.appId, { targetUrl, throttling: { maxConcurrentRequests: 5 } });
     expect(settings.targetUrl).toBe(targetUrl);
     await dev.webhooks.subscriptionsApi.create(APP.appId, { eventType: 'contact.creation' as never, active: true });
     await dev.webhooks.subscriptionsApi.create(APP.appId, { eventType: 'contact.propertyChange' as never, propertyName: 'lastname', active: true });
