@@ -56,10 +56,14 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
   const dealCompany = linkColumn(seed, kD ^ 1, counts.deals, counts.companies, 0.95);
   const dealContact = linkColumn(seed, kD ^ 2, counts.deals, counts.contacts, 0.9);
 
+  // Slugs are computed once per pool entry: deriving runs for every record served.
+  const companySlugs = p.companies.map(slug);
+  const firstSlugs = p.firstNames.map(slug);
+  const lastSlugs = p.lastNames.map(slug);
   const companyName = (i: number) => p.companies[i % p.companies.length]!;
   const companyDomain = (i: number) => {
     const round = Math.floor(i / p.companies.length);
-    return `${slug(companyName(i))}${round ? round + 1 : ''}.${pick(p.tlds, seed, kO ^ 2, i)}`;
+    return `${companySlugs[i % p.companies.length]}${round ? round + 1 : ''}.${pick(p.tlds, seed, kO ^ 2, i)}`;
   };
 
   const deriveCompany = (i: number): Props => ({
@@ -77,14 +81,16 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
   });
 
   const deriveContact = (i: number): Props => {
-    const first = pick(p.firstNames, seed, kC ^ 2, i);
-    const last = pick(p.lastNames, seed, kC ^ 3, i);
+    const fi = hash32(seed, kC ^ 2, i) % p.firstNames.length;
+    const li = hash32(seed, kC ^ 3, i) % p.lastNames.length;
+    const first = p.firstNames[fi]!;
+    const last = p.lastNames[li]!;
     const company = contactCompany[i]!;
     const domain = company >= 0 ? companyDomain(company) : `${pick(['gmail', 'outlook', 'yahoo', 'proton'], seed, kC ^ 4, i)}.com`;
     return {
       firstname: first,
       lastname: last,
-      email: `${slug(first)}.${slug(last)}${i}@${domain}`,
+      email: `${firstSlugs[fi]}.${lastSlugs[li]}${i}@${domain}`,
       phone: phone(seed, kC ^ 5, i),
       company: company >= 0 ? companyName(company) : '',
       jobtitle: pick(p.jobTitles, seed, kC ^ 6, i),
