@@ -7,6 +7,8 @@ import { openDatabase } from './db/pool.js';
 import { loadKeyRing } from './lib/key-file.js';
 import { createLogger, type Logger } from './logger.js';
 import { createAuthenticator } from './server/auth.js';
+import { postgresRateLimiter } from './crm/rate-limiter.js';
+import { createTokenManager, type TokenManager } from './crm/tokens.js';
 import type { AppContext } from './server/context.js';
 
 /**
@@ -35,16 +37,20 @@ export async function createContext(options: RuntimeOptions = {}): Promise<AppCo
     const applied = await migrate(db.pool);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const keys = loadKeyRing(config.PULSE_ENCRYPTION_KEY, config.PULSE_DATA_DIR);
-    const sandbox = options.sandbox ?? defaultSandbox(config);
-    return {
+    const sandbox = options.sandbox ?? (await defaultSandbox(config));
+    const ctx: AppContext & { close(): Promise<void> } = {
       config,
       logger,
       db,
       keys,
       authenticate: createAuthenticator(config),
       endpoints: (platform) => resolveEndpoints(config, platform, sandbox),
+      services: { limiter: postgresRateLimiter(db.pool), tokens: undefined as unknown as TokenManager },
       close: () => db.close(),
     };
+    // The token manager needs the context it belongs to.
+    ctx.services.tokens = createTokenManager(ctx);
+    return ctx;
   } catch (error) {
     await db.close();
     throw error;
@@ -55,10 +61,12 @@ export async function createContext(options: RuntimeOptions = {}): Promise<AppCo
  * Where separately started processes find the sandbox (`pulse-crm sandbox` on its fixed ports);
  * `pulse-crm start` passes the URLs of the one it runs in-process instead.
  */
-function defaultSandbox(config: Config): NonNullable<RuntimeOptions['sandbox']> {
-  if (config.PULSE_SANDBOX === 'off') return { urls: {}, apps: {} };
+async function defaultSandbox(config: Config): Promise<NonNullable<RuntimeOptions['sandbox']>> {
+  if (config.PULSE_SANDBOX === 'off' || config.HUBSPOT_CLIENT_ID) return { urls: {}, apps: {} };
+  // Only deployments without real credentials load the sandbox module at all.
+  const { SANDBOX_APPS } = await import('./sandbox/index.js');
   const urls: SandboxUrls = { hubspot: `http://${config.PULSE_SANDBOX_HOST}:${FIXED_SANDBOX_PORTS.hubspot}` };
-  return { urls, apps: { hubspot: { clientId: 'pulse-sandbox-hubspot', clientSecret: 'pulse-sandbox-hubspot-secret' } } };
+  return { urls, apps: { hubspot: { clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret } } };
 }
 
 export type RoutePlugins = FastifyPluginAsyncZod[];

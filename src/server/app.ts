@@ -13,6 +13,8 @@ import { registerMetrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { platformRoutes } from './routes/platforms.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { connectionRoutes } from './routes/connection.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -69,6 +71,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(healthRoutes(ctx));
   await app.register(platformRoutes(ctx));
   await app.register(integrationRoutes(ctx));
+  await app.register(oauthRoutes(ctx));
+  await app.register(connectionRoutes(ctx));
   for (const plugin of options.plugins ?? []) await app.register(plugin);
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

@@ -5,6 +5,9 @@ import type { Logger } from '../logger.js';
 import type { Authenticate } from './auth.js';
 import type { ProviderEndpoints } from '../crm/endpoints.js';
 import type { PlatformId } from '../crm/platforms.js';
+import type { EventBus } from '../events/types.js';
+import type { RateLimiter } from '../crm/rate-limiter.js';
+import type { TokenManager } from '../crm/tokens.js';
 
 /**
  * What the server and worker share: plain values passed to plain functions, no container.
@@ -18,6 +21,8 @@ export interface AppContext {
   authenticate: Authenticate;
   /** Real or sandbox endpoints and client credentials for a platform. */
   endpoints(platform: PlatformId): ProviderEndpoints;
-  /** Revokes at the provider and removes the integration with its data; false when not found. */
-  disconnect?(userId: string, integrationId: string): Promise<boolean>;
+  /** Shared by every connector: the per-account request limiter and token refresh under lock. */
+  services: { limiter: RateLimiter; tokens: TokenManager };
+  /** Live events to users' browsers (absent in one-shot CLI commands). */
+  events?: EventBus;
 }

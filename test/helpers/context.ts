@@ -30,14 +30,15 @@ export async function createTestContext(
     ...env,
   });
   const ctx = await createContext({ config, logger: createLogger('silent'), ephemeral: true, sandbox });
-  return {
-    ...ctx,
+  // Extended in place: parts of the context (the token manager) hold on to this very object.
+  const closeContext = ctx.close;
+  return Object.assign(ctx, {
     dataDir,
     databaseUrl: database.url,
     async close() {
-      await ctx.close();
+      await closeContext();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
-  };
+  });
 }

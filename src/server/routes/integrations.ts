@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { disconnectIntegration } from '../../crm/disconnect.js';
 import { integrationsRepository } from '../../db/integrations-repository.js';
 import { syncLogsRepository } from '../../db/sync-logs-repository.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -44,9 +45,7 @@ export function integrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.delete('/api/integrations/:id', {
       schema: { tags: ['integrations'], params: idParams, response: { 204: z.null(), ...errors } },
     }, async (request, reply) => {
-      const removed = await (ctx.disconnect
-        ? ctx.disconnect(request.caller.userId, request.params.id)
-        : asCaller(ctx, request, (tx) => integrationsRepository(tx, ctx.keys).remove(request.params.id)));
+      const removed = await disconnectIntegration(ctx, request.caller.userId, request.params.id);
       if (!removed) throw notFound('Integration');
       return reply.status(204).send(null);
     });

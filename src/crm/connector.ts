@@ -1,0 +1,123 @@
+import type { HttpClient } from './http.js';
+import type { ObjectType, PlatformId } from './platforms.js';
+
+/**
+ * The one narrow contract between the sync engine and a CRM. A cursor goes in, canonical records
+ * and the next cursor come out; connectors never touch the database and never decide what to do
+ * about a failure (they throw ProviderError with a code, the engine decides).
+ */
+
+/** Our unified model's typed columns, per object; everything else stays in `properties`. */
+export interface ContactFields {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  jobTitle: string | null;
+  ownerId: string | null;
+}
+export interface CompanyFields {
+  name: string | null;
+  domain: string | null;
+  industry: string | null;
+  phone: string | null;
+  city: string | null;
+  country: string | null;
+  ownerId: string | null;
+}
+export interface DealFields {
+  name: string | null;
+  amount: number | null;
+  currency: string | null;
+  stage: string | null;
+  pipeline: string | null;
+  closeDate: string | null;
+  ownerId: string | null;
+}
+export interface FieldsOf {
+  contacts: ContactFields;
+  companies: CompanyFields;
+  deals: DealFields;
+}
+
+/** Remote ids of associated records, by object type, as stored on this record. */
+export type Associations = Partial<Record<ObjectType, string[]>>;
+
+export interface CanonicalRecord<O extends ObjectType = ObjectType> {
+  remoteId: string;
+  fields: FieldsOf[O];
+  /** The provider's properties as it sent them (the raw JSON). */
+  properties: Record<string, unknown>;
+  /** Present when this page carried associations; absent means "unknown, keep what we have". */
+  associations?: Associations;
+  remoteCreatedAt: string | null;
+  remoteUpdatedAt: string | null;
+}
+
+/**
+ * Where a listing stands. `mode: 'full'` walks everything; `mode: 'changes'` walks what changed at
+ * or after `since`. `position` is the provider's own paging state, opaque to the engine.
+ */
+export interface ListCursor {
+  mode: 'full' | 'changes';
+  since?: string;
+  position?: unknown;
+}
+
+export interface RecordPage<O extends ObjectType = ObjectType> {
+  records: CanonicalRecord<O>[];
+  /** Null when the listing is complete. */
+  next: ListCursor | null;
+  /** The newest remote modification time seen in this page (the incremental high-water mark). */
+  maxUpdatedAt: string | null;
+}
+
+export interface DeletionPage {
+  remoteIds: string[];
+  /** Provider paging state for the next page, null when done. */
+  next: unknown | null;
+}
+
+export interface Quota {
+  /** What the figure counts, e.g. "requests today" or "requests per 10 s". */
+  name: string;
+  used: number | null;
+  limit: number | null;
+  resetsAt: string | null;
+}
+
+export interface AccountInfo {
+  externalAccountId: string;
+  displayName: string;
+  grantedScopes: string[];
+}
+
+export interface WriteResult {
+  remoteId: string;
+}
+
+export interface Connector {
+  readonly platform: PlatformId;
+  /** One page of records; with `fields`, only those provider properties beyond the mapped ones. */
+  listRecords<O extends ObjectType>(object: O, cursor: ListCursor): Promise<RecordPage<O>>;
+  /** One page of records deleted (archived) in the CRM; `position` null starts from the beginning. */
+  listDeleted(object: ObjectType, position: unknown | null, since: string | null): Promise<DeletionPage>;
+  /** Associations of the given records, for changes the records' own timestamps do not show. */
+  readAssociations(object: ObjectType, remoteIds: string[]): Promise<Map<string, Associations>>;
+  /** Who we are connected as, and the scopes the grant really holds. */
+  account(): Promise<AccountInfo>;
+  /** The provider's own usage figures. */
+  quota(): Promise<Quota[]>;
+  create<O extends ObjectType>(object: O, records: { properties: Record<string, string> }[]): Promise<WriteResult[]>;
+  update<O extends ObjectType>(object: O, records: { remoteId: string; properties: Record<string, string> }[]): Promise<WriteResult[]>;
+  archive(object: ObjectType, remoteIds: string[]): Promise<void>;
+  /** Revoke the grant at the provider (disconnect). */
+  revoke(refreshToken: string | null, accessToken: string | null): Promise<void>;
+}
+
+/** What a connector is built from: an HTTP client already carrying auth, limits and retries. */
+export interface ConnectorDeps {
+  http: HttpClient;
+  /** The API origin (real or sandbox). */
+  baseUrl: string;
+}

@@ -1,0 +1,28 @@
+import { integrationsRepository } from '../db/integrations-repository.js';
+import { withUser } from '../db/tenant.js';
+import type { AppContext } from '../server/context.js';
+import { createConnector } from './connectors.js';
+
+/**
+ * Disconnect: revoke the grant at the provider, then delete the integration; its synced records,
+ * logs and cursors go with it (ON DELETE CASCADE). A provider that cannot be reached does not keep
+ * the user's data here: we log the failed revoke and delete anyway.
+ */
+export async function disconnectIntegration(ctx: AppContext, userId: string, integrationId: string): Promise<boolean> {
+  const found = await withUser(ctx.db.pool, userId, async (tx) => {
+    const repo = integrationsRepository(tx, ctx.keys);
+    const integration = await repo.find(integrationId);
+    return integration ? { integration, credentials: await repo.readCredentials(integrationId) } : null;
+  });
+  if (!found) return false;
+  const { integration, credentials } = found;
+  try {
+    const connector = createConnector(ctx, ctx.services, { platform: integration.platform, externalAccountId: integration.externalAccountId, tokens: ctx.services.tokens.source(integration) });
+    await connector.revoke(credentials?.refreshToken ?? null, credentials?.accessToken ?? null);
+  } catch (error) {
+    ctx.logger.warn({ err: error, integrationId }, 'could not revoke the token at the provider; deleting the integration anyway');
+  }
+  const removed = await withUser(ctx.db.pool, userId, (tx) => integrationsRepository(tx, ctx.keys).remove(integrationId));
+  if (removed) await ctx.events?.publish(userId, { type: 'integration.deleted', integrationId });
+  return removed;
+}

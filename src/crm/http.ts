@@ -1,0 +1,131 @@
+import { ProviderError, retryable } from './provider-error.js';
+import type { Rate, RateLimiter } from './rate-limiter.js';
+
+/**
+ * The one HTTP client every provider goes through. Per request: wait for a rate-limit slot, send
+ * with the current token and a timeout, refresh the token once on a 401, retry what is worth
+ * retrying (network failures, timeouts, 5xx, 429, truncated bodies) with exponential backoff and
+ * full jitter, honouring Retry-After. Providers plug in only how to read their errors and headers.
+ */
+export interface HttpClientOptions {
+  baseUrl: string;
+  /** The access token to send; `refresh` gets a new one after a 401 with the one that failed. */
+  auth: { token(): Promise<string>; refresh(failed: string): Promise<string>; header?: (token: string) => string };
+  limiter: RateLimiter;
+  /** The limiter key and rate for a request's bucket (e.g. HubSpot's search has its own limit). */
+  rateFor(bucket: string): { key: string; rate: Rate | null };
+  /** Learn from response headers (rate-limit headers, usage). */
+  observe?(headers: Headers, bucket: string): void;
+  /** Provider-specific error reading; must return a ProviderError with the right code. */
+  parseError(status: number, body: unknown, headers: Headers): ProviderError;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  /** Called once per request actually sent (for counts and metrics). */
+  onRequest?(info: { method: string; path: string; status: number | 'error'; ms: number }): void;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  bucket?: string;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  data: T;
+  headers: Headers;
+}
+
+export type HttpClient = <T>(method: string, path: string, options?: RequestOptions) => Promise<HttpResponse<T>>;
+
+const BASE_DELAY_MS = 250;
+const MAX_DELAY_MS = 20_000;
+
+export function backoffMs(attempt: number, random = Math.random): number {
+  return Math.round(random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt));
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxAttempts = options.maxAttempts ?? 6;
+  const authHeader = options.auth.header ?? ((token: string) => `Bearer ${token}`);
+
+  return async function request<T>(method: string, path: string, { query, body, bucket = 'default', signal }: RequestOptions = {}) {
+    const url = new URL(path, options.baseUrl);
+    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    let token = await options.auth.token();
+    let refreshed = false;
+    let lastError: ProviderError | undefined;
+
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const { key, rate } = options.rateFor(bucket);
+      await options.limiter.acquire(key, rate);
+      const started = Date.now();
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: { authorization: authHeader(token), accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        options.onRequest?.({ method, path: url.pathname, status: 'error', ms: Date.now() - started });
+        lastError = new ProviderError('temporary', `${method} ${url.pathname} failed: ${describeNetworkError(error)}`);
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+      options.onRequest?.({ method, path: url.pathname, status: response.status, ms: Date.now() - started });
+      options.observe?.(response.headers, bucket);
+
+      if (response.status === 401 && !refreshed) {
+        // An expired or rotated token: refresh once (under the integration's lock) and resend.
+        await response.body?.cancel();
+        refreshed = true;
+        token = await options.auth.refresh(token);
+        attempt--;
+        continue;
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        lastError = new ProviderError('temporary', `${method} ${url.pathname}: the response broke off (${describeNetworkError(error)})`);
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+      const parsed = parseJson(text);
+      if (response.ok) {
+        if (text !== '' && parsed === undefined) {
+          lastError = new ProviderError('temporary', `${method} ${url.pathname}: the response was not complete JSON (${text.length} bytes)`);
+          await sleep(backoffMs(attempt));
+          continue;
+        }
+        return { status: response.status, data: parsed as T, headers: response.headers };
+      }
+      lastError = options.parseError(response.status, parsed ?? text, response.headers);
+      if (!retryable(lastError.code) || attempt === maxAttempts - 1) throw lastError;
+      await sleep(lastError.details.retryAfterMs ?? backoffMs(attempt));
+    }
+    throw lastError ?? new ProviderError('temporary', `${method} ${url.pathname} failed`);
+  };
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const err = error as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError') return 'timed out';
+  return err.cause?.code ?? err.cause?.message ?? err.message;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

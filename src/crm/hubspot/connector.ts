@@ -1,0 +1,157 @@
+import type { Associations, Connector, ConnectorDeps, DeletionPage, ListCursor, Quota, RecordPage } from '../connector.js';
+import type { ObjectType } from '../platforms.js';
+import { ProviderError } from '../provider-error.js';
+import { compareIds, mapRecord, type HubspotRecord } from './mapping.js';
+import { hubspotLimits, hubspotObjects } from './spec.js';
+
+/**
+ * HubSpot's requests. Full listing pages the list endpoint (100 per page, associations inline);
+ * changes come from search on the modified-time property (200 per page, a new time window every
+ * 10,000 results); deletions are the archived listing. https://developers.hubspot.com/docs/api/crm/contacts
+ */
+interface ListResponse {
+  results: HubspotRecord[];
+  paging?: { next?: { after: string } };
+}
+
+export interface HubspotDeps extends ConnectorDeps {
+  /** The raw access token, for the token-info endpoint that takes it in the path. */
+  currentToken(): Promise<string>;
+  /** The newest rate-limit window figures seen in response headers. */
+  lastWindow(): { max: number; remaining: number; intervalMs: number } | null;
+}
+
+export function hubspotConnector({ http, baseUrl, currentToken, lastWindow }: HubspotDeps): Connector {
+  async function listPage<O extends ObjectType>(object: O, after: string | undefined): Promise<RecordPage<O>> {
+    const spec = hubspotObjects[object];
+    const { data } = await http<ListResponse>('GET', `/crm/v3/objects/${spec.path}`, {
+      query: {
+        limit: hubspotLimits.listPageSize,
+        archived: false,
+        properties: spec.properties.join(','),
+        associations: spec.associations.length ? spec.associations.join(',') : undefined,
+        after,
+      },
+    });
+    const records = data.results.map((record) => mapRecord(object, record, true));
+    const next = data.paging?.next?.after;
+    return { records, next: next ? { mode: 'full', position: { after: next } } : null, maxUpdatedAt: maxOf(records.map((r) => r.remoteUpdatedAt)) };
+  }
+
+  async function searchPage<O extends ObjectType>(object: O, cursor: ListCursor): Promise<RecordPage<O>> {
+    const spec = hubspotObjects[object];
+    const position = (cursor.position ?? {}) as { after?: string; windowSince?: string };
+    const windowSince = position.windowSince ?? cursor.since!;
+    const { data } = await http<ListResponse & { total: number }>('POST', `/crm/v3/objects/${spec.path}/search`, {
+      bucket: 'search',
+      body: {
+        filterGroups: [{ filters: [{ propertyName: spec.modifiedProperty, operator: 'GTE', value: String(Date.parse(windowSince)) }] }],
+        sorts: [{ propertyName: spec.modifiedProperty, direction: 'ASCENDING' }],
+        properties: spec.properties,
+        limit: hubspotLimits.searchPageSize,
+        after: position.after,
+      },
+    });
+    const records = data.results.map((record) => mapRecord(object, record, false));
+    const maxUpdatedAt = maxOf(records.map((r) => r.remoteUpdatedAt));
+    const after = data.paging?.next?.after;
+    if (!after) return { records, next: null, maxUpdatedAt };
+    if (Number(after) + hubspotLimits.searchPageSize <= hubspotLimits.searchResultCap) {
+      return { records, next: { ...cursor, position: { after, windowSince } }, maxUpdatedAt };
+    }
+    // Search cannot page past 10,000 results: continue with a new query from the newest time seen.
+    if (!maxUpdatedAt || maxUpdatedAt === windowSince) {
+      throw new ProviderError('unknown', `More than ${hubspotLimits.searchResultCap} HubSpot ${object} share the modification time ${windowSince}; run a full sync.`);
+    }
+    return { records, next: { ...cursor, position: { windowSince: maxUpdatedAt } }, maxUpdatedAt };
+  }
+
+  return {
+    platform: 'hubspot',
+
+    listRecords(object, cursor) {
+      return cursor.mode === 'full' ? listPage(object, (cursor.position as { after?: string } | undefined)?.after) : searchPage(object, cursor);
+    },
+
+    async listDeleted(object, position, since): Promise<DeletionPage> {
+      const { data } = await http<ListResponse>('GET', `/crm/v3/objects/${hubspotObjects[object].path}`, {
+        query: { limit: hubspotLimits.listPageSize, archived: true, properties: 'hs_object_id', after: (position as string | null) ?? undefined },
+      });
+      const sinceMs = since ? Date.parse(since) : -Infinity;
+      const remoteIds = data.results.filter((r) => !r.archivedAt || Date.parse(r.archivedAt) >= sinceMs).map((r) => String(r.id));
+      return { remoteIds, next: data.paging?.next?.after ?? null };
+    },
+
+    async readAssociations(object, remoteIds) {
+      const result = new Map<string, Associations>(remoteIds.map((id) => [id, {}]));
+      for (const other of hubspotObjects[object].associations) {
+        for (let start = 0; start < remoteIds.length; start += hubspotLimits.associationsBatchSize) {
+          const inputs = remoteIds.slice(start, start + hubspotLimits.associationsBatchSize).map((id) => ({ id }));
+          const { data } = await http<{ results: { from: { id: string }; to: { toObjectId: number | string }[] }[] }>(
+            'POST', `/crm/v4/associations/${object}/${other}/batch/read`, { body: { inputs } },
+          );
+          for (const id of inputs.map((input) => input.id)) result.get(id)![other] = [];
+          for (const row of data.results ?? []) {
+            result.get(String(row.from.id))![other] = [...new Set(row.to.map((to) => String(to.toObjectId)))].sort(compareIds);
+          }
+        }
+      }
+      return result;
+    },
+
+    async account() {
+      // An authenticated call first, so a dead token takes the normal path (401 → refresh → reconnect).
+      const { data: details } = await http<{ portalId: number }>('GET', '/account-info/v3/details');
+      const token = await currentToken();
+      const { data } = await http<{ hub_id: number; hub_domain?: string; scopes?: string[] }>('GET', `/oauth/v1/access-tokens/${encodeURIComponent(token)}`);
+      return { externalAccountId: String(details.portalId ?? data.hub_id), displayName: data.hub_domain ?? `HubSpot ${details.portalId}`, grantedScopes: data.scopes ?? [] };
+    },
+
+    async quota() {
+      const quotas: Quota[] = [];
+      const { data } = await http<{ results?: { name: string; usageLimit: number; currentUsage: number; resetsAt?: string }[] }>(
+        'GET', '/account-info/v3/api-usage/daily/private-apps',
+      );
+      for (const usage of data.results ?? []) {
+        quotas.push({ name: 'Requests today', used: usage.currentUsage, limit: usage.usageLimit, resetsAt: usage.resetsAt ?? null });
+      }
+      const window = lastWindow();
+      if (window) {
+        quotas.push({ name: `Requests per ${window.intervalMs / 1000} s`, used: window.max - window.remaining, limit: window.max, resetsAt: null });
+      }
+      return quotas;
+    },
+
+    async create(object, records) {
+      const { data } = await http<{ results: HubspotRecord[] }>('POST', `/crm/v3/objects/${hubspotObjects[object].path}/batch/create`, {
+        body: { inputs: records.map((record) => ({ properties: record.properties })) },
+      });
+      return data.results.map((record) => ({ remoteId: String(record.id) }));
+    },
+
+    async update(object, records) {
+      const { data } = await http<{ results: HubspotRecord[] }>('POST', `/crm/v3/objects/${hubspotObjects[object].path}/batch/update`, {
+        body: { inputs: records.map((record) => ({ id: record.remoteId, properties: record.properties })) },
+      });
+      return data.results.map((record) => ({ remoteId: String(record.id) }));
+    },
+
+    async archive(object, remoteIds) {
+      await http('POST', `/crm/v3/objects/${hubspotObjects[object].path}/batch/archive`, { body: { inputs: remoteIds.map((id) => ({ id })) } });
+    },
+
+    async revoke(refreshToken) {
+      if (!refreshToken) return;
+      // Needs no access token (it may be the one that stopped working), so not through `http`.
+      const response = await fetch(`${baseUrl}/oauth/v1/refresh-tokens/${encodeURIComponent(refreshToken)}`, { method: 'DELETE', signal: AbortSignal.timeout(15_000) });
+      await response.body?.cancel();
+      if (!response.ok && response.status !== 404) throw new ProviderError('temporary', `HubSpot did not revoke the token (HTTP ${response.status}).`);
+    },
+  };
+}
+
+function maxOf(values: (string | null)[]): string | null {
+  let max: string | null = null;
+  for (const value of values) if (value && (!max || value > max)) max = value;
+  return max;
+}

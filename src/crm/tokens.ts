@@ -1,0 +1,105 @@
+import { integrationsRepository } from '../db/integrations-repository.js';
+import { withUser } from '../db/tenant.js';
+import type { AppContext } from '../server/context.js';
+import { OAuthGrantError, refreshTokens } from './oauth.js';
+import type { PlatformId } from './platforms.js';
+import { ProviderError } from './provider-error.js';
+
+/**
+ * Access tokens for an integration, refreshed before they expire and after a 401, exactly once
+ * however many requests, jobs and worker processes need a new one at the same moment: the refresh
+ * runs while holding the integration's row lock, and whoever gets the lock second finds the new
+ * token already stored. Only a refusal the stored token confirms marks the integration needs_reauth.
+ */
+export interface IntegrationRef {
+  id: string;
+  userId: string;
+  platform: PlatformId;
+}
+
+export interface TokenSource {
+  token(): Promise<string>;
+  refresh(failed: string): Promise<string>;
+}
+
+/** Refresh this long before the provider's expiry, so a page request never races the clock. */
+const EXPIRY_MARGIN_MS = 2 * 60_000;
+
+export function createTokenManager(ctx: AppContext) {
+  // Same-process callers share one refresh; the row lock covers other processes.
+  const inflight = new Map<string, Promise<string>>();
+  const repo = (tx: Parameters<typeof integrationsRepository>[0]) => integrationsRepository(tx, ctx.keys);
+
+  const isFresh = (expiresAt: Date | null) => !expiresAt || expiresAt.getTime() - Date.now() > EXPIRY_MARGIN_MS;
+
+  async function token(ref: IntegrationRef): Promise<string> {
+    const credentials = await withUser(ctx.db.pool, ref.userId, (tx) => repo(tx).readCredentials(ref.id));
+    if (!credentials?.accessToken) throw new ProviderError('auth_revoked', 'The integration has no access token; reconnect it.');
+    return isFresh(credentials.tokenExpiresAt) ? credentials.accessToken : refresh(ref, credentials.accessToken);
+  }
+
+  function refresh(ref: IntegrationRef, failed: string): Promise<string> {
+    const running = inflight.get(ref.id);
+    if (running) return running;
+    const promise = refreshUnderLock(ref, failed).finally(() => inflight.delete(ref.id));
+    inflight.set(ref.id, promise);
+    return promise;
+  }
+
+  async function refreshUnderLock(ref: IntegrationRef, failed: string): Promise<string> {
+    let rejection: string | undefined;
+    const result = await withUser(ctx.db.pool, ref.userId, async (tx) => {
+      const integration = await repo(tx).findForUpdate(ref.id);
+      if (!integration) throw new ProviderError('auth_revoked', 'The integration no longer exists.');
+      if (integration.status === 'needs_reauth') throw new ProviderError('auth_revoked', integration.lastError ?? 'Reconnect this integration.');
+      const stored = await repo(tx).readCredentials(ref.id);
+      if (stored?.accessToken && stored.accessToken !== failed && isFresh(stored.tokenExpiresAt)) return stored.accessToken;
+      if (!stored?.refreshToken) {
+        rejection = 'There is no refresh token; reconnect to grant access again.';
+        return null;
+      }
+      try {
+        const tokens = await refreshTokens(ref.platform, ctx.endpoints(ref.platform), stored.refreshToken);
+        await repo(tx).saveTokens(ref.id, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt });
+        ctx.logger.info({ integrationId: ref.id }, 'access token refreshed');
+        return tokens.accessToken;
+      } catch (error) {
+        if (!(error instanceof OAuthGrantError) || error.kind !== 'invalid_grant') {
+          throw new ProviderError('temporary', `Refreshing the access token failed: ${(error as Error).message}`);
+        }
+        rejection = error.message;
+        return null;
+      }
+    });
+    if (result) return result;
+    return confirmRejection(ref, failed, rejection!);
+  }
+
+  /**
+   * A refused refresh only means "reconnect" if nobody replaced the tokens meanwhile (a reconnect, or
+   * a refresh outside our lock with a rotating provider). Checked against what is stored now.
+   */
+  async function confirmRejection(ref: IntegrationRef, failed: string, reason: string): Promise<string> {
+    const message = `${ctx.endpoints(ref.platform).mode === 'sandbox' ? 'The sandbox' : 'The CRM'} refused to renew access (${reason}). Reconnect the integration to continue syncing.`;
+    const marked = await withUser(ctx.db.pool, ref.userId, async (tx) => {
+      await repo(tx).findForUpdate(ref.id);
+      const stored = await repo(tx).readCredentials(ref.id);
+      if (stored?.accessToken && stored.accessToken !== failed && isFresh(stored.tokenExpiresAt)) return stored.accessToken;
+      await repo(tx).update(ref.id, { status: 'needs_reauth', lastError: message });
+      return null;
+    });
+    if (marked) return marked;
+    ctx.logger.warn({ integrationId: ref.id }, 'integration needs re-authorization');
+    await ctx.events?.publish(ref.userId, { type: 'integration.needs_reauth', integrationId: ref.id, message });
+    throw new ProviderError('auth_revoked', message);
+  }
+
+  return {
+    /** A token source bound to one integration, for the HTTP client. */
+    source(ref: IntegrationRef): TokenSource {
+      return { token: () => token(ref), refresh: (failed) => refresh(ref, failed) };
+    },
+  };
+}
+
+export type TokenManager = ReturnType<typeof createTokenManager>;

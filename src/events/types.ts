@@ -1,0 +1,28 @@
+import type { SyncCounts } from '../db/sync-logs-repository.js';
+
+/**
+ * Live events a user's browser sees over SSE. Each names its user so the fan-out can deliver it to
+ * that user's streams only.
+ */
+export type PulseEvent =
+  | { type: 'integration.connected'; integrationId: string }
+  | { type: 'integration.updated'; integrationId: string }
+  | { type: 'integration.needs_reauth'; integrationId: string; message: string }
+  | { type: 'integration.deleted'; integrationId: string }
+  | { type: 'sync.started'; integrationId: string; logId: string; syncType: 'full' | 'incremental' }
+  | { type: 'sync.progress'; integrationId: string; logId: string; counts: SyncCounts; object: string }
+  | { type: 'sync.finished'; integrationId: string; logId: string; status: 'success' | 'partial' | 'failed'; counts: SyncCounts; durationMs: number }
+  | { type: 'sync.error'; integrationId: string; logId?: string; code: string; message: string };
+
+export interface Envelope {
+  userId: string;
+  event: PulseEvent;
+  at: string;
+}
+
+export interface EventBus {
+  publish(userId: string, event: PulseEvent): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(userId: string, listener: (event: PulseEvent, at: string) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { integrationsRepository } from '../../src/db/integrations-repository.js';
+import { refreshTokens } from '../../src/crm/oauth.js';
+import { ProviderError } from '../../src/crm/provider-error.js';
+import { withUser } from '../../src/db/tenant.js';
+import { createLocalBus } from '../../src/events/bus.js';
+import type { PulseEvent } from '../../src/events/types.js';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+import { connectHubspot, credentialsOf, expireStoredToken, reload } from '../helpers/connect.js';
+import { engine } from '../helpers/database.js';
+import { repoRoot } from '../helpers/process.js';
+import { admin, startTestSandbox } from '../helpers/sandbox.js';
+
+const REDIRECT_URI = 'http://127.0.0.1:3999/crm/oauth/callback';
+const tokenRequests = async (sandbox: Awaited<ReturnType<typeof startTestSandbox>>) => (await admin(sandbox, 'GET', '/_sandbox/requests')).byKind.token ?? 0;
+
+describe(`token refresh on ${engine}`, () => {
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox(REDIRECT_URI);
+    ctx = await createTestContext({ PUBLIC_URL: 'http://127.0.0.1:3999' }, sandbox.wiring);
+    ctx.events = createLocalBus();
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await sandbox?.close();
+  });
+  beforeEach(() => admin(sandbox, 'DELETE', '/_sandbox/requests'));
+
+  it('refreshes a token that is about to expire before using it', async () => {
+    const integration = await connectHubspot(ctx, 'refresh-early');
+    const before = await credentialsOf(ctx, integration);
+    await expireStoredToken(ctx, integration);
+    await admin(sandbox, 'DELETE', '/_sandbox/requests');
+    const token = await ctx.services.tokens.source(integration).token();
+    expect(token).not.toBe(before!.accessToken);
+    expect(await tokenRequests(sandbox)).toBe(1);
+    expect((await reload(ctx, integration)).tokenExpiresAt! > new Date(Date.now() + 25 * 60_000).toISOString()).toBe(true);
+  });
+
+  it('makes one token request for 50 simultaneous refreshes in this process', async () => {
+    const integration = await connectHubspot(ctx, 'refresh-crowd');
+    const failed = (await credentialsOf(ctx, integration))!.accessToken!;
+    await admin(sandbox, 'DELETE', '/_sandbox/requests');
+    const source = ctx.services.tokens.source(integration);
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => source.refresh(failed)));
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).not.toBe(failed);
+    expect(await tokenRequests(sandbox)).toBe(1);
+  });
+
+  it.runIf(engine === 'postgres')('makes one token request for 50 simultaneous refreshes from two worker processes', async () => {
+    const integration = await connectHubspot(ctx, 'refresh-two-processes');
+    const failed = (await credentialsOf(ctx, integration))!.accessToken!;
+    await admin(sandbox, 'DELETE', '/_sandbox/requests');
+    const args = JSON.stringify({
+      integrationId: integration.id, userId: integration.userId, failedToken: failed, count: 25,
+      sandboxUrl: sandbox.urls.hubspot, ...sandbox.wiring.apps.hubspot,
+    });
+    const workers = [0, 1].map(() => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/refresh-worker.ts', args], {
+        cwd: repoRoot, env: { ...process.env, DATABASE_URL: ctx.databaseUrl!, PULSE_DATA_DIR: ctx.dataDir, PULSE_SANDBOX: 'off' }, stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+      return { child, next: async () => (await lines.next()).value as string };
+    });
+    for (const worker of workers) expect(await worker.next()).toBe('ready');
+    for (const worker of workers) worker.child.stdin!.write('go\n');
+    const results = await Promise.all(workers.map(async (worker) => JSON.parse(await worker.next()).distinct as string[]));
+    expect(new Set(results.flat()).size).toBe(1);
+    expect(await tokenRequests(sandbox)).toBe(1);
+  });
+
+  it('marks the integration needs_reauth with an event when the refresh token is revoked, and stops retrying', async () => {
+    const integration = await connectHubspot(ctx, 'refresh-revoked');
+    const seen: PulseEvent[] = [];
+    ctx.events!.subscribe(integration.userId, (event) => seen.push(event));
+    const { refreshToken } = (await credentialsOf(ctx, integration))!;
+    await admin(sandbox, 'POST', '/_sandbox/tokens/revoke', { token: refreshToken });
+    await expireStoredToken(ctx, integration);
+    const source = ctx.services.tokens.source(integration);
+    await expect(source.token()).rejects.toMatchObject({ code: 'auth_revoked' });
+    const after = await reload(ctx, integration);
+    expect(after.status).toBe('needs_reauth');
+    expect(after.lastError).toMatch(/refused to renew access .* Reconnect the integration/);
+    expect(seen).toContainEqual(expect.objectContaining({ type: 'integration.needs_reauth', integrationId: integration.id }));
+    await admin(sandbox, 'DELETE', '/_sandbox/requests');
+    await expect(source.token()).rejects.toBeInstanceOf(ProviderError);
+    expect(await tokenRequests(sandbox)).toBe(0);
+  });
+
+  it('does not mark needs_reauth when a parallel refresh already stored a new token', async () => {
+    const integration = await connectHubspot(ctx, 'refresh-race');
+    const stale = (await credentialsOf(ctx, integration))!;
+    // Another worker holds the lock, refreshes and stores its token while we wait for the lock.
+    const winner = withUser(ctx.db.pool, integration.userId, async (tx) => {
+      const repo = integrationsRepository(tx, ctx.keys);
+      await repo.findForUpdate(integration.id);
+      const ours = ctx.services.tokens.source(integration).refresh(stale.accessToken!);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const fresh = await refreshTokens('hubspot', ctx.endpoints('hubspot'), stale.refreshToken!);
+      await repo.saveTokens(integration.id, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresAt: fresh.expiresAt });
+      return { ours, theirs: fresh.accessToken };
+    });
+    const { ours, theirs } = await winner;
+    await admin(sandbox, 'DELETE', '/_sandbox/requests');
+    expect(await ours).toBe(theirs);
+    expect(await tokenRequests(sandbox)).toBe(0);
+    expect((await reload(ctx, integration)).status).toBe('connected');
+  });
+});

@@ -1,0 +1,45 @@
+import { SANDBOX_APPS, startSandbox, type Sandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
+import type { SandboxApp, SandboxUrls } from '../../src/crm/endpoints.js';
+import type { PlatformId } from '../../src/crm/platforms.js';
+
+/** The sandbox on ephemeral ports, with the default HubSpot app accepting `redirectUri`. */
+export async function startTestSandbox(redirectUri: string, options: StartSandboxOptions = {}): Promise<Sandbox & { wiring: { urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>> } }> {
+  const sandbox = await startSandbox({
+    port: 0,
+    seed: 7,
+    records: 30,
+    ...options,
+    apps: [{ clientId: SANDBOX_APPS.hubspot.clientId, redirectUris: [redirectUri] }, ...(options.apps ?? [])],
+  });
+  const app = SANDBOX_APPS.hubspot;
+  return Object.assign(sandbox, { wiring: { urls: sandbox.urls, apps: { hubspot: { clientId: app.clientId, clientSecret: app.clientSecret } } } });
+}
+
+/**
+ * Plays the person at the consent page without a browser: loads it, then posts its form as the
+ * Allow or Deny button would. Returns where the sandbox redirects the browser (our callback).
+ */
+export async function answerConsent(authorizeUrl: string, decision: 'allow' | 'deny'): Promise<URL> {
+  const page = await fetch(authorizeUrl);
+  const html = await page.text();
+  if (!page.ok) throw new Error(`The consent page answered ${page.status}: ${html.slice(0, 300)}`);
+  const form = new URLSearchParams();
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(decode(match[1]!), decode(match[2]!));
+  form.set('account_id', /<option value="(\d+)"/.exec(html)![1]!);
+  form.set('decision', decision);
+  const response = await fetch(new URL('/oauth/authorize', authorizeUrl), { method: 'POST', body: form, redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (!location) throw new Error(`The consent form did not redirect (HTTP ${response.status}): ${await response.text()}`);
+  return new URL(location);
+}
+
+const decode = (value: string) => value.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+
+export async function admin(sandbox: Sandbox, method: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${sandbox.urls.hubspot}${path}`, {
+    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`sandbox ${method} ${path} → ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
