@@ -21,6 +21,7 @@ const schema = z.object({
   PULSE_AUTH_AUDIENCE: optionalString,
   PULSE_SANDBOX: z.enum(['auto', 'off']).default('auto'),
   PULSE_SANDBOX_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PULSE_SANDBOX_PORT: port.default(4101),
   PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUBSPOT_CLIENT_ID: optionalString,

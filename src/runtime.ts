@@ -23,8 +23,6 @@ export interface RuntimeOptions {
   sandbox?: { urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>> };
 }
 
-export const FIXED_SANDBOX_PORTS: Record<PlatformId, number> = { hubspot: 4101, salesforce: 4102, pipedrive: 4103, zoho: 4104 };
-
 export async function createContext(options: RuntimeOptions = {}): Promise<AppContext & { close(): Promise<void> }> {
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
@@ -65,7 +63,7 @@ async function defaultSandbox(config: Config): Promise<NonNullable<RuntimeOption
   if (config.PULSE_SANDBOX === 'off' || config.HUBSPOT_CLIENT_ID) return { urls: {}, apps: {} };
   // Only deployments without real credentials load the sandbox module at all.
   const { SANDBOX_APPS } = await import('./sandbox/index.js');
-  const urls: SandboxUrls = { hubspot: `http://${config.PULSE_SANDBOX_HOST}:${FIXED_SANDBOX_PORTS.hubspot}` };
+  const urls: SandboxUrls = { hubspot: `http://${config.PULSE_SANDBOX_HOST}:${config.PULSE_SANDBOX_PORT}` };
   return { urls, apps: { hubspot: { clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret } } };
 }
 

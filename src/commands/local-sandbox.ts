@@ -2,7 +2,6 @@ import type { Config } from '../config.js';
 import type { SandboxApp, SandboxUrls } from '../crm/endpoints.js';
 import type { PlatformId } from '../crm/platforms.js';
 import type { Logger } from '../logger.js';
-import { FIXED_SANDBOX_PORTS } from '../runtime.js';
 
 /**
  * `npm start` with no CRM credentials: run the sandbox emulators in this process, on their fixed
@@ -17,7 +16,8 @@ export async function startLocalSandbox(config: Config, logger: Logger): Promise
   const app = SANDBOX_APPS.hubspot;
   const sandbox = await startSandbox({
     providers: ['hubspot'],
-    port: FIXED_SANDBOX_PORTS.hubspot,
+    // 0 picks a free port (tests run several instances side by side).
+    port: config.PULSE_SANDBOX_PORT,
     host: config.PULSE_SANDBOX_HOST,
     seed: 1,
     records: 2_000,
