@@ -5,6 +5,9 @@
  * order and an `after` cursor is a binary search. Live records are also indexed by (updatedAt, id) for
  * "modified since" searches; the index is built on first use and then kept up to date.
  */
+import { ModifiedIndex } from './modified-index.js';
+import { lowerBound } from './sorted.js';
+
 export type Props = Record<string, string>;
 export type Deriver = (ordinal: number) => Props;
 
@@ -25,7 +28,7 @@ export class Collection {
   readonly overrides = new Map<number, Props>();
   private archivedSlots: number[] = [];
   private deletedSlots: number[] = [];
-  private modIndex: number[] | null = null;
+  private readonly modIndex: ModifiedIndex;
   private uniqueIndexes = new Map<string, Map<string, number>>();
   private nextId: number;
   liveCount: number;
@@ -44,6 +47,11 @@ export class Collection {
     this.baseCount = seed.ids.length;
     const last = seed.ids[seed.ids.length - 1] ?? 0;
     this.nextId = Math.max(firstNewId, last + 1);
+    this.modIndex = new ModifiedIndex(this.updated, () => {
+      const slots: number[] = [];
+      for (let s = 0; s < this.ids.length; s++) if (this.archivedAt[s] === 0) slots.push(s);
+      return slots;
+    });
   }
   private readonly baseCount: number;
 
@@ -59,14 +67,7 @@ export class Collection {
 
   /** First slot whose id is >= id. */
   lowerBound(id: number): number {
-    let lo = 0;
-    let hi = this.ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ids[mid]! < id) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.ids, id);
   }
 
   isLive(slot: number): boolean {
@@ -93,7 +94,7 @@ export class Collection {
   page(from: number, limit: number, archived: boolean): number[] {
     const out: number[] = [];
     if (archived) {
-      let i = lowerBoundNumbers(this.archivedSlots, from);
+      let i = lowerBound(this.archivedSlots, from);
       while (out.length < limit && i < this.archivedSlots.length) out.push(this.archivedSlots[i++]!);
       return out;
     }
@@ -144,13 +145,13 @@ export class Collection {
     this.indexRemove(slot);
     this.archivedAt[slot] = now;
     this.updated[slot] = Math.max(now, this.updated[slot]!);
-    this.archivedSlots.splice(lowerBoundNumbers(this.archivedSlots, slot), 0, slot);
+    this.archivedSlots.splice(lowerBound(this.archivedSlots, slot), 0, slot);
     this.liveCount--;
   }
 
   restore(slot: number, now: number): void {
     if (!this.isArchived(slot)) return;
-    this.archivedSlots.splice(lowerBoundNumbers(this.archivedSlots, slot), 1);
+    this.archivedSlots.splice(lowerBound(this.archivedSlots, slot), 1);
     this.archivedAt[slot] = 0;
     this.updated[slot] = Math.max(now, this.updated[slot]!);
     this.liveCount++;
@@ -163,43 +164,27 @@ export class Collection {
       this.indexRemove(slot);
       this.liveCount--;
     } else if (this.isArchived(slot)) {
-      this.archivedSlots.splice(lowerBoundNumbers(this.archivedSlots, slot), 1);
+      this.archivedSlots.splice(lowerBound(this.archivedSlots, slot), 1);
     }
     this.archivedAt[slot] = DELETED;
     this.overrides.delete(slot);
-    this.deletedSlots.splice(lowerBoundNumbers(this.deletedSlots, slot), 0, slot);
+    this.deletedSlots.splice(lowerBound(this.deletedSlots, slot), 0, slot);
   }
 
   /** Number of live records among slots [lo, hi). */
   liveInRange(lo: number, hi: number): number {
-    const inRange = (list: number[]) => lowerBoundNumbers(list, hi) - lowerBoundNumbers(list, lo);
+    const inRange = (list: number[]) => lowerBound(list, hi) - lowerBound(list, lo);
     return Math.max(0, hi - lo - inRange(this.archivedSlots) - inRange(this.deletedSlots));
   }
 
   /** Live slots ordered by (updatedAt, id). */
   modifiedOrder(): number[] {
-    if (!this.modIndex) {
-      const slots: number[] = [];
-      for (let s = 0; s < this.ids.length; s++) if (this.archivedAt[s] === 0) slots.push(s);
-      const upd = this.updated;
-      slots.sort((a, b) => upd[a]! - upd[b]! || a - b);
-      this.modIndex = slots;
-    }
-    return this.modIndex;
+    return this.modIndex.slots();
   }
 
   /** Position in modifiedOrder() of the first record with updatedAt >= t (or > t when strict). */
   modifiedLowerBound(t: number, strict: boolean): number {
-    const order = this.modifiedOrder();
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const u = this.updated[order[mid]!]!;
-      if (u < t || (strict && u === t)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.modIndex.lowerBound(t, strict);
   }
 
   /** Live-or-archived slot holding a unique value (e.g. contact email), case-insensitive. */
@@ -218,39 +203,10 @@ export class Collection {
   }
 
   private indexInsert(slot: number): void {
-    if (!this.modIndex) return;
-    this.modIndex.splice(this.modPosition(slot), 0, slot);
+    this.modIndex.insert(slot);
   }
 
   private indexRemove(slot: number): void {
-    if (!this.modIndex) return;
-    const at = this.modPosition(slot);
-    if (this.modIndex[at] === slot) this.modIndex.splice(at, 1);
+    this.modIndex.remove(slot);
   }
-
-  private modPosition(slot: number): number {
-    const order = this.modIndex!;
-    const u = this.updated[slot]!;
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const other = order[mid]!;
-      const d = this.updated[other]! - u || other - slot;
-      if (d < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
-
-function lowerBoundNumbers(list: number[], value: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
