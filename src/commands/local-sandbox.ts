@@ -23,6 +23,16 @@ export async function startLocalSandbox(config: Config, logger: Logger): Promise
     records: 2_000,
     apps: [{ ...app, redirectUris: [redirectUri] }],
   });
+  // Association changes reach us only as webhooks (HubSpot does not move modified times for them).
+  const webhooks = await fetch(`${sandbox.urls.hubspot}/_sandbox/webhooks/${app.appId}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      targetUrl: `${config.publicUrl}/crm/webhooks/hubspot`,
+      subscriptions: ['contact', 'company', 'deal'].map((object) => ({ eventType: `${object}.associationChange`, active: true })),
+    }),
+  });
+  if (!webhooks.ok) logger.warn({ status: webhooks.status }, 'could not subscribe to sandbox webhooks');
   logger.info({ hubspot: sandbox.urls.hubspot }, 'CRM sandbox running (no HUBSPOT_CLIENT_ID set)');
   return {
     urls: sandbox.urls,

@@ -7,6 +7,7 @@ import { assertSafeBinding } from '../server/auth.js';
 import { AppError } from '../lib/errors.js';
 import { ensureWebBuilt } from '../web-build.js';
 import { startLocalSandbox } from './local-sandbox.js';
+import { startSyncServices } from '../sync/services.js';
 
 export interface StartOptions {
   worker: boolean;
@@ -41,6 +42,8 @@ export async function start(options: StartOptions): Promise<void> {
         stops.push(sandbox.close);
       }
     }
+    const sync = await startSyncServices(ctx, { workers: options.worker ? config.PULSE_WORKER_CONCURRENCY : 0, scheduler: options.worker });
+    stops.push(sync.stop);
     if (http) {
       if (options.web) await ensureWebBuilt((message) => ctx.logger.info(message));
       const app = await buildApp(ctx);
@@ -52,6 +55,8 @@ export async function start(options: StartOptions): Promise<void> {
         throw error;
       });
       ctx.logger.info({ url: config.publicUrl, database: ctx.db.kind, readyInMs: Date.now() - started }, `Pulse CRM is ready on ${config.publicUrl}`);
+    } else {
+      ctx.logger.info({ database: ctx.db.kind, concurrency: config.PULSE_WORKER_CONCURRENCY }, 'sync worker is running');
     }
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => {});

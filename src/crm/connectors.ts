@@ -42,6 +42,7 @@ export function createConnector(ctx: AppContext, services: ConnectorServices, ta
         limiter: services.limiter,
         parseError: parseHubspotError,
         onRequest: services.onRequest,
+        timeoutMs: ctx.config.PULSE_HTTP_TIMEOUT_MS,
         rateFor: (bucket): { key: string; rate: Rate | null } =>
           bucket === 'search'
             ? { key: `${account}:search`, rate: hubspotLimits.searchRate }

@@ -22,6 +22,8 @@ export interface OpenDatabaseOptions {
 
 // Bigint columns come back as JS numbers: our counts fit comfortably below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// Deal amounts: doubles hold every realistic currency amount exactly enough for display and sums.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
@@ -33,7 +35,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     embedded = await startEmbeddedDatabase(options.dataDir, options.poolSize + 10);
     connection = embedded.connection;
   }
-  const pool = new pg.Pool({ ...connection, max: options.poolSize, application_name: 'pulse-crm' });
+  // PGlite is one session behind the socket: statements of two connections outside a transaction can
+  // interleave mid-protocol (one connection's Bind meets the other's Parse). One connection avoids
+  // that and costs nothing, since PGlite runs one statement at a time anyway.
+  const max = embedded ? 1 : options.poolSize;
+  const pool = new pg.Pool({ ...connection, max, application_name: 'pulse-crm' });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   return {

@@ -23,12 +23,14 @@ export interface SyncLog {
   errors: SyncLogError[];
   errorMessage: string | null;
   durationMs: number | null;
+  /** HTTP requests the run sent to the CRM. */
+  requests: number;
   startedAt: string;
   completedAt: string | null;
 }
 
 const columns = `id, integration_id, sync_type, status, records_synced, contacts_synced, companies_synced, deals_synced,
-  errors, error_message, duration_ms, started_at, completed_at`;
+  errors, error_message, duration_ms, requests, started_at, completed_at`;
 
 function toSyncLog(row: Record<string, any>): SyncLog {
   return {
@@ -43,6 +45,7 @@ function toSyncLog(row: Record<string, any>): SyncLog {
     errors: row.errors,
     errorMessage: row.error_message,
     durationMs: row.duration_ms,
+    requests: row.requests,
     startedAt: row.started_at.toISOString(),
     completedAt: row.completed_at ? row.completed_at.toISOString() : null,
   };
@@ -90,22 +93,24 @@ export function syncLogsRepository(tx: Tx) {
       return toSyncLog(rows[0]);
     },
 
-    async progress(id: string, counts: SyncCounts, errors: SyncLogError[]): Promise<void> {
+    /** Progress of a running sync; also its heartbeat (a run whose heartbeat stops is restarted). */
+    async progress(id: string, counts: SyncCounts, errors: SyncLogError[], requests: number): Promise<void> {
       await tx.query(
         `UPDATE crm_sync_logs SET contacts_synced = $2, companies_synced = $3, deals_synced = $4,
-           records_synced = $2::int + $3::int + $4::int, errors = $5 WHERE id = $1`,
-        [id, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors)],
+           records_synced = $2::int + $3::int + $4::int, errors = $5, requests = $6, heartbeat_at = clock_timestamp()
+         WHERE id = $1 AND status = 'running'`,
+        [id, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), requests],
       );
     },
 
-    async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null): Promise<SyncLog> {
+    async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null, requests = 0): Promise<SyncLog> {
       const { rows } = await tx.query(
         `UPDATE crm_sync_logs SET status = $2, contacts_synced = $3, companies_synced = $4, deals_synced = $5,
-           records_synced = $3::int + $4::int + $5::int, errors = $6, error_message = $7, completed_at = clock_timestamp(),
+           records_synced = $3::int + $4::int + $5::int, errors = $6, error_message = $7, requests = $8, completed_at = clock_timestamp(),
            duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
            duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
          WHERE id = $1 RETURNING ${columns}`,
-        [id, status, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), errorMessage],
+        [id, status, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), errorMessage, requests],
       );
       return toSyncLog(rows[0]);
     },

@@ -15,6 +15,10 @@ import { integrationRoutes } from './routes/integrations.js';
 import { platformRoutes } from './routes/platforms.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { connectionRoutes } from './routes/connection.js';
+import { eventRoutes } from './routes/events.js';
+import { recordRoutes } from './routes/records.js';
+import { syncRoutes } from './routes/sync.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -56,7 +60,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   const knownUsers = new Set<string>();
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public || !request.url.startsWith('/api/')) return;
-    request.caller = await ctx.authenticate(request.headers.authorization);
+    // EventSource cannot send headers: the SSE stream also takes the token as ?access_token=.
+    const queryToken = request.url.startsWith('/api/events') ? (request.query as { access_token?: string }).access_token : undefined;
+    request.caller = await ctx.authenticate(request.headers.authorization ?? (queryToken ? `Bearer ${queryToken}` : undefined));
     if (!knownUsers.has(request.caller.userId)) {
       // The user row is created on first sight; RLS lets a user insert only their own id.
       await withUser(ctx.db.pool, request.caller.userId, (tx) =>
@@ -73,6 +79,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(integrationRoutes(ctx));
   await app.register(oauthRoutes(ctx));
   await app.register(connectionRoutes(ctx));
+  await app.register(syncRoutes(ctx));
+  await app.register(eventRoutes(ctx));
+  await app.register(recordRoutes(ctx));
+  await app.register(webhookRoutes(ctx));
   for (const plugin of options.plugins ?? []) await app.register(plugin);
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

@@ -23,6 +23,8 @@ export interface AppContext {
   endpoints(platform: PlatformId): ProviderEndpoints;
   /** Shared by every connector: the per-account request limiter and token refresh under lock. */
   services: { limiter: RateLimiter; tokens: TokenManager };
+  /** Starting sync runs (absent where no queue runs, e.g. one-shot commands). */
+  sync?: { request(request: { userId: string; integrationId: string; full?: boolean }): Promise<{ logId: string; joined: boolean }> };
   /** Live events to users' browsers (absent in one-shot CLI commands). */
   events?: EventBus;
 }

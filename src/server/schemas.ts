@@ -52,6 +52,7 @@ export const syncLogSchema = z.object({
   errors: z.array(z.object({ object: z.string().optional(), code: z.string(), message: z.string(), at: z.string().optional() })),
   errorMessage: z.string().nullable(),
   durationMs: z.number().nullable(),
+  requests: z.number(),
   startedAt: z.string(),
   completedAt: z.string().nullable(),
 });

@@ -25,6 +25,11 @@ export function oauthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/crm/oauth/callback', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       const outcome = await completeOAuth(ctx, new URL(request.url, ctx.config.publicUrl));
       if (!outcome.ok) request.log.info({ reason: outcome.reason }, 'oauth callback refused');
+      // The first sync starts right away, so the wizard's last step can show it running.
+      if (outcome.ok && ctx.sync) {
+        await ctx.sync.request({ userId: outcome.integration.userId, integrationId: outcome.integration.id })
+          .catch((error) => request.log.warn({ err: error }, 'first sync not started'));
+      }
       return reply
         .status(outcome.ok ? 200 : 400)
         .header('cache-control', 'no-store')

@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { objectTypes, type ObjectType } from '../../crm/platforms.js';
+import { AppError } from '../../lib/errors.js';
+import { recordTables } from '../../sync/record-tables.js';
+import type { AppContext } from '../context.js';
+import { errorBodySchema } from '../schemas.js';
+import { asCaller } from '../tenant-request.js';
+
+/**
+ * Synced data for the host app: /api/contacts, /api/companies, /api/deals, filtered by integration
+ * and "updated since", keyset-paged on (updated_at, id) so paging stays fast and stable at any depth.
+ * Deleted records are included (with deletedAt) so a consumer polling for changes sees deletions.
+ */
+const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+const query = z.strictObject({
+  integrationId: z.uuid().optional(),
+  updatedSince: z.iso.datetime({ offset: true, error: 'updatedSince must be an ISO 8601 date-time like 2026-01-31T12:00:00Z' }).optional(),
+  includeDeleted: z.enum(['true', 'false']).default('true'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(200).optional(),
+});
+
+const encode = (updatedAt: Date, id: string) => Buffer.from(`${updatedAt.toISOString()}|${id}`).toString('base64url');
+function decode(cursor: string): [string, string] {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw new AppError('validation_failed', 'The cursor is not one this API returned; start again without it.');
+  return [at, id];
+}
+
+export function recordRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    for (const object of objectTypes) registerList(app, ctx, object);
+  };
+}
+
+function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext, object: ObjectType) {
+  const spec = recordTables[object];
+  const columns = ['id', 'integration_id', 'remote_id', ...spec.fields.map(([c]) => c), ...spec.associations.map(([c]) => c),
+    'properties', 'remote_created_at', 'remote_updated_at', 'deleted_at', 'updated_at'];
+  app.get(`/api/${object}`, {
+    schema: {
+      tags: ['data'],
+      querystring: query,
+      response: { 200: z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable() }), 400: errorBodySchema },
+    },
+  }, async (request) => {
+    const { integrationId, updatedSince, includeDeleted, limit, cursor } = request.query;
+    const after = cursor ? decode(cursor) : null;
+    const { rows } = await asCaller(ctx, request, (tx) => tx.query(
+      `SELECT ${columns.join(', ')} FROM ${spec.table}
+       WHERE ($1::uuid IS NULL OR integration_id = $1) AND ($2::timestamptz IS NULL OR updated_at >= $2)
+         AND ($3 OR deleted_at IS NULL)
+         AND ($4::timestamptz IS NULL OR (updated_at, id) > ($4::timestamptz, $5::uuid))
+       ORDER BY updated_at, id LIMIT $6`,
+      [integrationId ?? null, updatedSince ?? null, includeDeleted === 'true', after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    ));
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [camel(key), value instanceof Date ? value.toISOString() : value]))),
+      nextCursor: rows.length > limit && last ? encode(last.updated_at, last.id) : null,
+    };
+  });
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { associationTarget, verifyV3Signature, type HubspotWebhookEvent } from '../../crm/hubspot/webhooks.js';
+import { asSystem } from '../../db/tenant.js';
+import type { AppContext } from '../context.js';
+import { sendError } from '../errors.js';
+
+/**
+ * POST /crm/webhooks/hubspot: HubSpot's pushed events, verified by signature, recorded for the next
+ * sync (association changes do not move a record's modified time, so only a webhook reveals them).
+ * The events name a portal, not a user: every integration of that portal gets them.
+ */
+export function webhookRoutes(ctx: AppContext) {
+  return async (app: FastifyInstance) => {
+    // The signature covers the exact bytes sent: keep the body as a string until it is verified.
+    app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+    app.post('/crm/webhooks/hubspot', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+      const body = request.body as string;
+      const valid = verifyV3Signature({
+        secret: ctx.endpoints('hubspot').clientSecret,
+        method: 'POST',
+        uri: `${ctx.config.publicUrl}${request.url}`,
+        body,
+        timestamp: request.headers['x-hubspot-request-timestamp'] as string | undefined,
+        signature: request.headers['x-hubspot-signature-v3'] as string | undefined,
+      });
+      if (!valid) return reply.status(401).send(sendError('unauthorized', 'The webhook signature or timestamp is not valid.'));
+      let events: HubspotWebhookEvent[];
+      try {
+        events = JSON.parse(body);
+        if (!Array.isArray(events)) throw new Error('not an array');
+      } catch {
+        return reply.status(400).send(sendError('bad_request', 'The webhook body must be a JSON array of events.'));
+      }
+      const changes = events.flatMap((event) => {
+        const target = associationTarget(event);
+        return target ? [{ portal: String(event.portalId), ...target, payload: event }] : [];
+      });
+      if (changes.length > 0) {
+        await asSystem(ctx.db.pool, (tx) => tx.query(
+          `INSERT INTO crm_webhook_events (integration_id, user_id, kind, object, remote_id, payload)
+           SELECT i.id, i.user_id, 'association_change', c.object, c.remote_id, c.payload
+           FROM jsonb_to_recordset($1::jsonb) AS c(portal text, object text, remote_id text, payload jsonb)
+           JOIN crm_integrations i ON i.platform = 'hubspot' AND i.external_account_id = c.portal`,
+          [JSON.stringify(changes.map((c) => ({ portal: c.portal, object: c.object, remote_id: c.remoteId, payload: c.payload })))],
+        ));
+      }
+      return reply.status(204).send();
+    });
+  };
+}

@@ -1,0 +1,137 @@
+import type { Connector, ListCursor, RecordPage } from '../crm/connector.js';
+import type { ObjectType } from '../crm/platforms.js';
+import { withUser, type Tx } from '../db/tenant.js';
+import { recordsRepository } from './records-repository.js';
+import { syncStateRepository, type SyncState } from './sync-state-repository.js';
+
+/**
+ * One object's sync: a full listing (first run, or asked for), else the changes since the last run
+ * with an overlap, then deletions, then associations the records' own timestamps cannot show. Pages
+ * stream through bounded memory — the next page is in flight while this one is written — and each
+ * is committed together with the cursor that follows it.
+ */
+export interface ObjectSyncContext {
+  pool: import('pg').Pool;
+  userId: string;
+  integrationId: string;
+  connector: Connector;
+  /** This run's id (its sync log): the marker a new full listing stamps on the records it sees. */
+  runId: string;
+  requestedFull: boolean;
+  /** Called after each committed page with the number of records it wrote. */
+  onWritten(object: ObjectType, count: number): void;
+}
+
+/** Re-read this much before the last run's start: provider indexes (HubSpot search) lag a little. */
+export const OVERLAP_MS = 5 * 60_000;
+const ASSOCIATION_BATCH = 1000;
+
+const emptyState: SyncState = { phase: 'full', cursor: null, fullRun: null, highWater: null, deletionsCheckedAt: null, deletionsCursor: null };
+
+export async function syncObject(run: ObjectSyncContext, object: ObjectType): Promise<void> {
+  const inTx = <T>(work: (tx: Tx) => Promise<T>) =>
+    withUser(run.pool, run.userId, async (tx) => {
+      // Data and checkpoint commit together either way; not waiting for the WAL flush only means a
+      // database crash could lose the last few pages together with their checkpoints (both or neither).
+      await tx.query('SET LOCAL synchronous_commit = off');
+      return work(tx);
+    });
+  let state = (await inTx((tx) => syncStateRepository(tx, run.integrationId).get(object))) ?? emptyState;
+  const save = (tx: Tx, next: SyncState) => syncStateRepository(tx, run.integrationId).save(object, (state = next));
+
+  const resumingFull = state.phase === 'full' && state.cursor !== null;
+  if (!resumingFull && (run.requestedFull || state.phase === 'full')) {
+    const startedAt = new Date().toISOString();
+    await inTx((tx) => save(tx, { ...state, phase: 'full', fullRun: run.runId, cursor: { listing: { mode: 'full' }, startedAt } }));
+  }
+
+  if (state.phase === 'full') {
+    const fullRun = state.fullRun!;
+    await listPages(run, state.cursor!.listing, object, async (tx, page) => {
+      await recordsRepository(tx, run.integrationId).upsert(object, page.records, fullRun);
+      if (page.next) return save(tx, { ...state, cursor: { ...state.cursor!, listing: page.next } });
+      await recordsRepository(tx, run.integrationId).sweepUnseen(object, fullRun);
+      const startedAt = state.cursor!.startedAt;
+      await save(tx, { ...emptyState, phase: 'incremental', highWater: startedAt, deletionsCheckedAt: startedAt });
+    }, inTx);
+    return;
+  }
+
+  if (!state.cursor) {
+    const since = new Date(Date.parse(state.highWater!) - OVERLAP_MS).toISOString();
+    await inTx((tx) => save(tx, { ...state, cursor: { listing: { mode: 'changes', since }, startedAt: new Date().toISOString() } }));
+  }
+  await listPages(run, state.cursor!.listing, object, async (tx, page) => {
+    await recordsRepository(tx, run.integrationId).upsert(object, page.records, null);
+    await save(tx, page.next ? { ...state, cursor: { ...state.cursor!, listing: page.next } } : { ...state, cursor: null, highWater: state.cursor!.startedAt });
+  }, inTx);
+
+  await syncDeletions(run, object, () => state, save, inTx);
+  await syncAssociations(run, object, inTx);
+}
+
+/** Streams pages: page N+1 is fetched while page N is written. */
+async function listPages(
+  run: ObjectSyncContext, first: ListCursor, object: ObjectType,
+  write: (tx: Tx, page: RecordPage) => Promise<void>, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
+): Promise<void> {
+  let inFlight = run.connector.listRecords(object, first);
+  for (;;) {
+    const page = await inFlight;
+    if (page.next) {
+      inFlight = run.connector.listRecords(object, page.next);
+      inFlight.catch(() => {}); // surfaced when awaited; never an unhandled rejection if the write fails first
+    }
+    await inTx((tx) => write(tx, page));
+    run.onWritten(object, page.records.length);
+    if (!page.next) return;
+  }
+}
+
+async function syncDeletions(
+  run: ObjectSyncContext, object: ObjectType, current: () => SyncState,
+  save: (tx: Tx, next: SyncState) => Promise<void>, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
+): Promise<void> {
+  if (!current().deletionsCursor) {
+    await inTx((tx) => save(tx, { ...current(), deletionsCursor: { position: null, startedAt: new Date().toISOString() } }));
+  }
+  const checkedAt = current().deletionsCheckedAt;
+  const since = checkedAt ? new Date(Date.parse(checkedAt) - OVERLAP_MS).toISOString() : null;
+  for (;;) {
+    const listing = current().deletionsCursor!;
+    const page = await run.connector.listDeleted(object, listing.position, since);
+    const deleted = await inTx(async (tx) => {
+      const count = await recordsRepository(tx, run.integrationId).softDelete(object, page.remoteIds);
+      await save(tx, page.next !== null
+        ? { ...current(), deletionsCursor: { ...listing, position: page.next } }
+        : { ...current(), deletionsCursor: null, deletionsCheckedAt: listing.startedAt });
+      return count;
+    });
+    run.onWritten(object, deleted);
+    if (page.next === null) return;
+  }
+}
+
+/**
+ * Associations a changes page could not carry: records first seen through a changes listing, and
+ * records a webhook said had an association change (HubSpot does not move modified times for those).
+ */
+async function syncAssociations(run: ObjectSyncContext, object: ObjectType, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>): Promise<void> {
+  for (;;) {
+    const { unknown, events } = await inTx(async (tx) => ({
+      unknown: await recordsRepository(tx, run.integrationId).unknownAssociations(object, ASSOCIATION_BATCH),
+      events: (await tx.query<{ id: string; remote_id: string }>(
+        `SELECT id, remote_id FROM crm_webhook_events WHERE integration_id = $1 AND kind = 'association_change' AND object = $2 AND processed_at IS NULL ORDER BY id LIMIT $3`,
+        [run.integrationId, object, ASSOCIATION_BATCH],
+      )).rows,
+    }));
+    const ids = [...new Set([...unknown, ...events.map((event) => event.remote_id)])].slice(0, ASSOCIATION_BATCH);
+    if (ids.length === 0) return;
+    const associations = await run.connector.readAssociations(object, ids);
+    await inTx(async (tx) => {
+      await recordsRepository(tx, run.integrationId).setAssociations(object, associations);
+      await tx.query('UPDATE crm_webhook_events SET processed_at = now() WHERE id = ANY($1::bigint[])', [events.map((event) => event.id)]);
+    });
+    if (unknown.length < ASSOCIATION_BATCH && events.length < ASSOCIATION_BATCH) return;
+  }
+}

@@ -1,0 +1,49 @@
+import PgBoss from 'pg-boss';
+import { withUser } from '../db/tenant.js';
+import type { AppContext } from '../server/context.js';
+import { runSync, type SyncJob } from './run-sync.js';
+
+/**
+ * Sync runs as pg-boss jobs in PostgreSQL: one job per run (never per page), taken by whichever
+ * worker process polls first. A job that throws (a bug, a crash) is retried with backoff and
+ * resumes from the run's checkpoints; a worker that dies mid-run is detected by its stopped
+ * heartbeat (see reconcile.ts) and its job handed back to the queue.
+ */
+export const SYNC_QUEUE = 'crm-sync';
+
+export interface SyncQueue {
+  enqueue(job: SyncJob): Promise<void>;
+  boss: PgBoss;
+}
+
+export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => ctx.db.pool.query(text, values) },
+    schema: 'pgboss',
+    // Sync runs take minutes at most; the heartbeat finds dead workers long before this.
+    expireInHours: 6,
+    retryLimit: 5,
+    retryDelay: 5,
+    retryBackoff: true,
+    archiveCompletedAfterSeconds: 3600,
+  });
+  boss.on('error', (error) => ctx.logger.error({ err: error }, 'job queue error'));
+  await boss.start();
+  await boss.createQueue(SYNC_QUEUE);
+  return {
+    boss,
+    async enqueue(job) {
+      const id = await boss.send(SYNC_QUEUE, job);
+      if (id) await withUser(ctx.db.pool, job.userId, (tx) => tx.query('UPDATE crm_sync_logs SET job_id = $2 WHERE id = $1', [job.logId, id]));
+    },
+  };
+}
+
+/** Runs sync jobs in this process, `concurrency` at a time. */
+export async function startWorkers(ctx: AppContext, queue: SyncQueue, concurrency: number): Promise<void> {
+  for (let i = 0; i < concurrency; i++) {
+    await queue.boss.work<SyncJob>(SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      if (job) await runSync(ctx, job.data);
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { asSystem } from '../db/tenant.js';
+import type { AppContext } from '../server/context.js';
+import { SYNC_QUEUE, type SyncQueue } from './queue.js';
+
+/**
+ * Finds runs whose worker died (no heartbeat for a while). If their job is still marked active, it
+ * is failed so pg-boss retries it and another worker resumes from the checkpoints; if the job is
+ * gone for good, the run is closed as failed, so the integration can sync again.
+ */
+export const HEARTBEAT_TIMEOUT_MS = 30_000;
+
+export async function reconcileStaleRuns(ctx: AppContext, queue: SyncQueue, timeoutMs = HEARTBEAT_TIMEOUT_MS): Promise<number> {
+  const stale = await asSystem(ctx.db.pool, async (tx) => (await tx.query<{ id: string; job_id: string | null; user_id: string; integration_id: string }>(
+    `SELECT id, job_id, user_id, integration_id FROM crm_sync_logs
+     WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < clock_timestamp() - make_interval(secs => $1 / 1000.0)`,
+    [timeoutMs],
+  )).rows);
+  for (const run of stale) {
+    const job = run.job_id ? await queue.boss.getJobById(SYNC_QUEUE, run.job_id) : null;
+    if (job && (job.state === 'active' || job.state === 'created' || job.state === 'retry')) {
+      if (job.state === 'active') await queue.boss.fail(SYNC_QUEUE, run.job_id!, { message: 'worker stopped sending heartbeats' });
+      // Fresh heartbeat: the retry gets a full timeout before anyone looks again.
+      await asSystem(ctx.db.pool, (tx) => tx.query('UPDATE crm_sync_logs SET heartbeat_at = clock_timestamp() WHERE id = $1', [run.id]));
+      ctx.logger.warn({ logId: run.id, jobId: run.job_id }, 'sync worker stopped; its run was handed back to the queue');
+      continue;
+    }
+    await asSystem(ctx.db.pool, (tx) => tx.query(
+      `UPDATE crm_sync_logs SET status = 'failed', completed_at = clock_timestamp(), error_message = $2,
+         duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
+         duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
+       WHERE id = $1 AND status = 'running'`,
+      [run.id, 'The sync stopped unexpectedly (its worker went away). The next sync resumes from where it stopped.'],
+    ));
+    await ctx.events?.publish(run.user_id, { type: 'sync.error', integrationId: run.integration_id, logId: run.id, code: 'worker_lost', message: 'The sync stopped unexpectedly; the next one resumes where it stopped.' });
+  }
+  return stale.length;
+}

@@ -1,0 +1,96 @@
+import type { Associations, CanonicalRecord } from '../crm/connector.js';
+import type { ObjectType } from '../crm/platforms.js';
+import type { Tx } from '../db/tenant.js';
+import { associationRow, recordTables, toRow } from './record-tables.js';
+
+/**
+ * Set-based writes of synced records: a whole page is one statement (jsonb_to_recordset), never a
+ * query per record. Upserts are idempotent on (integration_id, remote_id); `updated_at` moves only
+ * when something changed; a NULL association array means "not known from this page, keep ours".
+ */
+const recordsetType = (object: ObjectType) => {
+  const spec = recordTables[object];
+  return [
+    'remote_id text', 'properties jsonb', 'remote_created_at timestamptz', 'remote_updated_at timestamptz',
+    ...spec.fields.map(([column, , type]) => `${column} ${type}`),
+    ...spec.associations.map(([column]) => `${column} jsonb`),
+  ].join(', ');
+};
+
+const textArray = (expr: string) => `CASE WHEN ${expr} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${expr})) END`;
+
+function upsertSql(object: ObjectType): string {
+  const { table, fields, associations } = recordTables[object];
+  const dataColumns = ['properties', 'remote_created_at', 'remote_updated_at', ...fields.map(([c]) => c)];
+  const assocColumns = associations.map(([c]) => c);
+  const insertColumns = ['integration_id', 'user_id', 'remote_id', 'seen_run', ...dataColumns, ...assocColumns];
+  const selectList = ['$1::uuid', 'pulse_current_user_id()', 'r.remote_id', '$3::uuid', ...dataColumns.map((c) => `r.${c}`), ...assocColumns.map((c) => textArray(`r.${c}`))];
+  const keep = (c: string) => `coalesce(EXCLUDED.${c}, ${table}.${c})`;
+  const changed = [...dataColumns.map((c) => `${table}.${c} IS DISTINCT FROM EXCLUDED.${c}`), ...assocColumns.map((c) => `${table}.${c} IS DISTINCT FROM ${keep(c)}`), `${table}.deleted_at IS NOT NULL`].join(' OR ');
+  return `INSERT INTO ${table} (${insertColumns.join(', ')})
+    SELECT ${selectList.join(', ')} FROM jsonb_to_recordset($2::jsonb) AS r(${recordsetType(object)})
+    ON CONFLICT (integration_id, remote_id) DO UPDATE SET
+      ${dataColumns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+      ${assocColumns.map((c) => `${c} = ${keep(c)}, `).join('')}seen_run = coalesce(EXCLUDED.seen_run, ${table}.seen_run),
+      updated_at = CASE WHEN ${changed} THEN now() ELSE ${table}.updated_at END,
+      deleted_at = NULL`;
+}
+
+const upserts = new Map<ObjectType, string>();
+
+export function recordsRepository(tx: Tx, integrationId: string) {
+  return {
+    /** Inserts or updates a page of records; `fullRun` marks them as seen by that full listing. */
+    async upsert(object: ObjectType, records: CanonicalRecord[], fullRun: string | null): Promise<void> {
+      if (records.length === 0) return;
+      let sql = upserts.get(object);
+      if (!sql) upserts.set(object, (sql = upsertSql(object)));
+      await tx.query(sql, [integrationId, JSON.stringify(records.map((record) => toRow(object, record))), fullRun]);
+    },
+
+    async softDelete(object: ObjectType, remoteIds: string[]): Promise<number> {
+      if (remoteIds.length === 0) return 0;
+      const { rowCount } = await tx.query(
+        `UPDATE ${recordTables[object].table} SET deleted_at = now(), updated_at = now()
+         WHERE integration_id = $1 AND remote_id = ANY($2::text[]) AND deleted_at IS NULL`,
+        [integrationId, remoteIds],
+      );
+      return rowCount ?? 0;
+    },
+
+    /** After a full listing: what it did not see no longer exists in the CRM. */
+    async sweepUnseen(object: ObjectType, fullRun: string): Promise<number> {
+      const { rowCount } = await tx.query(
+        `UPDATE ${recordTables[object].table} SET deleted_at = now(), updated_at = now()
+         WHERE integration_id = $1 AND deleted_at IS NULL AND seen_run IS DISTINCT FROM $2::uuid`,
+        [integrationId, fullRun],
+      );
+      return rowCount ?? 0;
+    },
+
+    async setAssociations(object: ObjectType, associations: Map<string, Associations>): Promise<void> {
+      const spec = recordTables[object];
+      if (associations.size === 0 || spec.associations.length === 0) return;
+      const rows = [...associations].map(([remoteId, value]) => associationRow(object, remoteId, value));
+      const assignments = spec.associations.map(([column]) => `${column} = ${textArray(`r.${column}`)}`).join(', ');
+      const changed = spec.associations.map(([column]) => `t.${column} IS DISTINCT FROM ${textArray(`r.${column}`)}`).join(' OR ');
+      await tx.query(
+        `UPDATE ${spec.table} AS t SET ${assignments}, updated_at = CASE WHEN ${changed} THEN now() ELSE t.updated_at END
+         FROM jsonb_to_recordset($2::jsonb) AS r(remote_id text, ${spec.associations.map(([c]) => `${c} jsonb`).join(', ')})
+         WHERE t.integration_id = $1 AND t.remote_id = r.remote_id`,
+        [integrationId, JSON.stringify(rows)],
+      );
+    },
+
+    /** Records whose associations are not known yet (inserted from a changes page). */
+    async unknownAssociations(object: ObjectType, limit: number): Promise<string[]> {
+      const spec = recordTables[object];
+      if (spec.associations.length === 0) return [];
+      const { rows } = await tx.query<{ remote_id: string }>(
+        `SELECT remote_id FROM ${spec.table} WHERE integration_id = $1 AND deleted_at IS NULL AND ${spec.associations[0]![0]} IS NULL LIMIT $2`,
+        [integrationId, limit],
+      );
+      return rows.map((row) => row.remote_id);
+    },
+  };
+}

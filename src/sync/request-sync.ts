@@ -1,0 +1,41 @@
+import { integrationsRepository } from '../db/integrations-repository.js';
+import { withUser } from '../db/tenant.js';
+import { AppError, notFound } from '../lib/errors.js';
+import type { AppContext } from '../server/context.js';
+import type { SyncQueue } from './queue.js';
+import { syncStateRepository } from './sync-state-repository.js';
+import { objectTypes } from '../crm/platforms.js';
+
+/**
+ * Asks for a sync run. There is at most one running run per integration (a unique index on running
+ * logs says so, across every process): asking while one runs joins it instead of starting another.
+ */
+export interface SyncRequest {
+  userId: string;
+  integrationId: string;
+  full?: boolean;
+}
+
+export async function requestSync(ctx: AppContext, queue: SyncQueue, request: SyncRequest): Promise<{ logId: string; joined: boolean }> {
+  const created = await withUser(ctx.db.pool, request.userId, async (tx) => {
+    const integration = await integrationsRepository(tx, ctx.keys).find(request.integrationId);
+    if (!integration) throw notFound('Integration');
+    if (integration.status === 'needs_reauth') {
+      throw new AppError('conflict', 'This integration needs to be reconnected before it can sync: use Reconnect to sign in to the CRM again.');
+    }
+    const incremental = await syncStateRepository(tx, request.integrationId).incrementalObjects();
+    const full = request.full === true || incremental.length < objectTypes.length;
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO crm_sync_logs (integration_id, sync_type, status, started_at, heartbeat_at) VALUES ($1, $2, 'running', clock_timestamp(), clock_timestamp())
+       ON CONFLICT (integration_id) WHERE status = 'running' DO NOTHING RETURNING id`,
+      [request.integrationId, full ? 'full' : 'incremental'],
+    );
+    if (rows[0]) return { logId: rows[0].id, full, joined: false };
+    const running = await tx.query<{ id: string }>(`SELECT id FROM crm_sync_logs WHERE integration_id = $1 AND status = 'running'`, [request.integrationId]);
+    return { logId: running.rows[0]!.id, full, joined: true };
+  });
+  if (!created.joined) {
+    await queue.enqueue({ logId: created.logId, integrationId: request.integrationId, userId: request.userId, full: created.full });
+  }
+  return { logId: created.logId, joined: created.joined };
+}

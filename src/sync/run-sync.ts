@@ -1,0 +1,97 @@
+import { createConnector } from '../crm/connectors.js';
+import { objectTypes, type ObjectType } from '../crm/platforms.js';
+import { ProviderError, type ProviderErrorCode } from '../crm/provider-error.js';
+import { integrationsRepository } from '../db/integrations-repository.js';
+import { syncLogsRepository, type SyncCounts, type SyncLog, type SyncLogError } from '../db/sync-logs-repository.js';
+import { withUser } from '../db/tenant.js';
+import type { AppContext } from '../server/context.js';
+import { syncObject } from './object-sync.js';
+
+/**
+ * One sync run of one integration, from its (already created) running log to the finished one.
+ * Objects sync side by side; every provider failure code is handled here, in one place.
+ */
+export interface SyncJob {
+  logId: string;
+  integrationId: string;
+  userId: string;
+  full: boolean;
+}
+
+/** Codes that end the whole run rather than one object's part of it. */
+const stopsTheRun: ProviderErrorCode[] = ['auth_revoked', 'insufficient_scope', 'quota_exhausted'];
+const PROGRESS_EVERY_MS = 500;
+
+export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => void): Promise<SyncLog | null> {
+  const tenant = <T>(work: Parameters<typeof withUser<T>>[2]) => withUser(ctx.db.pool, job.userId, work);
+  const integration = await tenant((tx) => integrationsRepository(tx, ctx.keys).find(job.integrationId));
+  const log = integration && (await tenant((tx) => syncLogsRepository(tx).find(job.logId)));
+  if (!integration || !log || log.status !== 'running') return log ?? null;
+
+  const counts: SyncCounts = { contacts: 0, companies: 0, deals: 0 };
+  const errors: SyncLogError[] = [...log.errors];
+  let requests = 0;
+  let lastReport = 0;
+  const report = async (force = false) => {
+    if (!force && Date.now() - lastReport < PROGRESS_EVERY_MS) return;
+    lastReport = Date.now();
+    await tenant((tx) => syncLogsRepository(tx).progress(job.logId, counts, errors, requests));
+  };
+  await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType });
+
+  const abort = new AbortController();
+  const connector = createConnector(ctx, { ...ctx.services, onRequest: () => { requests++; onRequest?.(); } }, {
+    platform: integration.platform, externalAccountId: integration.externalAccountId, tokens: ctx.services.tokens.source(integration),
+  });
+  const heartbeat = setInterval(() => void report(true).catch(() => {}), 5_000);
+  const failures = new Map<ObjectType, ProviderError | Error>();
+
+  try {
+    await Promise.all(objectTypes.map(async (object) => {
+      try {
+        await syncObject({
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, runId: job.logId, requestedFull: job.full,
+          onWritten(object, count) {
+            counts[object] += count;
+            void report().catch(() => {});
+            void ctx.events?.publish(job.userId, { type: 'sync.progress', integrationId: job.integrationId, logId: job.logId, counts: { ...counts }, object }).catch(() => {});
+          },
+        }, object);
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error; // a bug: let the job fail and retry (it resumes)
+        failures.set(object, error);
+        errors.push({ object, code: error.code, message: error.message, at: new Date().toISOString() });
+        if (stopsTheRun.includes(error.code)) abort.abort();
+      }
+    }));
+  } finally {
+    clearInterval(heartbeat);
+  }
+
+  const fatal = [...failures.values()].find((error) => error instanceof ProviderError && stopsTheRun.includes(error.code)) as ProviderError | undefined;
+  const anyWritten = counts.contacts + counts.companies + counts.deals > 0;
+  const status = failures.size === 0 ? 'success'
+    : fatal?.code === 'quota_exhausted' || (failures.size < objectTypes.length) || anyWritten ? 'partial' : 'failed';
+  const message = failures.size === 0 ? null : summarize(failures);
+  const finished = await tenant(async (tx) => {
+    const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests);
+    await integrationsRepository(tx, ctx.keys).update(job.integrationId, {
+      lastSyncAt: status === 'failed' ? undefined : new Date(),
+      lastError: message,
+      ...(fatal?.code === 'insufficient_scope' ? { status: 'error' as const } : {}),
+    });
+    return done;
+  });
+  await ctx.events?.publish(job.userId, {
+    type: 'sync.finished', integrationId: job.integrationId, logId: job.logId, status, counts: { ...counts }, durationMs: finished.durationMs ?? 0,
+  });
+  if (message) await ctx.events?.publish(job.userId, { type: 'sync.error', integrationId: job.integrationId, logId: job.logId, code: fatal?.code ?? 'partial', message });
+  ctx.logger.info({ integrationId: job.integrationId, logId: job.logId, status, counts, requests, durationMs: finished.durationMs }, 'sync finished');
+  return finished;
+}
+
+function summarize(failures: Map<ObjectType, ProviderError | Error>): string {
+  const parts = [...failures].map(([object, error]) => `${object}: ${error.message}`);
+  const quota = [...failures.values()].some((error) => error instanceof ProviderError && error.code === 'quota_exhausted');
+  return `${parts.join(' · ')}${quota ? ' — the next sync resumes where this one stopped.' : ''}`;
+}

@@ -1,0 +1,27 @@
+import { createLocalBus, createPostgresBus } from '../events/bus.js';
+import type { AppContext } from '../server/context.js';
+import { startQueue, startWorkers, type SyncQueue } from './queue.js';
+import { requestSync } from './request-sync.js';
+import { startScheduler } from './scheduler.js';
+
+/**
+ * Switches on the sync machinery for a process: the event bus (NOTIFY across processes on a real
+ * server, in-process on embedded PGlite), the queue, and optionally workers and the scheduler.
+ */
+export async function startSyncServices(ctx: AppContext, options: { workers: number; scheduler: boolean }): Promise<{ queue: SyncQueue; stop(): Promise<void> }> {
+  ctx.events = ctx.db.kind === 'postgres'
+    ? await createPostgresBus(ctx.db.pool, ctx.db.connection, ctx.logger)
+    : createLocalBus();
+  const queue = await startQueue(ctx);
+  ctx.sync = { request: (request) => requestSync(ctx, queue, request) };
+  if (options.workers > 0) await startWorkers(ctx, queue, options.workers);
+  const stopScheduler = options.scheduler ? startScheduler(ctx, queue) : () => {};
+  return {
+    queue,
+    async stop() {
+      stopScheduler();
+      await queue.boss.stop({ graceful: true, timeout: 5_000, wait: true }).catch(() => {});
+      await ctx.events?.close();
+    },
+  };
+}
