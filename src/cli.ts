@@ -32,6 +32,14 @@ program.command('migrate').description('apply database migrations and exit')
 program.command('rotate-key').description('re-encrypt every stored secret under a new key')
   .action(async () => (await import('./commands/rotate-key.js')).rotateKeyCommand());
 
+program.command('sync').description('run a sync in the foreground, with a progress bar and a summary')
+  .argument('<integration>', 'integration id (see "pulse-crm status")')
+  .option('--full', 'list everything again instead of only the changes')
+  .action(async (integration: string, options) => (await import('./commands/sync.js')).syncCommand(integration, options));
+
+program.command('status').description('list integrations with their last sync')
+  .action(async () => (await import('./commands/status.js')).statusCommand());
+
 program.command('sandbox').description('run the CRM sandbox emulators on their fixed ports')
   .option('--seed <n>', 'data generator seed', int('--seed'), 1)
   .option('--records <n>', 'records to generate', int('--records'), 1000)

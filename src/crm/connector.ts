@@ -102,6 +102,8 @@ export interface Connector {
   listRecords<O extends ObjectType>(object: O, cursor: ListCursor): Promise<RecordPage<O>>;
   /** One page of records deleted (archived) in the CRM; `position` null starts from the beginning. */
   listDeleted(object: ObjectType, position: unknown | null, since: string | null): Promise<DeletionPage>;
+  /** How many live records the CRM holds (for progress bars); null when the CRM cannot say cheaply. */
+  countRecords(object: ObjectType): Promise<number | null>;
   /** Associations of the given records, for changes the records' own timestamps do not show. */
   readAssociations(object: ObjectType, remoteIds: string[]): Promise<Map<string, Associations>>;
   /** Who we are connected as, and the scopes the grant really holds. */

@@ -25,12 +25,14 @@ export interface SyncLog {
   durationMs: number | null;
   /** HTTP requests the run sent to the CRM. */
   requests: number;
+  /** Records a full run expects to list (the CRM's count at the start), for progress bars. */
+  recordsExpected: number | null;
   startedAt: string;
   completedAt: string | null;
 }
 
 const columns = `id, integration_id, sync_type, status, records_synced, contacts_synced, companies_synced, deals_synced,
-  errors, error_message, duration_ms, requests, started_at, completed_at`;
+  errors, error_message, duration_ms, requests, records_expected, started_at, completed_at`;
 
 function toSyncLog(row: Record<string, any>): SyncLog {
   return {
@@ -46,6 +48,7 @@ function toSyncLog(row: Record<string, any>): SyncLog {
     errorMessage: row.error_message,
     durationMs: row.duration_ms,
     requests: row.requests,
+    recordsExpected: row.records_expected,
     startedAt: row.started_at.toISOString(),
     completedAt: row.completed_at ? row.completed_at.toISOString() : null,
   };
@@ -91,6 +94,10 @@ export function syncLogsRepository(tx: Tx) {
         [integrationId, syncType],
       );
       return toSyncLog(rows[0]);
+    },
+
+    async expect(id: string, total: number | null): Promise<void> {
+      await tx.query('UPDATE crm_sync_logs SET records_expected = $2 WHERE id = $1', [id, total]);
     },
 
     /** Progress of a running sync; also its heartbeat (a run whose heartbeat stops is restarted). */

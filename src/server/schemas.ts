@@ -53,6 +53,7 @@ export const syncLogSchema = z.object({
   errorMessage: z.string().nullable(),
   durationMs: z.number().nullable(),
   requests: z.number(),
+  recordsExpected: z.number().nullable(),
   startedAt: z.string(),
   completedAt: z.string().nullable(),
 });

@@ -17,7 +17,16 @@ export interface SyncRequest {
 }
 
 export async function requestSync(ctx: AppContext, queue: SyncQueue, request: SyncRequest): Promise<{ logId: string; joined: boolean }> {
-  const created = await withUser(ctx.db.pool, request.userId, async (tx) => {
+  const created = await createRun(ctx, request);
+  if (!created.joined) {
+    await queue.enqueue({ logId: created.logId, integrationId: request.integrationId, userId: request.userId, full: created.full });
+  }
+  return { logId: created.logId, joined: created.joined };
+}
+
+/** Opens the run's log (status running), or finds the run already going; does not start it. */
+export async function createRun(ctx: AppContext, request: SyncRequest): Promise<{ logId: string; full: boolean; joined: boolean }> {
+  return withUser(ctx.db.pool, request.userId, async (tx) => {
     const integration = await integrationsRepository(tx, ctx.keys).find(request.integrationId);
     if (!integration) throw notFound('Integration');
     if (integration.status === 'needs_reauth') {
@@ -34,8 +43,4 @@ export async function requestSync(ctx: AppContext, queue: SyncQueue, request: Sy
     const running = await tx.query<{ id: string }>(`SELECT id FROM crm_sync_logs WHERE integration_id = $1 AND status = 'running'`, [request.integrationId]);
     return { logId: running.rows[0]!.id, full, joined: true };
   });
-  if (!created.joined) {
-    await queue.enqueue({ logId: created.logId, integrationId: request.integrationId, userId: request.userId, full: created.full });
-  }
-  return { logId: created.logId, joined: created.joined };
 }

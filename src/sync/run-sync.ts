@@ -1,3 +1,4 @@
+import type { Connector } from '../crm/connector.js';
 import { createConnector } from '../crm/connectors.js';
 import { objectTypes, type ObjectType } from '../crm/platforms.js';
 import { ProviderError, type ProviderErrorCode } from '../crm/provider-error.js';
@@ -37,12 +38,13 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
     lastReport = Date.now();
     await tenant((tx) => syncLogsRepository(tx).progress(job.logId, counts, errors, requests));
   };
-  await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType });
-
-  const abort = new AbortController();
   const connector = createConnector(ctx, { ...ctx.services, onRequest: () => { requests++; onRequest?.(); } }, {
     platform: integration.platform, externalAccountId: integration.externalAccountId, tokens: ctx.services.tokens.source(integration),
   });
+  const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
+  if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
+  await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
+
   const heartbeat = setInterval(() => void report(true).catch(() => {}), 5_000);
   const failures = new Map<ObjectType, ProviderError | Error>();
 
@@ -54,14 +56,13 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
           onWritten(object, count) {
             counts[object] += count;
             void report().catch(() => {});
-            void ctx.events?.publish(job.userId, { type: 'sync.progress', integrationId: job.integrationId, logId: job.logId, counts: { ...counts }, object }).catch(() => {});
+            void ctx.events?.publish(job.userId, { type: 'sync.progress', integrationId: job.integrationId, logId: job.logId, counts: { ...counts }, object, expected }).catch(() => {});
           },
         }, object);
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error; // a bug: let the job fail and retry (it resumes)
         failures.set(object, error);
         errors.push({ object, code: error.code, message: error.message, at: new Date().toISOString() });
-        if (stopsTheRun.includes(error.code)) abort.abort();
       }
     }));
   } finally {
@@ -88,6 +89,16 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
   if (message) await ctx.events?.publish(job.userId, { type: 'sync.error', integrationId: job.integrationId, logId: job.logId, code: fatal?.code ?? 'partial', message });
   ctx.logger.info({ integrationId: job.integrationId, logId: job.logId, status, counts, requests, durationMs: finished.durationMs }, 'sync finished');
   return finished;
+}
+
+/** The CRM's own count of what a full run will list; a progress bar is not worth failing a run for. */
+async function expectedTotal(connector: Connector): Promise<number | null> {
+  try {
+    const counts = await Promise.all(objectTypes.map((object) => connector.countRecords(object)));
+    return counts.every((count) => count !== null) ? counts.reduce((sum, count) => sum! + count!, 0) : null;
+  } catch {
+    return null;
+  }
 }
 
 function summarize(failures: Map<ObjectType, ProviderError | Error>): string {

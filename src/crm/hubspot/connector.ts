@@ -82,6 +82,14 @@ export function hubspotConnector({ http, baseUrl, currentToken, lastWindow }: Hu
       return { remoteIds, next: data.paging?.next?.after ?? null };
     },
 
+    async countRecords(object) {
+      // One search request with no filter answers with the total; HubSpot has no cheaper count.
+      const { data } = await http<{ total?: number }>('POST', `/crm/v3/objects/${hubspotObjects[object].path}/search`, {
+        bucket: 'search', body: { limit: 1, properties: ['hs_object_id'] },
+      });
+      return typeof data.total === 'number' ? data.total : null;
+    },
+
     async readAssociations(object, remoteIds) {
       const result = new Map<string, Associations>(remoteIds.map((id) => [id, {}]));
       for (const other of hubspotObjects[object].associations) {

@@ -94,6 +94,8 @@ CREATE INDEX crm_webhook_events_pending_idx ON crm_webhook_events (integration_i
 ALTER TABLE crm_sync_logs ADD COLUMN job_id uuid;
 ALTER TABLE crm_sync_logs ADD COLUMN heartbeat_at timestamptz;
 ALTER TABLE crm_sync_logs ADD COLUMN requests integer NOT NULL DEFAULT 0;
+-- How many records a full run expects (from the CRM's own count), for progress bars; NULL when unknown.
+ALTER TABLE crm_sync_logs ADD COLUMN records_expected integer;
 CREATE UNIQUE INDEX crm_sync_logs_one_running_idx ON crm_sync_logs (integration_id) WHERE status = 'running';
 
 DO $$
