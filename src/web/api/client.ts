@@ -1,0 +1,86 @@
+import type {
+  ConnectionCheck, IntegrationDto, Page, PlatformDto, RecordKind, RecordsByKind, SyncLogDto,
+} from './types';
+
+/** An API answer that was not 2xx: `message` is written for the person on screen. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClientOptions {
+  /** Where the Pulse API lives; default: this page's origin. */
+  baseUrl?: string;
+  /** The host app's bearer token, if it authenticates users. */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+}
+
+export type IntegrationPatch = Partial<Pick<IntegrationDto, 'displayName' | 'syncEnabled' | 'isActive'>> & {
+  settings?: { sync_interval_minutes?: number };
+};
+
+export interface OAuthStart {
+  platform: PlatformDto['id'];
+  scopes?: string[];
+  integrationId?: string;
+  returnTo?: string;
+}
+
+const query = (params: Record<string, string | number | undefined | null>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+/** The one typed client of the Pulse API the components use. */
+export function createApiClient({ baseUrl = '', getToken }: ApiClientOptions = {}) {
+  const base = baseUrl.replace(/\/+$/, '');
+
+  async function headers(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+    const token = await getToken?.();
+    return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers: await headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'Pulse could not be reached. Check your connection and try again.');
+    }
+    if (response.status === 204) return undefined as T;
+    const payload = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = payload?.error;
+      throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${response.status}.`, error?.details);
+    }
+    return payload as T;
+  }
+
+  return {
+    baseUrl: base,
+    headers,
+    platforms: () => request<{ platforms: PlatformDto[] }>('GET', '/api/platforms').then((r) => r.platforms),
+    integrations: () => request<{ integrations: IntegrationDto[] }>('GET', '/api/integrations').then((r) => r.integrations),
+    integration: (id: string) => request<IntegrationDto>('GET', `/api/integrations/${id}`),
+    updateIntegration: (id: string, patch: IntegrationPatch) => request<IntegrationDto>('PATCH', `/api/integrations/${id}`, patch),
+    deleteIntegration: (id: string) => request<void>('DELETE', `/api/integrations/${id}`),
+    syncLogs: (id: string, page: { limit?: number; cursor?: string | null } = {}) =>
+      request<Page<SyncLogDto>>('GET', `/api/integrations/${id}/sync-logs${query(page)}`),
+    startOAuth: (body: OAuthStart) => request<{ authorizeUrl: string; expiresAt: string }>('POST', '/api/integrations/oauth/start', body),
+    testConnection: (id: string) => request<{ ok: boolean; checks: ConnectionCheck[] }>('POST', `/api/integrations/${id}/test`),
+    startSync: (id: string, options: { full?: boolean } = {}) =>
+      request<{ logId: string; joined: boolean }>('POST', `/api/integrations/${id}/sync`, options),
+    records: <K extends RecordKind>(kind: K, params: { integrationId?: string; limit?: number; cursor?: string | null }) =>
+      request<Page<RecordsByKind[K]>>('GET', `/api/${kind}${query(params)}`),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import type { IntegrationDto, PlatformDto } from '../../api/types';
+import './IntegrationSetupWizard.css';
+import { withPulseCrm } from './PulseCrmProvider';
+import { Modal } from './ui/Modal';
+import { ConnectionTest } from './wizard/ConnectionTest';
+import { OAuthConfiguration } from './wizard/OAuthConfiguration';
+import { PlatformSelector } from './wizard/PlatformSelector';
+import { SetupComplete } from './wizard/SetupComplete';
+import { WizardSteps } from './wizard/WizardSteps';
+
+export interface IntegrationSetupWizardProps {
+  isOpen: boolean;
+  onClose: () => void;
+  onComplete?: (integration: IntegrationDto) => void;
+  /** After a full-page OAuth redirect (popup blocked): continue with this integration's test. */
+  resumeIntegrationId?: string;
+  /** After a full-page OAuth redirect that failed: the reason to show on the first step. */
+  resumeError?: string;
+}
+
+type Stage =
+  | { step: 0; error?: string }
+  | { step: 1; platform: PlatformDto; error?: string; integrationId?: string }
+  | { step: 2; platform?: PlatformDto; integrationId: string }
+  | { step: 3; integrationId: string };
+
+/** The guided setup: choose a CRM, authorize it, test the connection, watch the first sync. */
+export const IntegrationSetupWizard = withPulseCrm(function IntegrationSetupWizard(props: IntegrationSetupWizardProps) {
+  return (
+    <Modal isOpen={props.isOpen} onClose={props.onClose} labelledBy="pcrm-wizard-title">
+      <WizardBody {...props} />
+    </Modal>
+  );
+});
+
+function WizardBody({ onClose, onComplete, resumeIntegrationId, resumeError }: IntegrationSetupWizardProps) {
+  const [stage, setStage] = useState<Stage>(() =>
+    resumeIntegrationId ? { step: 2, integrationId: resumeIntegrationId } : { step: 0, error: resumeError });
+  const platformName = 'platform' in stage && stage.platform ? stage.platform.name : 'your CRM';
+
+  return (
+    <div className="pcrm-wizard">
+      <header className="pcrm-wizard__header">
+        <h1 id="pcrm-wizard-title" className="pcrm-wizard__title">Connect a CRM</h1>
+        <button type="button" className="pcrm-icon-button" aria-label="Close" onClick={onClose}>×</button>
+      </header>
+      <WizardSteps current={stage.step} />
+      <div className="pcrm-wizard__body">
+        {stage.step === 0 && (
+          <>
+            {stage.error && <p className="pcrm-alert pcrm-alert--error" role="alert"><strong>Not connected.</strong> {stage.error}</p>}
+            <PlatformSelector onSelect={(platform) => setStage({ step: 1, platform })} />
+          </>
+        )}
+        {stage.step === 1 && (
+          <OAuthConfiguration
+            key={stage.error}
+            platform={stage.platform}
+            initialError={stage.error}
+            integrationId={stage.integrationId}
+            onBack={() => setStage({ step: 0 })}
+            onConnected={(integrationId) => setStage({ step: 2, platform: stage.platform, integrationId })}
+          />
+        )}
+        {stage.step === 2 && (
+          <ConnectionTest
+            integrationId={stage.integrationId}
+            platformName={platformName}
+            onContinue={() => setStage({ step: 3, integrationId: stage.integrationId })}
+            onReconnect={() => stage.platform ? setStage({ step: 1, platform: stage.platform, integrationId: stage.integrationId }) : setStage({ step: 0 })}
+          />
+        )}
+        {stage.step === 3 && (
+          <SetupComplete
+            integrationId={stage.integrationId}
+            onDone={(integration) => {
+              onComplete?.(integration);
+              onClose();
+            }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import { useState } from 'react';
+import type { RecordKind } from '../../api/types';
+import './IntegrationSetupWizard.css';
+import { withPulseCrm } from './PulseCrmProvider';
+import { RecordsTable } from './data/RecordsTable';
+import { useIntegrations } from './hooks/use-integrations';
+
+const kinds: { id: RecordKind; label: string }[] = [
+  { id: 'contacts', label: 'Contacts' },
+  { id: 'companies', label: 'Companies' },
+  { id: 'deals', label: 'Deals' },
+];
+
+/** The synced contacts, companies and deals, one table per object, filterable by integration. */
+export const SyncedDataView = withPulseCrm(function SyncedDataView() {
+  const [kind, setKind] = useState<RecordKind>('contacts');
+  const [integrationId, setIntegrationId] = useState('');
+  const integrations = useIntegrations();
+
+  return (
+    <section className="pcrm pcrm-data" aria-label="Synced data">
+      <div className="pcrm-data__bar">
+        <div className="pcrm-segmented" role="tablist" aria-label="Object">
+          {kinds.map((k) => (
+            <button key={k.id} type="button" role="tab" id={`pcrm-tab-${k.id}`} aria-selected={kind === k.id} aria-controls="pcrm-data-panel" onClick={() => setKind(k.id)}>
+              {k.label}
+            </button>
+          ))}
+        </div>
+        {(integrations.data?.length ?? 0) > 1 && (
+          <label className="pcrm-data__filter">
+            <span>CRM</span>
+            <select value={integrationId} onChange={(event) => setIntegrationId(event.target.value)}>
+              <option value="">All</option>
+              {integrations.data!.map((i) => <option key={i.id} value={i.id}>{i.displayName ?? i.platform}</option>)}
+            </select>
+          </label>
+        )}
+      </div>
+      <div id="pcrm-data-panel" role="tabpanel" aria-labelledby={`pcrm-tab-${kind}`}>
+        <RecordsTable key={`${kind}:${integrationId}`} kind={kind} integrationId={integrationId || undefined} />
+      </div>
+    </section>
+  );
+});

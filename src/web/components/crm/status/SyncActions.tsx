@@ -1,0 +1,47 @@
+import { useState } from 'react';
+import type { IntegrationDto } from '../../../api/types';
+import { usePulseCrm } from '../PulseCrmProvider';
+
+/** "Sync now" (disabled while a sync runs) and the automatic-sync switch. */
+export function SyncActions({ integration, running, blocked }: { integration: IntegrationDto; running: boolean; blocked: boolean }) {
+  const { api, store } = usePulseCrm();
+  const [requesting, setRequesting] = useState(false);
+  const [error, setError] = useState<string>();
+  const name = integration.displayName ?? integration.platform;
+
+  const act = async (work: () => Promise<unknown>) => {
+    setError(undefined);
+    setRequesting(true);
+    try {
+      await work();
+      store.touch();
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+    setRequesting(false);
+  };
+  return (
+    <div className="pcrm-sync-actions">
+      <button
+        type="button"
+        className="pcrm-button pcrm-button--primary pcrm-button--small"
+        disabled={running || requesting || blocked}
+        onClick={() => act(() => api.startSync(integration.id))}
+        aria-label={`Sync ${name} now`}
+      >
+        {running ? 'Syncing…' : 'Sync now'}
+      </button>
+      <label className="pcrm-switch">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={integration.syncEnabled}
+          disabled={requesting}
+          onChange={(event) => act(() => api.updateIntegration(integration.id, { syncEnabled: event.target.checked }))}
+        />
+        <span>Automatic sync</span>
+      </label>
+      {error && <p className="pcrm-alert pcrm-alert--error pcrm-sync-actions__error" role="alert">{error}</p>}
+    </div>
+  );
+}

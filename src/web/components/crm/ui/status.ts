@@ -1,0 +1,32 @@
+import type { IntegrationDto } from '../../../api/types';
+import type { LiveIntegration } from '../state/sync-store';
+
+/** What a person sees about an integration: one word and one colour, from one table. */
+export type DisplayStatus = 'idle' | 'syncing' | 'error' | 'needs_reauth' | 'paused' | 'disabled';
+
+export const statusStyles: Record<DisplayStatus, { label: string; tone: 'ok' | 'busy' | 'bad' | 'warn' | 'muted' }> = {
+  idle: { label: 'Up to date', tone: 'ok' },
+  syncing: { label: 'Syncing', tone: 'busy' },
+  error: { label: 'Error', tone: 'bad' },
+  needs_reauth: { label: 'Needs reconnect', tone: 'warn' },
+  paused: { label: 'Sync paused', tone: 'muted' },
+  disabled: { label: 'Disabled', tone: 'muted' },
+};
+
+/** The live stream wins over the last fetched row: it is newer. */
+export function displayStatus(integration: IntegrationDto, live: LiveIntegration | undefined): DisplayStatus {
+  if (live?.needsReauth || integration.status === 'needs_reauth') return 'needs_reauth';
+  if (live?.running) return 'syncing';
+  if (integration.status === 'disabled' || !integration.isActive) return 'disabled';
+  if (live?.finished?.status === 'failed' || integration.status === 'error') return 'error';
+  if (!integration.syncEnabled) return 'paused';
+  return 'idle';
+}
+
+/** The same idea for one sync run in the history. */
+export const syncLogStyles: Record<'success' | 'partial' | 'failed' | 'running', { label: string; tone: 'ok' | 'warn' | 'bad' | 'busy'; colour: string }> = {
+  success: { label: 'Succeeded', tone: 'ok', colour: '#059669' },
+  partial: { label: 'Partly synced', tone: 'warn', colour: '#ca8a04' },
+  failed: { label: 'Failed', tone: 'bad', colour: '#dc2626' },
+  running: { label: 'Running', tone: 'busy', colour: '#2563eb' },
+};

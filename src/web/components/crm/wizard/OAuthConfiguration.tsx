@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import type { PlatformDto } from '../../../api/types';
+import { usePulseCrm } from '../PulseCrmProvider';
+import { connectWithPopup } from '../hooks/oauth-popup';
+import { CredentialsNotice } from './CredentialsNotice';
+import { RedirectUrl } from './RedirectUrl';
+import { ScopeList } from './ScopeList';
+
+interface Props {
+  platform: PlatformDto;
+  /** Why the last attempt did not connect (denied, window closed…). */
+  initialError?: string;
+  /** Reconnect this integration instead of creating a new one. */
+  integrationId?: string;
+  onConnected: (integrationId: string) => void;
+  onBack: () => void;
+}
+
+/** Step 2: what to register at the provider, which permissions, then Connect in a popup. */
+export function OAuthConfiguration({ platform, initialError, integrationId, onConnected, onBack }: Props) {
+  const { api } = usePulseCrm();
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [waiting, setWaiting] = useState(false);
+  const [error, setError] = useState(initialError);
+
+  const connect = async () => {
+    setWaiting(true);
+    setError(undefined);
+    try {
+      const outcome = await connectWithPopup(api, { platform: platform.id, scopes: chosen, integrationId });
+      if (outcome.ok === 'redirecting') return;
+      if (outcome.ok) onConnected(outcome.integrationId);
+      else setError(outcome.message);
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+    setWaiting(false);
+  };
+  const toggle = (name: string) => setChosen((list) => (list.includes(name) ? list.filter((n) => n !== name) : [...list, name]));
+
+  return (
+    <section aria-labelledby="pcrm-step-title" className="pcrm-stack">
+      <h2 id="pcrm-step-title" className="pcrm-step-title">Authorize {platform.name}</h2>
+      <CredentialsNotice platform={platform} />
+      <RedirectUrl url={platform.redirectUrl} />
+      {/* Open when the server still needs the app; otherwise a reference a person can unfold. */}
+      <details className="pcrm-setup-steps" open={platform.credentials === 'missing'}>
+        <summary>Set up your {platform.name} app ({platform.setupSteps.length} steps)</summary>
+        <ol className="pcrm-numbered">
+          {platform.setupSteps.map((step) => <li key={step}>{step}</li>)}
+        </ol>
+        <a className="pcrm-link" href={platform.docsUrl} target="_blank" rel="noreferrer">{platform.name} OAuth guide (opens in a new tab)</a>
+      </details>
+      <ScopeList scopes={platform.scopes} chosen={chosen} onToggle={toggle} />
+      {/* Next to the Connect button, where the person is looking when the popup comes back. */}
+      {error && <p className="pcrm-alert pcrm-alert--error" role="alert"><span><strong>Not connected.</strong> {error}</span></p>}
+      <div className="pcrm-actions">
+        <button type="button" className="pcrm-button" onClick={onBack} disabled={waiting}>Back</button>
+        <button type="button" className="pcrm-button pcrm-button--primary" onClick={connect} disabled={waiting || platform.credentials === 'missing'}>
+          {waiting ? `Waiting for ${platform.name}…` : `Connect ${platform.name}`}
+        </button>
+      </div>
+      {waiting && <p className="pcrm-muted" role="status">A {platform.name} window is open: sign in there and choose Allow.</p>}
+    </section>
+  );
+}

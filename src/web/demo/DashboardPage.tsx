@@ -1,0 +1,20 @@
+import { SyncStatusPanel } from '../components/crm';
+
+/** The host's dashboard with the sync status panel as one widget among its own. */
+export function DashboardPage({ onOpenSettings }: { onOpenSettings: () => void }) {
+  return (
+    <>
+      <h1 className="demo-title">Dashboard</h1>
+      <div className="demo-grid">
+        <section className="demo-widget demo-widget--wide" aria-label="CRM sync">
+          <SyncStatusPanel />
+        </section>
+        <section className="demo-widget" aria-labelledby="demo-help">
+          <h2 id="demo-help">Add another CRM</h2>
+          <p className="demo-muted">Connections are managed in Settings → CRM Integrations.</p>
+          <button type="button" className="pcrm-button" onClick={onOpenSettings}>Open Settings</button>
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import { IntegrationList, IntegrationSetupWizard } from '../components/crm';
+import { oauthErrorMessage } from '../components/crm/hooks/oauth-popup';
+
+/** What came back from a full-page OAuth redirect (when the popup was blocked), read once. */
+function takeRedirectResult(): { integrationId?: string; error?: string } {
+  const url = new URL(window.location.href);
+  const integrationId = url.searchParams.get('connected') ?? undefined;
+  const reason = url.searchParams.get('oauth_error');
+  if (!integrationId && !reason) return {};
+  url.searchParams.delete('connected');
+  url.searchParams.delete('oauth_error');
+  window.history.replaceState(null, '', url);
+  return { integrationId, error: reason ? oauthErrorMessage(reason) : undefined };
+}
+
+/** The host's Settings page with a "CRM Integrations" tab, as the embedding example shows. */
+export function SettingsPage() {
+  const [resume] = useState(takeRedirectResult);
+  const [wizardOpen, setWizardOpen] = useState(Boolean(resume.integrationId || resume.error));
+  const [notice, setNotice] = useState<string>();
+
+  return (
+    <>
+      <h1 className="demo-title">Settings</h1>
+      <div className="demo-tabs" role="tablist" aria-label="Settings sections">
+        <button type="button" role="tab" aria-selected="false" disabled>Profile</button>
+        <button type="button" role="tab" aria-selected="true" id="tab-crm" aria-controls="panel-crm">CRM Integrations</button>
+        <button type="button" role="tab" aria-selected="false" disabled>Billing</button>
+      </div>
+      <section id="panel-crm" role="tabpanel" aria-labelledby="tab-crm" className="demo-section">
+        <div className="demo-section__head">
+          <div>
+            <h2>CRM Integrations</h2>
+            <p className="demo-muted">Keep your CRM's contacts, companies and deals in Pulse.</p>
+          </div>
+          <button type="button" className="pcrm-button pcrm-button--primary" onClick={() => setWizardOpen(true)}>Connect CRM</button>
+        </div>
+        {notice && <p className="demo-notice" role="status">{notice}</p>}
+        <IntegrationList onConnect={() => setWizardOpen(true)} />
+      </section>
+      <IntegrationSetupWizard
+        isOpen={wizardOpen}
+        onClose={() => setWizardOpen(false)}
+        onComplete={(integration) => setNotice(`${integration.displayName ?? 'Your CRM'} is connected. Its first sync runs in the background.`)}
+        resumeIntegrationId={resume.integrationId}
+        resumeError={resume.error}
+      />
+    </>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * A person who has never seen Pulse connects HubSpot (the sandbox) through the setup wizard in a real
+ * browser, at desktop and phone widths; and the ways it can go wrong: Deny on the consent page, and a
+ * connection test that fails until the CRM answers again.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, sandboxAdmin, screenshot, startApp, viewports, type RunningApp } from '../helpers/browser.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Opens the wizard from Settings → CRM Integrations and picks HubSpot. */
+async function openWizardAtAuthorize(page: Page, app: RunningApp, shot?: string) {
+  await page.goto(`${app.baseUrl}/settings`);
+  await page.getByRole('tab', { name: 'CRM Integrations', selected: true }).waitFor();
+  if (shot) {
+    await page.getByText('No CRM connected yet').waitFor();
+    await screenshot(page, `${shot}-0-settings-empty`);
+  }
+  await page.getByRole('button', { name: 'Connect CRM' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Connect a CRM' });
+  await dialog.getByRole('heading', { name: 'HubSpot' }).waitFor();
+  await dialog.getByRole('heading', { name: 'Salesforce' }).waitFor();
+  expect(await dialog.getByRole('button', { name: 'Coming soon' }).count()).toBe(3);
+  if (shot) await screenshot(page, `${shot}-1-platforms`);
+  await dialog.getByRole('button', { name: 'Connect HubSpot' }).click();
+  await dialog.getByRole('heading', { name: 'Authorize HubSpot' }).waitFor();
+  await expect(dialog.getByLabel('Redirect URL to register').inputValue()).resolves.toBe(`${app.baseUrl}/crm/oauth/callback`);
+  await dialog.getByText('Sandbox mode.').waitFor();
+  return dialog;
+}
+
+/** Presses Connect and answers the consent popup. */
+async function consent(page: Page, answer: 'Allow' | 'Deny', shot?: string) {
+  const popupOpened = page.waitForEvent('popup');
+  await page.getByRole('dialog').getByRole('button', { name: 'Connect HubSpot' }).click();
+  const popup = await popupOpened;
+  await popup.getByRole('button', { name: answer }).waitFor();
+  if (shot) await screenshot(popup, shot);
+  const closed = popup.waitForEvent('close');
+  await popup.getByRole('button', { name: answer }).click();
+  await closed;
+}
+
+for (const [size, viewport] of Object.entries(viewports)) {
+  describe(`setup wizard at ${viewport.width} px`, { timeout: 120_000 }, () => {
+    let app: RunningApp;
+    let page: Page;
+    beforeAll(async () => {
+      app = await startApp();
+      page = await browser.newPage({ viewport });
+    });
+    afterEach(async (context) => {
+      if (context.task.result?.state === 'fail') await screenshot(page, `FAILED-wizard-${size}-${context.task.name.slice(0, 30)}`).catch(() => {});
+    });
+    afterAll(async () => {
+      await page?.close();
+      await app?.close();
+    });
+
+    it('returns to the authorize step with the reason after Deny', async () => {
+      const dialog = await openWizardAtAuthorize(page, app, `wizard-${size}`);
+      await screenshot(page, `wizard-${size}-2-authorize`);
+      await dialog.getByRole('checkbox', { name: /Write contacts back/ }).check();
+      await consent(page, 'Deny', `wizard-${size}-2b-consent`);
+      await dialog.getByRole('alert').filter({ hasText: 'declined access' }).waitFor();
+      await dialog.getByRole('heading', { name: 'Authorize HubSpot' }).waitFor();
+      await screenshot(page, `wizard-${size}-2c-denied`);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Connect CRM');
+    });
+
+    it('walks select → Allow → connection test → complete, and lists the integration', async () => {
+      const dialog = await openWizardAtAuthorize(page, app);
+      await consent(page, 'Allow');
+      await dialog.getByRole('heading', { name: 'Testing the connection to HubSpot' }).waitFor();
+      await dialog.getByText('All set: Pulse can sync HubSpot.').waitFor();
+      expect(await dialog.getByRole('listitem').filter({ hasText: 'API reachable' }).textContent()).toContain('Passed');
+      await screenshot(page, `wizard-${size}-3-test-passed`);
+      await dialog.getByRole('button', { name: 'Continue' }).click();
+      await dialog.getByRole('heading', { name: 'Your CRM is connected' }).waitFor();
+      await dialog.getByText('crm.objects.contacts.read').waitFor();
+      await screenshot(page, `wizard-${size}-4-complete`);
+      await dialog.getByRole('button', { name: 'Done' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('status').filter({ hasText: 'is connected' }).waitFor();
+      await page.getByRole('list', { name: 'Connected CRMs' }).getByRole('listitem').first().waitFor();
+      await screenshot(page, `wizard-${size}-5-settings-connected`);
+    });
+
+    it('shows a failing connection test with what to do, and passes on retry once the CRM answers', async () => {
+      // The callback's own account lookup goes through; the test's lookups get 503s.
+      await sandboxAdmin(app, '/_sandbox/faults', { kind: 503, skip: 1, next: 50, pathPrefix: '/account-info/v3/details' });
+      const dialog = await openWizardAtAuthorize(page, app);
+      await consent(page, 'Allow');
+      const failed = dialog.getByRole('listitem').filter({ hasText: 'API reachable' });
+      await failed.filter({ hasText: 'Failed' }).waitFor({ timeout: 60_000 });
+      expect(await failed.textContent()).toMatch(/retry/i);
+      await expect(dialog.getByRole('button', { name: 'Continue' }).isDisabled()).resolves.toBe(true);
+      await screenshot(page, `wizard-${size}-3b-test-failed`);
+      await sandboxAdmin(app, '/_sandbox/faults', {}, 'DELETE');
+      await dialog.getByRole('button', { name: 'Retry test' }).click();
+      await dialog.getByText('All set: Pulse can sync HubSpot.').waitFor({ timeout: 60_000 });
+      await page.keyboard.press('Escape');
+    });
+  });
+}

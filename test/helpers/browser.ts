@@ -1,0 +1,71 @@
+/**
+ * Browser tests' building blocks: a real `pulse-crm start` (server, worker and sandbox HubSpot on free
+ * ports, fresh embedded database), Debian's Chromium through playwright-core, the sandbox admin API,
+ * and screenshots under test/e2e/__screenshots__/ for a person to look at.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort, repoRoot, runCli, stop, waitFor, waitForHealthy, type RunningCli } from './process.js';
+
+export const screenshotDir = join(repoRoot, 'test', 'e2e', '__screenshots__');
+export const viewports = { desktop: { width: 1280, height: 860 }, mobile: { width: 375, height: 760 } } as const;
+
+export interface RunningApp {
+  baseUrl: string;
+  sandboxUrl: string;
+  cli: RunningCli;
+  close(): Promise<void>;
+}
+
+/** Rebuilds dist/web when a source under src/web is newer than the last build (the server serves dist/web). */
+export async function ensureWebBuilt(): Promise<void> {
+  const index = join(repoRoot, 'dist', 'web', 'index.html');
+  const built = (() => { try { return statSync(index).mtimeMs; } catch { return 0; } })();
+  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true })
+    .reduce((max, entry) => Math.max(max, entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs), 0);
+  if (built > newest(join(repoRoot, 'src', 'web'))) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  await ensureWebBuilt();
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'pulse-ui-'));
+  const cli = runCli(['start'], { PORT: String(port), PULSE_SANDBOX_PORT: '0', PULSE_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHealthy(baseUrl, cli);
+  const sandboxUrl = await waitFor(async () => cli.output().match(/"hubspot":"(http:\/\/[^"]+)"/)?.[1], 'the sandbox URL in the log');
+  return {
+    baseUrl,
+    sandboxUrl,
+    cli,
+    async close() {
+      await stop(cli);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Calls the sandbox's admin API (faults, token revocation, limits…). */
+export async function sandboxAdmin(app: RunningApp, path: string, body: unknown = {}, method = 'POST'): Promise<unknown> {
+  const response = await fetch(`${app.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`sandbox ${method} ${path} answered ${response.status}: ${await response.text()}`);
+  return response.json().catch(() => null);
+}
+
+/** Saves `<name>.png` (the full page) for a person to review; fonts and animations settle first. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
