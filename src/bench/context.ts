@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../config.js';
+import { completeOAuth, startOAuth } from '../crm/oauth-flow.js';
+import { createLogger } from '../logger.js';
+import { createContext } from '../runtime.js';
+import { SANDBOX_APPS } from '../sandbox/index.js';
+import { userIdFor } from '../server/auth.js';
+import type { AppContext } from '../server/context.js';
+import { withUser } from '../db/tenant.js';
+import { startSyncServices } from '../sync/services.js';
+
+/**
+ * One bench scenario's Pulse: a fresh database (a new database on the server at DATABASE_URL, or
+ * in-memory PGlite), the real context and sync services with one worker, and a HubSpot integration
+ * connected through the real OAuth flow against the bench's sandbox.
+ */
+export type BenchDatabase = { kind: 'postgres'; url: string } | { kind: 'pglite' };
+
+export const PUBLIC_URL = 'http://127.0.0.1:39999';
+
+export interface BenchPulse {
+  ctx: AppContext;
+  userId: string;
+  integrationId: string;
+  close(): Promise<void>;
+}
+
+async function freshServerDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `pulse_bench_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try { await client.query(sql); } finally { await client.end(); }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export async function startPulse(database: BenchDatabase, sandboxUrl: string): Promise<BenchPulse> {
+  const server = database.kind === 'postgres' ? await freshServerDatabase(database.url) : null;
+  const dataDir = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off', PUBLIC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  delete env.DATABASE_URL;
+  if (server) env.DATABASE_URL = server.url;
+  const config = loadConfig(env);
+  const app = SANDBOX_APPS.hubspot;
+  const ctx = await createContext({
+    config, logger: createLogger(config.LOG_LEVEL), ephemeral: true,
+    sandbox: { urls: { hubspot: sandboxUrl }, apps: { hubspot: { clientId: app.clientId, clientSecret: app.clientSecret } } },
+  });
+  const services = await startSyncServices(ctx, { workers: 1, scheduler: false });
+  const userId = userIdFor('bench');
+  await withUser(ctx.db.pool, userId, (tx) => tx.query('INSERT INTO users (id, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, 'bench']));
+  const { authorizeUrl } = await startOAuth(ctx, userId, { platform: 'hubspot' });
+  const outcome = await completeOAuth(ctx, await answerConsent(authorizeUrl));
+  if (!outcome.ok) throw new Error(`connecting the sandbox HubSpot failed: ${outcome.message}`);
+  return {
+    ctx, userId, integrationId: outcome.integration.id,
+    async close() {
+      await services.stop();
+      await ctx.close();
+      await server?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Plays the person on the sandbox's consent page: loads it and posts its form as "Allow" would. */
+async function answerConsent(authorizeUrl: string): Promise<URL> {
+  const page = await fetch(authorizeUrl);
+  const html = await page.text();
+  if (!page.ok) throw new Error(`the consent page answered ${page.status}: ${html.slice(0, 300)}`);
+  const decode = (value: string) => value.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+  const form = new URLSearchParams();
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(decode(match[1]!), decode(match[2]!));
+  form.set('account_id', /<option value="(\d+)"/.exec(html)![1]!);
+  form.set('decision', 'allow');
+  const response = await fetch(new URL('/oauth/authorize', authorizeUrl), { method: 'POST', body: form, redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (!location) throw new Error(`the consent form did not redirect (HTTP ${response.status})`);
+  return new URL(location);
+}

@@ -1,0 +1,91 @@
+import { hubspotObjects } from '../crm/hubspot/spec.js';
+import { objectTypes, type ObjectType } from '../crm/platforms.js';
+import { asSystem } from '../db/tenant.js';
+import { recordTables } from '../sync/record-tables.js';
+import type { BenchPulse } from './context.js';
+
+/**
+ * Does Pulse hold exactly the sandbox's records? Live ids, each record's modification time, every
+ * mapped property and the associations among live records (a link to a deleted record dangles on
+ * both sides). Streams the sandbox's NDJSON export and pages through our tables by key, so a
+ * million records are compared without loading either side's full rows.
+ */
+interface Expected { updatedMs: number; values: string; links: string[][]; seen?: boolean }
+
+const PAGE = 20_000;
+
+async function* ndjson(url: string): AsyncGenerator<any> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`the sandbox export ${url} answered ${response.status}`);
+  const decoder = new TextDecoder();
+  let rest = '';
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    rest += decoder.decode(value, { stream: true });
+    let newline: number;
+    while ((newline = rest.indexOf('\n')) >= 0) {
+      const line = rest.slice(0, newline);
+      rest = rest.slice(newline + 1);
+      if (line) yield JSON.parse(line);
+    }
+  }
+  if (rest.trim()) yield JSON.parse(rest);
+}
+
+export async function differences(pulse: BenchPulse, sandboxUrl: string, limit = 20): Promise<string[]> {
+  const problems: string[] = [];
+  const expected = new Map<ObjectType, Map<string, Expected>>();
+  for (const object of objectTypes) {
+    const keys = hubspotObjects[object].properties;
+    const others = recordTables[object].associations.map(([, other]) => other);
+    const byId = new Map<string, Expected>();
+    for await (const record of ndjson(`${sandboxUrl}/_sandbox/records/${object}?archived=false`)) {
+      byId.set(String(record.id), {
+        updatedMs: Date.parse(record.updatedAt),
+        values: JSON.stringify(keys.map((key) => record.properties[key] ?? null)),
+        links: others.map((other) => (record.associations?.[other] ?? []).map(String)),
+      });
+    }
+    expected.set(object, byId);
+  }
+  const live = (object: ObjectType, ids: string[]) => ids.filter((id) => expected.get(object)!.has(id)).sort().join(',');
+
+  for (const object of objectTypes) {
+    const want = expected.get(object)!;
+    const { table, associations } = recordTables[object];
+    const keys = hubspotObjects[object].properties;
+    let after = '';
+    for (;;) {
+      const rows = await asSystem(pulse.ctx.db.pool, async (tx) => (await tx.query(
+        `SELECT remote_id, remote_updated_at, properties${associations.map(([c]) => `, ${c}`).join('')} FROM ${table}
+         WHERE integration_id = $1 AND deleted_at IS NULL AND remote_id > $2 ORDER BY remote_id LIMIT ${PAGE}`,
+        [pulse.integrationId, after],
+      )).rows);
+      for (const row of rows) {
+        const record = want.get(row.remote_id);
+        const say = (what: string) => problems.length < limit && problems.push(`${object} ${row.remote_id}: ${what}`);
+        if (!record) { say('not in the sandbox (or deleted there)'); continue; }
+        record.seen = true;
+        if (row.remote_updated_at?.getTime() !== record.updatedMs) say(`updatedAt ${row.remote_updated_at?.toISOString()} ≠ ${new Date(record.updatedMs).toISOString()}`);
+        const values = JSON.stringify(keys.map((key) => row.properties[key] ?? null));
+        if (values !== record.values) say(`properties ${values} ≠ ${record.values}`);
+        associations.forEach(([column, other], i) => {
+          const have = row[column] === null ? '<unknown>' : live(other, row[column]);
+          const wanted = live(other, record.links[i]!);
+          if (have !== wanted) say(`${other} [${have}] ≠ [${wanted}]`);
+        });
+      }
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1]!.remote_id;
+    }
+    let missing = 0;
+    for (const [id, record] of want) {
+      if (record.seen) continue;
+      if (missing++ < 5) problems.push(`${object} ${id}: missing in Pulse`);
+    }
+    if (missing > 5) problems.push(`${object}: ${missing} sandbox records missing in Pulse in all`);
+  }
+  return problems;
+}

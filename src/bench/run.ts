@@ -1,0 +1,213 @@
+import { cpus, totalmem } from 'node:os';
+import { objectTypes, type ObjectType } from '../crm/platforms.js';
+import { hubspotLimits } from '../crm/hubspot/spec.js';
+import type { LimitTier } from '../sandbox/hubspot/limits.js';
+import { makeChanges, type ChangeCounts } from './changes.js';
+import { copyCeilingMs, fetchCeilingMs, rateLimitFloorMs } from './ceilings.js';
+import { PUBLIC_URL, startPulse, type BenchDatabase } from './context.js';
+import { differences } from './equality.js';
+import { measureSync } from './measure-sync.js';
+import { startSandboxChild, type SandboxChild } from './sandbox-child.js';
+
+/**
+ * `pulse-crm bench`: the sandbox in its own process, then scenarios, each on a fresh database:
+ * the main one (full sync, 1,000 changes, incremental sync, ceilings, equality) on the database given,
+ * PGlite as its own labelled row, HubSpot's OAuth-app limits switched on, and a 1,000-record full sync
+ * end to end. Any inequality between Pulse and the sandbox fails the bench.
+ */
+export interface BenchOptions {
+  records: number;
+  database: BenchDatabase;
+  /** Records for the PGlite row (0: none; ignored when the main database is PGlite). */
+  pgliteRecords: number;
+  /** Records for the run under the OAuth-app limit (0: none). */
+  limitedRecords: number;
+  /** Records for the small end-to-end run (0: none). */
+  smallRecords: number;
+  changes: number;
+  seed: number;
+  onPhase?(phase: string, total: number): void;
+  onProgress?(value: number): void;
+}
+
+export interface ScenarioResult {
+  label: string;
+  database: 'postgres' | 'pglite';
+  tier: LimitTier;
+  records: number;
+  full: { wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; minRequests: number; peakRssMb: number; recordsPerSecond: number; status: string; samples: [number, number][] };
+  incremental: { changes: number; byObject: Record<ObjectType, ChangeCounts>; wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; maxRequests: number; status: string } | null;
+  ceilings: { fetchMs: number | null; copyMs: number | null; rateLimitFloorMs: number | null };
+  equal: boolean;
+  differences: string[];
+}
+
+export interface Target { name: string; measured: string; limit: string; ratio: number | null; met: boolean; binding?: string }
+
+export interface BenchResult {
+  provider: 'hubspot';
+  records: number;
+  database: 'postgres' | 'pglite';
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; databaseVersion: string };
+  full: ScenarioResult['full'];
+  incremental: ScenarioResult['incremental'];
+  ceilings: ScenarioResult['ceilings'];
+  ratios: { fullToFetch: number | null; fullToCopy: number | null; fullToBinding: number | null; requestsToMinimum: number };
+  equal: boolean;
+  targets: Target[];
+  scenarios: ScenarioResult[];
+  notes: string[];
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenario: { label: string; database: BenchDatabase; records: number; tier: LimitTier; changes: number; ceilings: boolean }): Promise<ScenarioResult> {
+  const world = await sandbox.admin<{ accounts: { id: number }[] }>('GET', '/_sandbox');
+  const accountId = world.accounts[0]!.id;
+  options.onPhase?.(`${scenario.label}: seeding`, 1);
+  await sandbox.admin('POST', '/_sandbox/seed', { seed: options.seed, records: scenario.records });
+  await sandbox.admin('PUT', `/_sandbox/accounts/${accountId}/limits`, { tier: scenario.tier });
+  const counts = (await sandbox.admin<{ accounts: { counts: Record<ObjectType, number> }[] }>('GET', '/_sandbox')).accounts[0]!.counts;
+  const minRequests = sum(objectTypes.map((object) => Math.max(1, Math.ceil(counts[object] / hubspotLimits.listPageSize))));
+  const pulse = await startPulse(scenario.database, sandbox.url);
+  try {
+    await sandbox.resetRequests();
+    options.onPhase?.(`${scenario.label}: full sync`, scenario.records);
+    const full = await measureSync(pulse, true, options.onProgress);
+    const fullSpent = await sandbox.requests();
+    if (full.log.status !== 'success') throw new Error(`${scenario.label}: the full sync ended ${full.log.status}: ${full.log.errorMessage}`);
+
+    let incremental: ScenarioResult['incremental'] = null;
+    if (scenario.changes > 0) {
+      options.onPhase?.(`${scenario.label}: ${scenario.changes} changes in the CRM`, 1);
+      const byObject = await makeChanges(sandbox, scenario.changes, options.seed);
+      await sandbox.resetRequests();
+      options.onPhase?.(`${scenario.label}: incremental sync`, scenario.changes);
+      const run = await measureSync(pulse, false, options.onProgress);
+      const spent = await sandbox.requests();
+      if (run.log.status !== 'success') throw new Error(`${scenario.label}: the incremental sync ended ${run.log.status}: ${run.log.errorMessage}`);
+      const perObject = (c: ChangeCounts) => 2 * Math.max(1, Math.ceil((c.creates + c.updates + c.deletes) / 200));
+      incremental = {
+        changes: scenario.changes, byObject, wallMs: run.wallMs, logDurationMs: run.log.durationMs, requests: spent.total, requestsByKind: spent.byKind,
+        maxRequests: sum(objectTypes.map((object) => perObject(byObject[object]))), status: run.log.status,
+      };
+    }
+
+    options.onPhase?.(`${scenario.label}: equality check`, 1);
+    const problems = await differences(pulse, sandbox.url);
+
+    let fetchMs: number | null = null;
+    let copyMs: number | null = null;
+    if (scenario.ceilings) {
+      options.onPhase?.(`${scenario.label}: fetch ceiling`, 1);
+      fetchMs = (await fetchCeilingMs(sandbox)).ms;
+      options.onPhase?.(`${scenario.label}: write ceiling (COPY)`, 1);
+      copyMs = (await copyCeilingMs(pulse)).ms;
+    }
+    const floor = scenario.tier === 'off' ? null : rateLimitFloorMs(scenario.tier, { api: minRequests, search: 0 });
+    return {
+      label: scenario.label,
+      database: scenario.database.kind,
+      tier: scenario.tier,
+      records: scenario.records,
+      full: {
+        wallMs: full.wallMs, logDurationMs: full.log.durationMs, requests: fullSpent.total, requestsByKind: fullSpent.byKind, minRequests, peakRssMb: full.peakRssMb,
+        recordsPerSecond: (scenario.records * 1000) / full.wallMs, status: full.log.status, samples: full.samples.map(([t, v]) => [Math.round(t), v]),
+      },
+      incremental,
+      ceilings: { fetchMs, copyMs, rateLimitFloorMs: floor },
+      equal: problems.length === 0,
+      differences: problems,
+    };
+  } finally {
+    await pulse.close();
+  }
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const sandbox = await startSandboxChild(options.records, options.seed, `${PUBLIC_URL}/crm/oauth/callback`);
+  const scenarios: ScenarioResult[] = [];
+  let databaseVersion = '';
+  try {
+    const mainLabel = options.database.kind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)';
+    scenarios.push(await runScenario(sandbox, options, { label: mainLabel, database: options.database, records: options.records, tier: 'off', changes: options.changes, ceilings: true }));
+    databaseVersion = await versionOf(options.database);
+    if (options.database.kind === 'postgres' && options.pgliteRecords > 0) {
+      scenarios.push(await runScenario(sandbox, options, { label: 'PGlite (embedded)', database: { kind: 'pglite' }, records: options.pgliteRecords, tier: 'off', changes: options.changes, ceilings: true }));
+    }
+    if (options.limitedRecords > 0) {
+      scenarios.push(await runScenario(sandbox, options, { label: `${mainLabel}, OAuth-app limit`, database: options.database, records: options.limitedRecords, tier: 'oauth', changes: 0, ceilings: false }));
+    }
+    if (options.smallRecords > 0) {
+      scenarios.push(await runScenario(sandbox, options, { label: `${mainLabel}, small`, database: options.database, records: options.smallRecords, tier: 'off', changes: 0, ceilings: false }));
+    }
+  } finally {
+    await sandbox.close();
+  }
+  const main = scenarios[0]!;
+  const bound = Math.max(main.ceilings.fetchMs ?? 0, main.ceilings.copyMs ?? 0);
+  const result: BenchResult = {
+    provider: 'hubspot',
+    records: options.records,
+    database: options.database.kind,
+    date: new Date().toISOString().slice(0, 10),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, databaseVersion },
+    full: main.full,
+    incremental: main.incremental,
+    ceilings: main.ceilings,
+    ratios: {
+      fullToFetch: main.ceilings.fetchMs ? main.full.wallMs / main.ceilings.fetchMs : null,
+      fullToCopy: main.ceilings.copyMs ? main.full.wallMs / main.ceilings.copyMs : null,
+      fullToBinding: bound ? main.full.wallMs / bound : null,
+      requestsToMinimum: main.full.requests / main.full.minRequests,
+    },
+    equal: scenarios.every((scenario) => scenario.equal),
+    targets: targets(scenarios),
+    scenarios,
+    notes: [],
+  };
+  return result;
+}
+
+async function versionOf(database: BenchDatabase): Promise<string> {
+  if (database.kind === 'pglite') return 'PGlite (PostgreSQL 17 in WASM)';
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try { return `PostgreSQL ${(await client.query('SHOW server_version')).rows[0].server_version}`; } finally { await client.end(); }
+}
+
+function targets(scenarios: ScenarioResult[]): Target[] {
+  const [main] = scenarios;
+  const out: Target[] = [];
+  const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  if (!main) return out;
+  const fetchMs = main.ceilings.fetchMs ?? 0;
+  const copyMs = main.ceilings.copyMs ?? 0;
+  const bound = Math.max(fetchMs, copyMs);
+  const label = (text: string, scenario: ScenarioResult) => `${text} (${scenario.label}, ${scenario.records.toLocaleString('en-US')} records)`;
+  out.push({
+    name: label('full sync ≤ 1.5 × max(fetch, write ceiling)', main), measured: sec(main.full.wallMs), limit: sec(1.5 * bound), ratio: bound ? main.full.wallMs / bound : null,
+    met: main.full.wallMs <= 1.5 * bound, binding: `${fetchMs >= copyMs ? 'fetch' : 'write'} ceiling ${sec(bound)}`,
+  });
+  out.push({
+    name: label('full sync requests ≤ minimum + 1 %', main), measured: String(main.full.requests), limit: String(Math.floor(main.full.minRequests * 1.01)),
+    ratio: main.full.requests / main.full.minRequests, met: main.full.requests <= main.full.minRequests * 1.01,
+  });
+  out.push({ name: label('peak RSS of the syncing process ≤ 300 MB', main), measured: `${main.full.peakRssMb} MB`, limit: '300 MB', ratio: main.full.peakRssMb / 300, met: main.full.peakRssMb <= 300 });
+  if (main.incremental) {
+    const inc = main.incremental;
+    out.push({ name: label(`incremental sync of ${inc.changes} changes ≤ 2 s`, main), measured: sec(inc.wallMs), limit: '2.00 s', ratio: inc.wallMs / 2000, met: inc.wallMs <= 2000 });
+    out.push({ name: label('incremental requests ≤ 2 per 200 changes per object', main), measured: String(inc.requests), limit: String(inc.maxRequests), ratio: inc.requests / inc.maxRequests, met: inc.requests <= inc.maxRequests });
+  }
+  const limited = scenarios.find((scenario) => scenario.tier !== 'off');
+  if (limited?.ceilings.rateLimitFloorMs) {
+    const floor = limited.ceilings.rateLimitFloorMs;
+    out.push({ name: label('full sync under the OAuth-app limit ≤ 1.05 × rate-limit floor', limited), measured: sec(limited.full.wallMs), limit: sec(1.05 * floor), ratio: limited.full.wallMs / floor, met: limited.full.wallMs <= 1.05 * floor, binding: `rate-limit floor ${sec(floor)}` });
+  }
+  const small = scenarios.find((scenario) => scenario.label.endsWith('small'));
+  if (small) out.push({ name: label('small full sync end to end < 1 s', small), measured: sec(small.full.wallMs), limit: '1.00 s', ratio: small.full.wallMs / 1000, met: small.full.wallMs < 1000 });
+  out.push({ name: 'Pulse holds exactly the sandbox\'s records (every scenario)', measured: scenarios.every((x) => x.equal) ? 'equal' : 'DIFFERENT', limit: 'equal', ratio: null, met: scenarios.every((x) => x.equal) });
+  return out;
+}

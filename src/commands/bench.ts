@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cliProgress from 'cli-progress';
+import { writeReport } from '../bench/report.js';
+import { runBench } from '../bench/run.js';
+
+/**
+ * `pulse-crm bench` (`npm run bench`): runs the sync benchmark against the sandbox and writes
+ * bench/results/<date>-hubspot-<records>.{json,md,svg}. Exits 1 when Pulse and the sandbox differ.
+ */
+export interface BenchCommandOptions {
+  records: number;
+  pgliteRecords?: number;
+  limitedRecords?: number;
+  smallRecords: number;
+  changes: number;
+  seed: number;
+  out?: string;
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export async function benchCommand(options: BenchCommandOptions): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) console.log('DATABASE_URL is not set: measuring on embedded PGlite only. Set it to a PostgreSQL server to measure there.');
+  const bar = new cliProgress.SingleBar({
+    format: '{phase} [{bar}] {percentage}% | {value}/{total} | {rate}/s',
+    hideCursor: true,
+    clearOnComplete: false,
+  }, cliProgress.Presets.shades_classic);
+  let phaseStart = performance.now();
+  let active = false;
+  const result = await runBench({
+    records: options.records,
+    database: url ? { kind: 'postgres', url } : { kind: 'pglite' },
+    pgliteRecords: options.pgliteRecords ?? Math.min(options.records, 100_000),
+    limitedRecords: options.limitedRecords ?? Math.min(options.records, 100_000),
+    smallRecords: options.smallRecords,
+    changes: options.changes,
+    seed: options.seed,
+    onPhase(phase, total) {
+      if (active) bar.stop();
+      phaseStart = performance.now();
+      bar.start(total, 0, { phase: phase.padEnd(44), rate: 0 });
+      active = true;
+    },
+    onProgress(value) {
+      const seconds = (performance.now() - phaseStart) / 1000;
+      bar.update(value, { rate: seconds > 0 ? Math.round(value / seconds) : 0 });
+    },
+  }).finally(() => active && bar.stop());
+  const paths = writeReport(result, options.out ?? join(repoRoot, 'bench', 'results'));
+  console.log('');
+  for (const target of result.targets) console.log(`${target.met ? 'met ' : 'MISS'}  ${target.name}: ${target.measured} (limit ${target.limit})`);
+  console.log(`\nReport: ${paths.markdown}\nChart:  ${paths.svg}\nData:   ${paths.json}`);
+  if (!result.equal) {
+    for (const scenario of result.scenarios.filter((s) => !s.equal)) console.error(`${scenario.label}: Pulse differs from the sandbox:\n  ${scenario.differences.join('\n  ')}`);
+    console.error('pulse-crm bench: FAILED — the database does not hold exactly the sandbox\'s records.');
+    process.exitCode = 1;
+  }
+}
