@@ -46,6 +46,16 @@ program.command('sandbox').description('run the CRM sandbox emulators on their f
   .option('--host <host>', 'interface to bind', '127.0.0.1')
   .action(async (options) => (await import('./sandbox/cli.js')).runSandboxCommand(options));
 
+program.command('bench').description('sync benchmark against the sandbox; writes bench/results/')
+  .option('--records <n>', 'records in the sandbox for the main run', int('--records'), 100_000)
+  .option('--pglite-records <n>', 'records for the PGlite row (0: skip; default min(records, 100k))', int('--pglite-records'))
+  .option('--limited-records <n>', 'records for the run under the OAuth-app limit (0: skip; default min(records, 100k))', int('--limited-records'))
+  .option('--small-records <n>', 'records for the end-to-end small run (0: skip)', int('--small-records'), 1000)
+  .option('--changes <n>', 'changes before the incremental sync', int('--changes'), 1000)
+  .option('--seed <n>', 'data generator seed', int('--seed'), 1)
+  .option('--out <dir>', 'where reports go (default bench/results)')
+  .action(async (options) => (await import('./commands/bench.js')).benchCommand(options));
+
 try {
   await program.parseAsync();
 } catch (error) {
