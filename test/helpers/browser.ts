@@ -69,3 +69,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
+
+/** The happy path through the wizard from Settings, up to its last step (left open). */
+export async function connectThroughWizard(page: Page, app: RunningApp): Promise<void> {
+  await page.goto(`${app.baseUrl}/settings`);
+  await page.getByRole('button', { name: 'Connect CRM' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Connect a CRM' });
+  await dialog.getByRole('button', { name: 'Connect HubSpot' }).click();
+  const popupOpened = page.waitForEvent('popup');
+  await dialog.getByRole('button', { name: 'Connect HubSpot' }).click();
+  await allowInPopup(await popupOpened);
+  await dialog.getByText('All set: Pulse can sync HubSpot.').waitFor();
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  await dialog.getByRole('heading', { name: 'Your CRM is connected' }).waitFor();
+}
+
+export async function allowInPopup(popup: Page): Promise<void> {
+  const closed = popup.waitForEvent('close');
+  await popup.getByRole('button', { name: 'Allow' }).click();
+  await closed;
+}

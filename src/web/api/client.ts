@@ -28,7 +28,7 @@ export interface OAuthStart {
   returnTo?: string;
 }
 
-const query = (params: Record<string, string | number | undefined | null>) => {
+const query = (params: Record<string, string | number | boolean | undefined | null>) => {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
@@ -78,7 +78,7 @@ export function createApiClient({ baseUrl = '', getToken }: ApiClientOptions = {
     testConnection: (id: string) => request<{ ok: boolean; checks: ConnectionCheck[] }>('POST', `/api/integrations/${id}/test`),
     startSync: (id: string, options: { full?: boolean } = {}) =>
       request<{ logId: string; joined: boolean }>('POST', `/api/integrations/${id}/sync`, options),
-    records: <K extends RecordKind>(kind: K, params: { integrationId?: string; limit?: number; cursor?: string | null }) =>
+    records: <K extends RecordKind>(kind: K, params: { integrationId?: string; includeDeleted?: boolean; limit?: number; cursor?: string | null }) =>
       request<Page<RecordsByKind[K]>>('GET', `/api/${kind}${query(params)}`),
   };
 }

@@ -13,7 +13,7 @@ export function RecordsTable<K extends RecordKind>({ kind, integrationId }: { ki
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1] ?? null;
   const finishedSyncs = useSyncState((state) => Object.values(state.live).map((l) => l.finished?.logId).join());
-  const page = useResource(() => api.records(kind, { integrationId, limit: PAGE_SIZE, cursor }), [api, kind, integrationId, cursor, finishedSyncs]);
+  const page = useResource(() => api.records(kind, { integrationId, includeDeleted: false, limit: PAGE_SIZE, cursor }), [api, kind, integrationId, cursor, finishedSyncs]);
   const cols = columns[kind] as unknown as { label: string; cell: (r: RecordsByKind[K]) => React.ReactNode; numeric?: boolean }[];
 
   if (page.state === 'error' && !page.data) return <ErrorNotice title={`${kind} did not load`} message={page.error} onRetry={page.reload} />;

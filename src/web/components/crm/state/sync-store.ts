@@ -3,7 +3,7 @@ import type { StreamState } from '../../../api/event-stream';
 
 /** What the live event stream says about one integration, on top of what the API last returned. */
 export interface LiveIntegration {
-  running?: { logId: string; syncType: 'full' | 'incremental'; counts: SyncCounts; object?: string; startedAt: number };
+  running?: { logId: string; syncType: 'full' | 'incremental'; counts: SyncCounts; object?: string; startedAt: number; expected: number | null };
   finished?: { logId: string; status: 'success' | 'partial' | 'failed'; counts: SyncCounts; durationMs: number; at: number };
   needsReauth?: string;
 }
@@ -13,6 +13,8 @@ export interface Notice {
   integrationId: string;
   tone: 'error' | 'warning';
   message: string;
+  /** One failure arrives as several events; the most telling one is kept. */
+  weight: number;
 }
 
 export interface SyncState {
@@ -32,22 +34,26 @@ export function applyEvent(state: SyncState, event: PulseEvent, now = Date.now()
   const current = state.live[id] ?? {};
   const put = (live: LiveIntegration, extra: Partial<SyncState> = {}): SyncState =>
     ({ ...state, ...extra, live: { ...state.live, [id]: live }, revision: state.revision + 1 });
-  const notice = (tone: Notice['tone'], message: string) => [...state.notices.slice(-4), { id: nextNoticeId++, integrationId: id, tone, message }];
+  const others = state.notices.filter((n) => n.integrationId !== id);
+  const mine = state.notices.find((n) => n.integrationId === id);
+  // One notice per integration: a new failure replaces the last unless the last says more (reconnect > error > failed).
+  const notice = (tone: Notice['tone'], message: string, weight: number) =>
+    mine && mine.weight > weight ? state.notices : [...others, { id: nextNoticeId++, integrationId: id, tone, message, weight }];
 
   switch (event.type) {
     case 'sync.started':
-      return put({ ...current, running: { logId: event.logId, syncType: event.syncType, counts: zero, startedAt: now } });
+      return put({ ...current, running: { logId: event.logId, syncType: event.syncType, counts: zero, startedAt: now, expected: event.expected } });
     case 'sync.progress':
-      return put({ ...current, running: { logId: event.logId, syncType: current.running?.syncType ?? 'incremental', startedAt: current.running?.startedAt ?? now, counts: event.counts, object: event.object } });
+      return put({ ...current, running: { logId: event.logId, syncType: current.running?.syncType ?? 'incremental', startedAt: current.running?.startedAt ?? now, counts: event.counts, object: event.object, expected: event.expected ?? current.running?.expected ?? null } });
     case 'sync.finished':
       return put({ ...current, running: undefined, finished: { logId: event.logId, status: event.status, counts: event.counts, durationMs: event.durationMs, at: now } },
-        event.status === 'failed' ? { notices: notice('error', 'A sync failed. Open its history for the reason.') } : {});
+        { notices: event.status === 'success' ? others : event.status === 'failed' ? notice('error', 'A sync failed. Open its history for the reason.', 1) : state.notices });
     case 'sync.error':
-      return put({ ...current, running: undefined }, { notices: notice('error', event.message) });
+      return put({ ...current, running: undefined }, { notices: notice('error', event.message, 2) });
     case 'integration.needs_reauth':
-      return put({ ...current, running: undefined, needsReauth: event.message }, { notices: notice('warning', event.message) });
+      return put({ ...current, running: undefined, needsReauth: event.message }, { notices: notice('warning', 'Access was revoked or has expired. Use Reconnect to sign in again.', 3) });
     case 'integration.connected':
-      return put({ ...current, needsReauth: undefined });
+      return put({ ...current, needsReauth: undefined }, { notices: others });
     case 'integration.deleted': {
       const { [id]: _gone, ...live } = state.live;
       return { ...state, live, revision: state.revision + 1 };

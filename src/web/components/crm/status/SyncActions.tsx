@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { IntegrationDto } from '../../../api/types';
 import { usePulseCrm } from '../PulseCrmProvider';
 
@@ -7,6 +7,9 @@ export function SyncActions({ integration, running, blocked }: { integration: In
   const { api, store } = usePulseCrm();
   const [requesting, setRequesting] = useState(false);
   const [error, setError] = useState<string>();
+  // Shown at once; the fetched row confirms it (or the error puts it back).
+  const [syncEnabled, setSyncEnabled] = useState(integration.syncEnabled);
+  useEffect(() => setSyncEnabled(integration.syncEnabled), [integration.syncEnabled]);
   const name = integration.displayName ?? integration.platform;
 
   const act = async (work: () => Promise<unknown>) => {
@@ -35,9 +38,16 @@ export function SyncActions({ integration, running, blocked }: { integration: In
         <input
           type="checkbox"
           role="switch"
-          checked={integration.syncEnabled}
+          checked={syncEnabled}
           disabled={requesting}
-          onChange={(event) => act(() => api.updateIntegration(integration.id, { syncEnabled: event.target.checked }))}
+          onChange={(event) => {
+            const wanted = event.target.checked;
+            setSyncEnabled(wanted);
+            void act(() => api.updateIntegration(integration.id, { syncEnabled: wanted }).catch((failure) => {
+              setSyncEnabled(!wanted);
+              throw failure;
+            }));
+          }}
         />
         <span>Automatic sync</span>
       </label>

@@ -18,15 +18,17 @@ export function Counts({ counts }: { counts: SyncCounts }) {
   );
 }
 
-/** A running sync: an indeterminate bar (providers do not tell totals up front) and counts so far. */
+/** A running sync: a bar against the expected total when the CRM told one (else indeterminate), and counts so far. */
 export function SyncProgress({ running }: { running: NonNullable<LiveIntegration['running']> }) {
   const object = running.object ? ` — ${running.object}` : '';
+  const done = total(running.counts);
+  const expected = running.expected && running.expected > 0 ? running.expected : undefined;
   return (
     <div className="pcrm-progress" role="status">
       <p className="pcrm-progress__label">
-        {running.syncType === 'full' ? 'Full sync' : 'Sync'} in progress{object}: {total(running.counts).toLocaleString()} records so far
+        {running.syncType === 'full' ? 'Full sync' : 'Sync'} in progress{object}: {done.toLocaleString()}{expected ? ` of ${expected.toLocaleString()}` : ''} records
       </p>
-      <Meter label="Sync progress" />
+      <Meter label="Sync progress" value={expected ? done : undefined} max={expected} />
       <Counts counts={running.counts} />
     </div>
   );

@@ -14,10 +14,12 @@ export function ScopeList({ scopes, chosen, onToggle }: { scopes: PlatformDto['s
             onChange={() => onToggle(scope.name)}
           />
           <span className="pcrm-scope__text">
-            <span>{scope.description}</span>
+            <span>
+              {scope.description}{' '}
+              <span className={`pcrm-tag${scope.required ? '' : ' pcrm-tag--optional'}`}>{scope.required ? 'Required' : 'Optional'}</span>
+            </span>
             <code>{scope.name}</code>
           </span>
-          <span className={`pcrm-tag${scope.required ? '' : ' pcrm-tag--optional'}`}>{scope.required ? 'Required' : 'Optional'}</span>
         </label>
       ))}
     </fieldset>
