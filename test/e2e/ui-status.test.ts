@@ -92,7 +92,11 @@ for (const [size, viewport] of Object.entries(viewports)) {
       await panel().getByText('Needs reconnect').waitFor({ timeout: 60_000 });
       const reconnect = panel().getByRole('button', { name: 'Reconnect' });
       await reconnect.waitFor();
+      const notice = panel().getByText('Access was revoked or has expired.', { exact: false });
+      await notice.waitFor();
       await screenshot(page, `status-${size}-5-needs-reauth`);
+      await panel().getByRole('button', { name: 'Dismiss' }).click();
+      await notice.waitFor({ state: 'detached' });
       const popupOpened = page.waitForEvent('popup');
       await reconnect.click();
       await allowInPopup(await popupOpened);

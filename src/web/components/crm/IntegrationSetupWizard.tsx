@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { IntegrationDto, PlatformDto } from '../../api/types';
 import './IntegrationSetupWizard.css';
 import { withPulseCrm } from './PulseCrmProvider';
@@ -38,6 +38,15 @@ function WizardBody({ onClose, onComplete, resumeIntegrationId, resumeError }: I
   const [stage, setStage] = useState<Stage>(() =>
     resumeIntegrationId ? { step: 2, integrationId: resumeIntegrationId } : { step: 0, error: resumeError });
   const platformName = 'platform' in stage && stage.platform ? stage.platform.name : 'your CRM';
+  // The button that moved on is gone with its step: put focus on the new step's heading instead.
+  const firstStep = useRef(true);
+  useEffect(() => {
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
+    document.getElementById('pcrm-step-title')?.focus();
+  }, [stage.step]);
 
   return (
     <div className="pcrm-wizard">

@@ -29,10 +29,12 @@ export function IntegrationStatusCard({ integration, platform }: { integration: 
       <header className="pcrm-status-card__head">
         <PlatformMark name={platform?.name ?? integration.platform} color={platform?.color ?? '#64748b'} size={36} />
         <div className="pcrm-status-card__title">
-          <h3 id={headingId}>{name}</h3>
+          <div className="pcrm-status-card__name">
+            <h3 id={headingId}>{name}</h3>
+            <StatusPill status={status} />
+          </div>
           <p className="pcrm-muted">Last synced <RelativeTime iso={latest(integration.lastSyncAt, live?.finished?.at)} /></p>
         </div>
-        <StatusPill status={status} />
       </header>
 
       {live?.running && <SyncProgress running={live.running} />}

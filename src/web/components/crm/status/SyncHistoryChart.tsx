@@ -38,7 +38,7 @@ export function SyncHistoryChart({ logs }: { logs: SyncLogDto[] }) {
         })}
       </svg>
       <figcaption className="pcrm-chart__caption">
-        <span>Records per sync</span>
+        <span>Records per sync, oldest → newest</span>
         <span>max {max.toLocaleString()}</span>
       </figcaption>
     </figure>

@@ -35,7 +35,7 @@ export function ConnectionTest({ integrationId, platformName, onContinue, onReco
   const failed = run.state === 'error' || (run.state === 'done' && !run.ok);
   return (
     <section aria-labelledby="pcrm-step-title" className="pcrm-stack">
-      <h2 id="pcrm-step-title" className="pcrm-step-title">Testing the connection to {platformName}</h2>
+      <h2 id="pcrm-step-title" className="pcrm-step-title" tabIndex={-1}>Testing the connection to {platformName}</h2>
       <ul className="pcrm-checks" aria-live="polite" aria-busy={run.state === 'running'}>
         {run.state === 'running' && pending.map((label) => <CheckRow key={label} check={{ label, status: 'running' }} />)}
         {run.state === 'done' && run.checks.map((check) => <CheckRow key={check.id} check={check} />)}

@@ -40,7 +40,7 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
 
   return (
     <section aria-labelledby="pcrm-step-title" className="pcrm-stack">
-      <h2 id="pcrm-step-title" className="pcrm-step-title">Authorize {platform.name}</h2>
+      <h2 id="pcrm-step-title" className="pcrm-step-title" tabIndex={-1}>Authorize {platform.name}</h2>
       <CredentialsNotice platform={platform} />
       <RedirectUrl url={platform.redirectUrl} />
       {/* Open when the server still needs the app; otherwise a reference a person can unfold. */}

@@ -11,7 +11,7 @@ export function PlatformSelector({ onSelect }: { onSelect: (platform: PlatformDt
 
   return (
     <section aria-labelledby="pcrm-step-title">
-      <h2 id="pcrm-step-title" className="pcrm-step-title">Which CRM do you use?</h2>
+      <h2 id="pcrm-step-title" className="pcrm-step-title" tabIndex={-1}>Which CRM do you use?</h2>
       <p className="pcrm-muted">Pulse copies its contacts, companies and deals and keeps them up to date.</p>
       {platforms.state === 'error' && <ErrorNotice title="The list of CRMs did not load" message={platforms.error} onRetry={platforms.reload} />}
       {platforms.data ? (

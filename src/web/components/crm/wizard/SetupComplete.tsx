@@ -12,7 +12,7 @@ export function SetupComplete({ integrationId, onDone }: { integrationId: string
 
   return (
     <section aria-labelledby="pcrm-step-title" className="pcrm-stack">
-      <h2 id="pcrm-step-title" className="pcrm-step-title">Your CRM is connected</h2>
+      <h2 id="pcrm-step-title" className="pcrm-step-title" tabIndex={-1}>Your CRM is connected</h2>
       {integration.state === 'error' && <ErrorNotice message={integration.error} onRetry={integration.reload} />}
       {integration.data ? (
         <dl className="pcrm-summary">
