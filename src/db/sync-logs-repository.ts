@@ -100,26 +100,38 @@ export function syncLogsRepository(tx: Tx) {
       await tx.query('UPDATE crm_sync_logs SET records_expected = $2 WHERE id = $1', [id, total]);
     },
 
-    /** Progress of a running sync; also its heartbeat (a run whose heartbeat stops is restarted). */
-    async progress(id: string, counts: SyncCounts, errors: SyncLogError[], requests: number): Promise<void> {
-      await tx.query(
-        `UPDATE crm_sync_logs SET contacts_synced = $2, companies_synced = $3, deals_synced = $4,
-           records_synced = $2::int + $3::int + $4::int, errors = $5, requests = $6, heartbeat_at = clock_timestamp()
-         WHERE id = $1 AND status = 'running'`,
-        [id, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), requests],
-      );
+    /** Takes ownership of a running run for this worker attempt; false if it is not running. */
+    async claim(id: string, runToken: string): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE crm_sync_logs SET run_token = $2, heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'running'`, [id, runToken]);
+      return rowCount === 1;
     },
 
-    async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null, requests = 0): Promise<SyncLog> {
+    /**
+     * Progress of a running sync, and its heartbeat. False when this attempt no longer owns the run
+     * (it was presumed dead and handed to another worker): the caller must stop.
+     */
+    async progress(id: string, runToken: string, counts: SyncCounts, errors: SyncLogError[], requests: number): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE crm_sync_logs SET contacts_synced = $2, companies_synced = $3, deals_synced = $4,
+           records_synced = $2::int + $3::int + $4::int, errors = $5, requests = $6, heartbeat_at = clock_timestamp()
+         WHERE id = $1 AND status = 'running' AND run_token = $7`,
+        [id, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), requests, runToken],
+      );
+      return rowCount === 1;
+    },
+
+    /** Closes the run; null when `runToken` is given and no longer owns it. */
+    async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null, requests = 0, runToken: string | null = null): Promise<SyncLog | null> {
       const { rows } = await tx.query(
         `UPDATE crm_sync_logs SET status = $2, contacts_synced = $3, companies_synced = $4, deals_synced = $5,
            records_synced = $3::int + $4::int + $5::int, errors = $6, error_message = $7, requests = $8, completed_at = clock_timestamp(),
            duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
            duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
-         WHERE id = $1 RETURNING ${columns}`,
-        [id, status, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), errorMessage, requests],
+         WHERE id = $1 AND ($9::uuid IS NULL OR run_token = $9) RETURNING ${columns}`,
+        [id, status, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), errorMessage, requests, runToken],
       );
-      return toSyncLog(rows[0]);
+      return rows[0] ? toSyncLog(rows[0]) : null;
     },
   };
 }

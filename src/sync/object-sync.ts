@@ -18,6 +18,8 @@ export interface ObjectSyncContext {
   /** This run's id (its sync log): the marker a new full listing stamps on the records it sees. */
   runId: string;
   requestedFull: boolean;
+  /** Aborted when this worker no longer owns the run: nothing more may be written. */
+  signal: AbortSignal;
   /** Called after each committed page with the number of records it wrote. */
   onWritten(object: ObjectType, count: number): void;
 }
@@ -31,6 +33,7 @@ const emptyState: SyncState = { phase: 'full', cursor: null, fullRun: null, high
 export async function syncObject(run: ObjectSyncContext, object: ObjectType): Promise<void> {
   const inTx = <T>(work: (tx: Tx) => Promise<T>) =>
     withUser(run.pool, run.userId, async (tx) => {
+      run.signal.throwIfAborted();
       // Data and checkpoint commit together either way; not waiting for the WAL flush only means a
       // database crash could lose the last few pages together with their checkpoints (both or neither).
       await tx.query('SET LOCAL synchronous_commit = off');
@@ -70,21 +73,69 @@ export async function syncObject(run: ObjectSyncContext, object: ObjectType): Pr
   await syncAssociations(run, object, inTx);
 }
 
-/** Streams pages: page N+1 is fetched while page N is written. */
+/**
+ * Records buffered per object at most: the fetcher waits when this many are fetched but not yet
+ * written, so memory stays bounded whatever the CRM's size.
+ */
+export const MAX_BATCH_RECORDS = 2_000;
+
+/**
+ * Streams pages with fetching and writing pipelined: the fetcher keeps the next page in flight while
+ * the writer commits what has arrived. Pages that arrive while a write runs are written together in
+ * the next transaction (with the cursor after the last of them), so a writer slower than the API
+ * makes fewer, larger transactions instead of falling further behind; a fast one writes page by page.
+ */
 async function listPages(
   run: ObjectSyncContext, first: ListCursor, object: ObjectType,
   write: (tx: Tx, page: RecordPage) => Promise<void>, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
 ): Promise<void> {
-  let inFlight = run.connector.listRecords(object, first);
-  for (;;) {
-    const page = await inFlight;
-    if (page.next) {
-      inFlight = run.connector.listRecords(object, page.next);
-      inFlight.catch(() => {}); // surfaced when awaited; never an unhandled rejection if the write fails first
+  const arrived: RecordPage[] = [];
+  let buffered = 0;
+  let fetched = false;
+  let failure: { error: unknown } | null = null;
+  let stopped = false;
+  let wakeWriter: (() => void) | null = null;
+  let wakeFetcher: (() => void) | null = null;
+  const signal = (which: 'writer' | 'fetcher') => {
+    const wake = which === 'writer' ? wakeWriter : wakeFetcher;
+    if (which === 'writer') wakeWriter = null; else wakeFetcher = null;
+    wake?.();
+  };
+
+  void (async () => {
+    let cursor: ListCursor | null = first;
+    while (cursor && !stopped) {
+      while (buffered >= MAX_BATCH_RECORDS && !stopped) await new Promise<void>((resolve) => (wakeFetcher = resolve));
+      if (stopped) return;
+      const page: RecordPage = await run.connector.listRecords(object, cursor);
+      arrived.push(page);
+      buffered += page.records.length;
+      cursor = page.next;
+      signal('writer');
     }
-    await inTx((tx) => write(tx, page));
-    run.onWritten(object, page.records.length);
-    if (!page.next) return;
+  })().then(() => { fetched = true; }, (error) => { failure = { error }; }).finally(() => signal('writer'));
+
+  try {
+    for (;;) {
+      while (arrived.length === 0) {
+        // Pages that arrived before a fetch failed are written first: they and their cursor are good.
+        if (failure) throw (failure as { error: unknown }).error;
+        if (fetched) return;
+        await new Promise<void>((resolve) => (wakeWriter = resolve));
+      }
+      const pages = arrived.splice(0, arrived.length);
+      buffered = 0;
+      signal('fetcher');
+      const records = pages.length === 1 ? pages[0]!.records : pages.flatMap((page) => page.records);
+      const last = pages[pages.length - 1]!;
+      const maxUpdatedAt = pages.reduce<string | null>((max, page) => (page.maxUpdatedAt && (!max || page.maxUpdatedAt > max) ? page.maxUpdatedAt : max), null);
+      await inTx((tx) => write(tx, { records, next: last.next, maxUpdatedAt }));
+      run.onWritten(object, records.length);
+      if (!last.next) return;
+    }
+  } finally {
+    stopped = true;
+    signal('fetcher');
   }
 }
 

@@ -14,6 +14,8 @@ export const SYNC_QUEUE = 'crm-sync';
 export interface SyncQueue {
   enqueue(job: SyncJob): Promise<void>;
   boss: PgBoss;
+  /** This process's workers: woken on enqueue, so a run here starts at once, not at the next poll. */
+  localWorkers: string[];
 }
 
 export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
@@ -30,11 +32,14 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
   boss.on('error', (error) => ctx.logger.error({ err: error }, 'job queue error'));
   await boss.start();
   await boss.createQueue(SYNC_QUEUE);
+  const localWorkers: string[] = [];
   return {
     boss,
+    localWorkers,
     async enqueue(job) {
       const id = await boss.send(SYNC_QUEUE, job);
       if (id) await withUser(ctx.db.pool, job.userId, (tx) => tx.query('UPDATE crm_sync_logs SET job_id = $2 WHERE id = $1', [job.logId, id]));
+      for (const worker of localWorkers) boss.notifyWorker(worker);
     },
   };
 }
@@ -42,8 +47,9 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
 /** Runs sync jobs in this process, `concurrency` at a time. */
 export async function startWorkers(ctx: AppContext, queue: SyncQueue, concurrency: number): Promise<void> {
   for (let i = 0; i < concurrency; i++) {
-    await queue.boss.work<SyncJob>(SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    const worker = await queue.boss.work<SyncJob>(SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       if (job) await runSync(ctx, job.data);
     });
+    queue.localWorkers.push(worker);
   }
 }

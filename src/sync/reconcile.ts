@@ -17,13 +17,17 @@ export async function reconcileStaleRuns(ctx: AppContext, queue: SyncQueue, time
   )).rows);
   for (const run of stale) {
     const job = run.job_id ? await queue.boss.getJobById(SYNC_QUEUE, run.job_id) : null;
-    if (job && (job.state === 'active' || job.state === 'created' || job.state === 'retry')) {
-      if (job.state === 'active') await queue.boss.fail(SYNC_QUEUE, run.job_id!, { message: 'worker stopped sending heartbeats' });
+    // Still waiting in the queue (or about to be retried): nothing is wrong, a worker will take it.
+    if (job && (job.state === 'created' || job.state === 'retry')) continue;
+    if (job?.state === 'active') {
+      await queue.boss.fail(SYNC_QUEUE, run.job_id!, { message: 'worker stopped sending heartbeats' });
       // Fresh heartbeat: the retry gets a full timeout before anyone looks again.
       await asSystem(ctx.db.pool, (tx) => tx.query('UPDATE crm_sync_logs SET heartbeat_at = clock_timestamp() WHERE id = $1', [run.id]));
       ctx.logger.warn({ logId: run.id, jobId: run.job_id }, 'sync worker stopped; its run was handed back to the queue');
       continue;
     }
+    // A run just created may not carry its job id yet; give it time.
+    if (!run.job_id) continue;
     await asSystem(ctx.db.pool, (tx) => tx.query(
       `UPDATE crm_sync_logs SET status = 'failed', completed_at = clock_timestamp(), error_message = $2,
          duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,

@@ -45,7 +45,8 @@ export function recordsRepository(tx: Tx, integrationId: string) {
       if (records.length === 0) return;
       let sql = upserts.get(object);
       if (!sql) upserts.set(object, (sql = upsertSql(object)));
-      await tx.query(sql, [integrationId, JSON.stringify(records.map((record) => toRow(object, record))), fullRun]);
+      // Named: parsed and planned once per connection, not once per batch.
+      await tx.query({ name: `pulse_upsert_${object}`, text: sql, values: [integrationId, JSON.stringify(records.map((record) => toRow(object, record))), fullRun] });
     },
 
     async softDelete(object: ObjectType, remoteIds: string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Connector } from '../crm/connector.js';
+import { randomUUID } from 'node:crypto';
 import { createConnector } from '../crm/connectors.js';
 import { objectTypes, type ObjectType } from '../crm/platforms.js';
 import { ProviderError, type ProviderErrorCode } from '../crm/provider-error.js';
@@ -28,15 +29,21 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
   const integration = await tenant((tx) => integrationsRepository(tx, ctx.keys).find(job.integrationId));
   const log = integration && (await tenant((tx) => syncLogsRepository(tx).find(job.logId)));
   if (!integration || !log || log.status !== 'running') return log ?? null;
+  const runToken = randomUUID();
+  if (!(await tenant((tx) => syncLogsRepository(tx).claim(job.logId, runToken)))) return null;
+  // Aborted when another worker took the run over (we were presumed dead): stop writing at once.
+  const lease = new AbortController();
 
-  const counts: SyncCounts = { contacts: 0, companies: 0, deals: 0 };
+  // A resumed run (after a crash) continues the tally its log already holds.
+  const counts: SyncCounts = { contacts: log.contactsSynced, companies: log.companiesSynced, deals: log.dealsSynced };
   const errors: SyncLogError[] = [...log.errors];
-  let requests = 0;
+  let requests = log.requests;
   let lastReport = 0;
   const report = async (force = false) => {
     if (!force && Date.now() - lastReport < PROGRESS_EVERY_MS) return;
     lastReport = Date.now();
-    await tenant((tx) => syncLogsRepository(tx).progress(job.logId, counts, errors, requests));
+    const owned = await tenant((tx) => syncLogsRepository(tx).progress(job.logId, runToken, counts, errors, requests));
+    if (!owned) lease.abort();
   };
   const connector = createConnector(ctx, { ...ctx.services, onRequest: () => { requests++; onRequest?.(); } }, {
     platform: integration.platform, externalAccountId: integration.externalAccountId, tokens: ctx.services.tokens.source(integration),
@@ -45,14 +52,15 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
   if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
   await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
 
-  const heartbeat = setInterval(() => void report(true).catch(() => {}), 5_000);
+  // Well inside the timeout after which other workers presume this one dead.
+  const heartbeat = setInterval(() => void report(true).catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
   const failures = new Map<ObjectType, ProviderError | Error>();
 
   try {
     await Promise.all(objectTypes.map(async (object) => {
       try {
         await syncObject({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, runId: job.logId, requestedFull: job.full,
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, runId: job.logId, requestedFull: job.full, signal: lease.signal,
           onWritten(object, count) {
             counts[object] += count;
             void report().catch(() => {});
@@ -60,6 +68,7 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
           },
         }, object);
       } catch (error) {
+        if (lease.signal.aborted) return;
         if (!(error instanceof ProviderError)) throw error; // a bug: let the job fail and retry (it resumes)
         failures.set(object, error);
         errors.push({ object, code: error.code, message: error.message, at: new Date().toISOString() });
@@ -68,6 +77,10 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
   } finally {
     clearInterval(heartbeat);
   }
+  if (lease.signal.aborted) {
+    ctx.logger.warn({ logId: job.logId }, 'another worker took this sync over; stopping');
+    return null;
+  }
 
   const fatal = [...failures.values()].find((error) => error instanceof ProviderError && stopsTheRun.includes(error.code)) as ProviderError | undefined;
   const anyWritten = counts.contacts + counts.companies + counts.deals > 0;
@@ -75,7 +88,8 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
     : fatal?.code === 'quota_exhausted' || (failures.size < objectTypes.length) || anyWritten ? 'partial' : 'failed';
   const message = failures.size === 0 ? null : summarize(failures);
   const finished = await tenant(async (tx) => {
-    const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests);
+    const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests, runToken);
+    if (!done) return null;
     await integrationsRepository(tx, ctx.keys).update(job.integrationId, {
       lastSyncAt: status === 'failed' ? undefined : new Date(),
       lastError: message,
@@ -83,6 +97,7 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
     });
     return done;
   });
+  if (!finished) return null;
   await ctx.events?.publish(job.userId, {
     type: 'sync.finished', integrationId: job.integrationId, logId: job.logId, status, counts: { ...counts }, durationMs: finished.durationMs ?? 0,
   });

@@ -7,7 +7,7 @@ import type { PlatformId } from '../../src/crm/platforms.js';
 import { createLogger } from '../../src/logger.js';
 import { createContext } from '../../src/runtime.js';
 import type { AppContext } from '../../src/server/context.js';
-import { createTestDatabase } from './database.js';
+import { createTestDatabase, type Engine } from './database.js';
 
 export interface TestContext extends AppContext {
   dataDir: string;
@@ -19,8 +19,9 @@ export interface TestContext extends AppContext {
 export async function createTestContext(
   env: Record<string, string> = {},
   sandbox?: { urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>> },
+  on?: Engine,
 ): Promise<TestContext> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(on);
   const dataDir = mkdtempSync(join(tmpdir(), 'pulse-test-'));
   const config = loadConfig({
     PULSE_DATA_DIR: dataDir,

@@ -15,8 +15,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  if (engine === 'pglite') return { drop: async () => {} };
+export async function createTestDatabase(on: Engine = engine): Promise<TestDatabase> {
+  if (on === 'pglite') return { drop: async () => {} };
   const adminUrl = process.env.PULSE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `pulse_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -93,6 +93,9 @@ CREATE INDEX crm_webhook_events_pending_idx ON crm_webhook_events (integration_i
 -- Sync runs: one running run per integration, whoever asks (API, scheduler, CLI).
 ALTER TABLE crm_sync_logs ADD COLUMN job_id uuid;
 ALTER TABLE crm_sync_logs ADD COLUMN heartbeat_at timestamptz;
+-- The worker attempt that owns the run: a worker presumed dead and replaced finds its token gone
+-- at its next heartbeat and stops, and only the owner may finish the log.
+ALTER TABLE crm_sync_logs ADD COLUMN run_token uuid;
 ALTER TABLE crm_sync_logs ADD COLUMN requests integer NOT NULL DEFAULT 0;
 -- How many records a full run expects (from the CRM's own count), for progress bars; NULL when unknown.
 ALTER TABLE crm_sync_logs ADD COLUMN records_expected integer;

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Integration } from '../../src/db/integrations-repository.js';
+import { asSystem } from '../../src/db/tenant.js';
+import { startSyncServices } from '../../src/sync/services.js';
+import { connectHubspot } from '../helpers/connect.js';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+import { differences } from '../helpers/equality.js';
+import { runCli, stop, waitFor, type RunningCli } from '../helpers/process.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
+import { liveCount, waitForRun } from '../helpers/sync.js';
+
+/**
+ * Separate `pulse-crm worker` processes on one PostgreSQL server (embedded PGlite is a single
+ * process by nature): a worker killed with SIGKILL mid-sync is replaced and the run resumes from its
+ * last committed page; two workers share the runs and never run one twice.
+ */
+describe('worker processes on one PostgreSQL database', () => {
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+  let ctx: TestContext;
+  let services: Awaited<ReturnType<typeof startSyncServices>>;
+  const workers: RunningCli[] = [];
+
+  beforeAll(async () => {
+    // HubSpot's OAuth-app limit is on: 10,000 records take ~9 s, time enough to kill workers mid-run.
+    sandbox = await startTestSandbox('http://127.0.0.1:3999/crm/oauth/callback', { records: { contacts: 7000, companies: 1000, deals: 2000 } });
+    ctx = await createTestContext({ PUBLIC_URL: 'http://127.0.0.1:3999' }, sandbox.wiring, 'postgres');
+    services = await startSyncServices(ctx, { workers: 0, scheduler: false });
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => stop(worker, 'SIGKILL')));
+    await services?.stop();
+    await ctx?.close();
+    await sandbox?.close();
+  });
+
+  function startWorker(concurrency = 2): RunningCli {
+    const port = new URL(sandbox.urls.hubspot).port;
+    const worker = runCli(['worker'], {
+      DATABASE_URL: ctx.databaseUrl!, PULSE_DATA_DIR: ctx.dataDir, PULSE_SANDBOX_PORT: port, PUBLIC_URL: 'http://127.0.0.1:3999',
+      PULSE_WORKER_CONCURRENCY: String(concurrency), PULSE_SCHEDULER_INTERVAL_MS: '500', PULSE_HEARTBEAT_TIMEOUT_MS: '2000', LOG_LEVEL: 'info',
+    });
+    workers.push(worker);
+    return worker;
+  }
+  const progress = async (logId: string) => asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT status, records_synced FROM crm_sync_logs WHERE id = $1', [logId])).rows[0]);
+
+  it('resumes a full sync after its worker is killed at several points, ending with exactly the sandbox records', async () => {
+    const integration = await connectHubspot(ctx, 'crash-test');
+    const { logId } = await ctx.sync!.request({ userId: integration.userId, integrationId: integration.id });
+    for (const share of [0.15, 0.5]) {
+      const worker = startWorker();
+      await waitFor(async () => ((await progress(logId)).records_synced >= share * 10_000 ? true : undefined), `the run to pass ${share * 100}%`, 60_000);
+      await stop(worker, 'SIGKILL');
+      expect((await progress(logId)).status).toBe('running');
+    }
+    const last = startWorker();
+    const log = await waitForRun(ctx, logId, 120_000);
+    await stop(last);
+    expect(log.status).toBe('success');
+    expect(await differences(ctx, sandbox, integration.id)).toEqual([]);
+    expect(await liveCount(ctx, 'crm_contacts', integration.id)).toBe(7000);
+    const duplicates = await asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT count(*) - count(DISTINCT remote_id) AS n FROM crm_contacts WHERE integration_id = $1', [integration.id])).rows[0].n);
+    expect(duplicates).toBe(0);
+  }, 240_000);
+
+  it('shares runs between two workers without running any twice', async () => {
+    const pair = [startWorker(1), startWorker(1)];
+    const integrations: Integration[] = [];
+    for (const sub of ['share-1', 'share-2', 'share-3', 'share-4']) integrations.push(await connectHubspot(ctx, sub));
+    const runs = await Promise.all(integrations.map((integration) => ctx.sync!.request({ userId: integration.userId, integrationId: integration.id })));
+    for (const run of runs) expect((await waitForRun(ctx, run.logId, 180_000)).status).toBe('success');
+    const finishedBy = pair.map((worker) => worker.output().split('\n').filter((line) => line.includes('"msg":"sync finished"')).map((line) => JSON.parse(line).logId as string));
+    expect(runs.map((run) => finishedBy.filter((ids) => ids.includes(run.logId)).length)).toEqual([1, 1, 1, 1]);
+    expect(finishedBy.every((ids) => ids.length > 0)).toBe(true);
+  }, 240_000);
+});
