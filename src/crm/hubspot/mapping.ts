@@ -23,9 +23,13 @@ function number(value: string | null | undefined): number | null {
   return Number.isFinite(parsed) ? parsed : null;
 }
 
+// HubSpot's own timestamps are already canonical ISO (what toISOString gives): keep them as they are.
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function date(value: string | null | undefined): string | null {
   const raw = text(value);
   if (!raw) return null;
+  if (raw.length === 24 && CANONICAL_ISO.test(raw)) return raw;
   const at = /^\d+$/.test(raw) ? new Date(Number(raw)) : new Date(raw);
   return Number.isNaN(at.getTime()) ? null : at.toISOString();
 }
