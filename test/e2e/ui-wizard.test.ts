@@ -48,6 +48,31 @@ async function consent(page: Page, answer: 'Allow' | 'Deny', shot?: string) {
   await closed;
 }
 
+describe('setup wizard when popups are blocked', { timeout: 120_000 }, () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('goes to the consent page in the same tab and resumes at the connection test on the way back', async () => {
+    const page = await browser.newPage({ viewport: viewports.desktop });
+    try {
+      await page.addInitScript(() => Object.assign(window, { open: () => null }));
+      const dialog = await openWizardAtAuthorize(page, app);
+      await dialog.getByRole('button', { name: 'Connect HubSpot' }).click();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByRole('link', { name: 'Back to Pulse' }).click();
+      await page.getByRole('dialog', { name: 'Connect a CRM' }).getByText('All set: Pulse can sync HubSpot.').waitFor();
+      expect(new URL(page.url()).search).toBe('');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 for (const [size, viewport] of Object.entries(viewports)) {
   describe(`setup wizard at ${viewport.width} px`, { timeout: 120_000 }, () => {
     let app: RunningApp;

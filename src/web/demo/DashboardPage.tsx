@@ -12,7 +12,7 @@ export function DashboardPage({ onOpenSettings }: { onOpenSettings: () => void }
         <section className="demo-widget" aria-labelledby="demo-help">
           <h2 id="demo-help">Add another CRM</h2>
           <p className="demo-muted">Connections are managed in Settings → CRM Integrations.</p>
-          <button type="button" className="pcrm-button" onClick={onOpenSettings}>Open Settings</button>
+          <button type="button" className="demo-button" onClick={onOpenSettings}>Open Settings</button>
         </section>
       </div>
     </>

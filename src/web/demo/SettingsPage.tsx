@@ -34,7 +34,7 @@ export function SettingsPage() {
             <h2>CRM Integrations</h2>
             <p className="demo-muted">Keep your CRM's contacts, companies and deals in Pulse.</p>
           </div>
-          <button type="button" className="pcrm-button pcrm-button--primary" onClick={() => setWizardOpen(true)}>Connect CRM</button>
+          <button type="button" className="demo-button demo-button--primary" onClick={() => setWizardOpen(true)}>Connect CRM</button>
         </div>
         {notice && <p className="demo-notice" role="status">{notice}</p>}
         <IntegrationList onConnect={() => setWizardOpen(true)} />

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { IntegrationDto, PlatformDto } from '../../api/types';
 import './IntegrationSetupWizard.css';
-import { withPulseCrm } from './PulseCrmProvider';
+import { usePulseCrm, withPulseCrm } from './PulseCrmProvider';
+import { usePlatforms } from './hooks/use-platforms';
+import { useResource } from './hooks/use-resource';
 import { Modal } from './ui/Modal';
 import { ConnectionTest } from './wizard/ConnectionTest';
 import { OAuthConfiguration } from './wizard/OAuthConfiguration';
@@ -37,7 +39,12 @@ export const IntegrationSetupWizard = withPulseCrm(function IntegrationSetupWiza
 function WizardBody({ onClose, onComplete, resumeIntegrationId, resumeError }: IntegrationSetupWizardProps) {
   const [stage, setStage] = useState<Stage>(() =>
     resumeIntegrationId ? { step: 2, integrationId: resumeIntegrationId } : { step: 0, error: resumeError });
-  const platformName = 'platform' in stage && stage.platform ? stage.platform.name : 'your CRM';
+  // Resumed after a full-page redirect, only the integration is known: its platform comes from the API.
+  const { api } = usePulseCrm();
+  const platforms = usePlatforms();
+  const resumed = useResource(() => (resumeIntegrationId ? api.integration(resumeIntegrationId) : Promise.resolve(null)), [api, resumeIntegrationId]);
+  const platform = ('platform' in stage && stage.platform) || (resumed.data ? platforms[resumed.data.platform] : undefined);
+  const platformName = platform?.name ?? 'your CRM';
   // The button that moved on is gone with its step: put focus on the new step's heading instead.
   const firstStep = useRef(true);
   useEffect(() => {
@@ -77,7 +84,7 @@ function WizardBody({ onClose, onComplete, resumeIntegrationId, resumeError }: I
             integrationId={stage.integrationId}
             platformName={platformName}
             onContinue={() => setStage({ step: 3, integrationId: stage.integrationId })}
-            onReconnect={() => stage.platform ? setStage({ step: 1, platform: stage.platform, integrationId: stage.integrationId }) : setStage({ step: 0 })}
+            onReconnect={() => setStage(platform ? { step: 1, platform, integrationId: stage.integrationId } : { step: 0 })}
           />
         )}
         {stage.step === 3 && (
