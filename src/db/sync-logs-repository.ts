@@ -60,8 +60,8 @@ export interface SyncCounts {
   deals: number;
 }
 
-/** Keyset cursor over (started_at desc, id desc), opaque to callers. */
-const encodeCursor = (log: SyncLog) => Buffer.from(`${log.startedAt}|${log.id}`).toString('base64url');
+/** Keyset cursor over (started_at desc, id desc), opaque to callers, with PostgreSQL's microseconds. */
+const encodeCursor = (startedAt: string, id: string) => Buffer.from(`${startedAt}|${id}`).toString('base64url');
 function decodeCursor(cursor: string): [string, string] | null {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   return at && id && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(id) ? [at, id] : null;
@@ -73,13 +73,14 @@ export function syncLogsRepository(tx: Tx) {
       const after = cursor ? decodeCursor(cursor) : null;
       if (cursor && !after) return null;
       const { rows } = await tx.query(
-        `SELECT ${columns} FROM crm_sync_logs WHERE integration_id = $1
+        `SELECT ${columns}, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM crm_sync_logs WHERE integration_id = $1
            AND ($2::timestamptz IS NULL OR (started_at, id) < ($2::timestamptz, $3::uuid))
          ORDER BY started_at DESC, id DESC LIMIT $4`,
         [integrationId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
       );
       const items = rows.slice(0, limit).map(toSyncLog);
-      return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+      const last = rows[limit - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_at, last.id) : null };
     },
 
     async find(id: string): Promise<SyncLog | null> {

@@ -22,7 +22,8 @@ const query = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
-const encode = (updatedAt: Date, id: string) => Buffer.from(`${updatedAt.toISOString()}|${id}`).toString('base64url');
+// The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and repeat rows.
+const encode = (updatedAt: string, id: string) => Buffer.from(`${updatedAt}|${id}`).toString('base64url');
 function decode(cursor: string): [string, string] {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw new AppError('validation_failed', 'The cursor is not one this API returned; start again without it.');
@@ -49,7 +50,7 @@ function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext
     const { integrationId, updatedSince, includeDeleted, limit, cursor } = request.query;
     const after = cursor ? decode(cursor) : null;
     const { rows } = await asCaller(ctx, request, (tx) => tx.query(
-      `SELECT ${columns.join(', ')} FROM ${spec.table}
+      `SELECT ${columns.join(', ')}, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM ${spec.table}
        WHERE ($1::uuid IS NULL OR integration_id = $1) AND ($2::timestamptz IS NULL OR updated_at >= $2)
          AND ($3 OR deleted_at IS NULL)
          AND ($4::timestamptz IS NULL OR (updated_at, id) > ($4::timestamptz, $5::uuid))
@@ -59,8 +60,8 @@ function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [camel(key), value instanceof Date ? value.toISOString() : value]))),
-      nextCursor: rows.length > limit && last ? encode(last.updated_at, last.id) : null,
+      items: page.map(({ cursor_at: _cursor, ...row }) => Object.fromEntries(Object.entries(row).map(([key, value]) => [camel(key), value instanceof Date ? value.toISOString() : value]))),
+      nextCursor: rows.length > limit && last ? encode(last.cursor_at, last.id) : null,
     };
   });
 }

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Integration } from '../../src/db/integrations-repository.js';
+import { buildApp } from '../../src/server/app.js';
+import { startSyncServices } from '../../src/sync/services.js';
+import { dueIntegrations } from '../../src/sync/scheduler.js';
+import { asSystem } from '../../src/db/tenant.js';
+import { connectHubspot } from '../helpers/connect.js';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+import { engine } from '../helpers/database.js';
+import { freePort, waitFor } from '../helpers/process.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
+import { waitForRun } from '../helpers/sync.js';
+import { TEST_JWT_SECRET, tokenFor } from '../helpers/users.js';
+
+/** Reads an SSE stream over real HTTP, collecting events until stopped. */
+function listen(url: string, token: string) {
+  const events: { type: string; integrationId?: string }[] = [];
+  const controller = new AbortController();
+  const done = (async () => {
+    const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block.split('\n').find((line) => line.startsWith('data: '));
+        if (data) events.push(JSON.parse(data.slice(6)));
+      }
+    }
+  })().catch(() => {});
+  return { events, stop: () => { controller.abort(); return done; } };
+}
+
+describe(`live events, synced data API and scheduler on ${engine}`, () => {
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+  let ctx: TestContext;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let services: Awaited<ReturnType<typeof startSyncServices>>;
+  let base: string;
+  let erin: Integration;
+  let frank: Integration;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    sandbox = await startTestSandbox(`${base}/crm/oauth/callback`, { records: { contacts: 140, companies: 20, deals: 40 } });
+    ctx = await createTestContext({ PUBLIC_URL: base, PULSE_AUTH_JWT_SECRET: TEST_JWT_SECRET }, sandbox.wiring);
+    services = await startSyncServices(ctx, { workers: 2, scheduler: false });
+    app = await buildApp(ctx, { serveWeb: false });
+    await app.listen({ port, host: '127.0.0.1' });
+    erin = await connectHubspot(ctx, 'erin');
+    frank = await connectHubspot(ctx, 'frank');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await services?.stop();
+    await ctx?.close();
+    await sandbox?.close();
+  });
+
+  const post = async (sub: string, path: string, body: object = {}) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await tokenFor(sub)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const get = async (sub: string, path: string) => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${await tokenFor(sub)}` } })).json();
+
+  it("streams a user's sync events to that user only", async () => {
+    const erinStream = listen(`${base}/api/events`, await tokenFor('erin'));
+    const frankStream = listen(`${base}/api/events?access_token=${await tokenFor('frank')}`, '');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const erinRun = await (await post('erin', `/api/integrations/${erin.id}/sync`)).json();
+    const frankRun = await (await post('frank', `/api/integrations/${frank.id}/sync`)).json();
+    await waitForRun(ctx, erinRun.logId);
+    await waitForRun(ctx, frankRun.logId);
+    await waitFor(async () => (erinStream.events.some((e) => e.type === 'sync.finished') && frankStream.events.some((e) => e.type === 'sync.finished') ? true : undefined), 'both streams to see their sync finish', 10_000);
+    await Promise.all([erinStream.stop(), frankStream.stop()]);
+    expect(erinStream.events.map((e) => e.type)).toEqual(expect.arrayContaining(['sync.started', 'sync.progress', 'sync.finished']));
+    expect(erinStream.events.every((e) => e.integrationId === erin.id)).toBe(true);
+    expect(frankStream.events.every((e) => e.integrationId === frank.id)).toBe(true);
+  });
+
+  it('answers 202 with the log id for Sync now, and joins a run already going', async () => {
+    const first = await post('erin', `/api/integrations/${erin.id}/sync`, { full: true });
+    expect(first.status).toBe(202);
+    const second = await post('erin', `/api/integrations/${erin.id}/sync`);
+    const [a, b] = [await first.json(), await second.json()];
+    expect(a).toEqual({ logId: expect.any(String), joined: false });
+    expect(b).toEqual({ logId: a.logId, joined: true });
+    expect((await post('frank', `/api/integrations/${erin.id}/sync`)).status).toBe(404);
+    expect((await post('erin', `/api/integrations/${erin.id}/sync`, { full: 'yes' })).status).toBe(400);
+    await waitForRun(ctx, a.logId);
+  });
+
+  it('pages synced contacts for the host app, filtered by integration and updated since, never another user\'s', async () => {
+    const first = await get('erin', `/api/contacts?integrationId=${erin.id}&limit=100`);
+    expect(first.items).toHaveLength(100);
+    expect(first.items[0]).toMatchObject({ integrationId: erin.id, remoteId: expect.any(String), email: expect.stringContaining('@'), deletedAt: null });
+    const second = await get('erin', `/api/contacts?integrationId=${erin.id}&limit=100&cursor=${first.nextCursor}`);
+    expect(second.items).toHaveLength(40);
+    expect(second.nextCursor).toBeNull();
+    const ids = new Set([...first.items, ...second.items].map((item: { id: string }) => item.id));
+    expect(ids.size).toBe(140);
+    const future = await get('erin', `/api/contacts?updatedSince=${new Date(Date.now() + 60_000).toISOString()}`);
+    expect(future.items).toEqual([]);
+    const deals = await get('erin', '/api/deals?limit=5');
+    expect(deals.items.every((deal: { integrationId: string; amount: unknown }) => deal.integrationId === erin.id && (deal.amount === null || typeof deal.amount === 'number'))).toBe(true);
+    const bad = await get('erin', '/api/companies?updatedSince=yesterday');
+    expect(bad.error.message).toMatch(/updatedSince must be an ISO 8601 date-time/);
+  });
+
+  it('schedules integrations whose interval has passed, and not those syncing, disabled or paused', async () => {
+    await asSystem(ctx.db.pool, (tx) => tx.query(`UPDATE crm_sync_logs SET started_at = started_at - interval '16 minutes' WHERE integration_id IN ($1, $2)`, [erin.id, frank.id]));
+    expect((await dueIntegrations(ctx)).map((row) => row.id).sort()).toEqual([erin.id, frank.id].sort());
+    await asSystem(ctx.db.pool, (tx) => tx.query(`UPDATE crm_integrations SET settings = settings || '{"sync_interval_minutes": 60}' WHERE id = $1`, [erin.id]));
+    await asSystem(ctx.db.pool, (tx) => tx.query(`UPDATE crm_integrations SET sync_enabled = false WHERE id = $1`, [frank.id]));
+    expect(await dueIntegrations(ctx)).toEqual([]);
+  });
+});
