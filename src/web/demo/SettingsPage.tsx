@@ -37,7 +37,7 @@ export function SettingsPage() {
           <button type="button" className="demo-button demo-button--primary" onClick={() => setWizardOpen(true)}>Connect CRM</button>
         </div>
         {notice && <p className="demo-notice" role="status">{notice}</p>}
-        <IntegrationList onConnect={() => setWizardOpen(true)} />
+        <IntegrationList />
       </section>
       <IntegrationSetupWizard
         isOpen={wizardOpen}
