@@ -25,6 +25,9 @@ export async function syncCommand(integrationId: string, options: { full?: boole
     const bar = new cliProgress.SingleBar({
       format: ' {bar} {percentage}% | {value}/{total} records | contacts {contacts} · companies {companies} · deals {deals} | {speed} rec/s',
       hideCursor: true,
+      // Also show progress when the output is a log file or a CI console, a line every second.
+      noTTYOutput: true,
+      notTTYSchedule: 1000,
     }, cliProgress.Presets.shades_classic);
     const started = Date.now();
     let barStarted = false;

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectHubspot } from '../helpers/connect.js';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+import { differences } from '../helpers/equality.js';
+import { runCli } from '../helpers/process.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
+
+/** `pulse-crm sync` and `pulse-crm status` as an operator runs them, against a PostgreSQL server. */
+describe('pulse-crm sync and status', () => {
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+  let ctx: TestContext;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox('http://127.0.0.1:3999/crm/oauth/callback', { records: { contacts: 700, companies: 100, deals: 200 } });
+    ctx = await createTestContext({ PUBLIC_URL: 'http://127.0.0.1:3999' }, sandbox.wiring, 'postgres');
+    env = { DATABASE_URL: ctx.databaseUrl!, PULSE_DATA_DIR: ctx.dataDir, PULSE_SANDBOX_PORT: new URL(sandbox.urls.hubspot).port, PUBLIC_URL: 'http://127.0.0.1:3999' };
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await sandbox?.close();
+  });
+
+  it('runs a sync in the foreground with a progress bar and a summary, then lists it in status', async () => {
+    const integration = await connectHubspot(ctx, 'operator');
+    const sync = runCli(['sync', integration.id], env);
+    expect(await sync.exited).toBe(0);
+    expect(sync.output()).toMatch(/Starting a full sync of .* \(log [0-9a-f-]{36}\)/);
+    expect(sync.output()).toMatch(/\d+% \| \d+\/1000 records/);
+    expect(sync.output()).toMatch(/SUCCESS: 1000 records \(contacts 700, companies 100, deals 200\) in [\d.]+ s, \d+ requests\./);
+    expect(await differences(ctx, sandbox, integration.id)).toEqual([]);
+
+    const status = runCli(['status'], env);
+    expect(await status.exited).toBe(0);
+    expect(status.output()).toContain(integration.id);
+    expect(status.output()).toMatch(/success full, 1000 records/);
+  });
+
+  it('names an unknown integration clearly', async () => {
+    const sync = runCli(['sync', '00000000-0000-4000-8000-000000000000'], env);
+    expect(await sync.exited).toBe(1);
+    expect(sync.output()).toMatch(/No integration 00000000-0000-4000-8000-000000000000\. "pulse-crm status" lists them\./);
+  });
+});
