@@ -39,6 +39,8 @@ export async function benchCommand(options: BenchCommandOptions): Promise<void> 
     changes: options.changes,
     seed: options.seed,
     onPhase(phase, total) {
+      // No terminal (CI, a log file): one line per phase instead of a bar.
+      if (!process.stderr.isTTY) return void console.log(`${new Date().toISOString()} ${phase}`);
       if (active) bar.stop();
       phaseStart = performance.now();
       bar.start(total, 0, { phase: phase.padEnd(44), rate: 0 });

@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeReport } from '../../src/bench/report.js';
+import { runBench } from '../../src/bench/run.js';
+import { engine } from '../helpers/database.js';
+
+/**
+ * The benchmark runs end to end at 1,000 records and its equality check holds. Nothing here asserts
+ * speed: figures on a shared test machine mean nothing; `npm run bench` is where speed is measured.
+ */
+describe(`bench smoke on ${engine}`, () => {
+  it('runs a full and an incremental sync, writes the report, and finds Pulse equal to the sandbox', async () => {
+    const adminUrl = process.env.PULSE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const result = await runBench({
+      records: 1000,
+      database: engine === 'postgres' ? { kind: 'postgres', url: adminUrl } : { kind: 'pglite' },
+      pgliteRecords: 0,
+      limitedRecords: 0,
+      smallRecords: 0,
+      changes: 100,
+      seed: 3,
+    });
+    expect(result).toMatchObject({
+      provider: 'hubspot',
+      records: 1000,
+      database: engine,
+      full: { wallMs: expect.any(Number), requests: expect.any(Number), minRequests: 10, peakRssMb: expect.any(Number) },
+      incremental: { changes: 100, wallMs: expect.any(Number), requests: expect.any(Number) },
+      ceilings: { fetchMs: expect.any(Number), copyMs: expect.any(Number), rateLimitFloorMs: null },
+      equal: true,
+    });
+    expect(result.scenarios[0]!.differences).toEqual([]);
+    expect(result.full.requests).toBeGreaterThanOrEqual(result.full.minRequests);
+
+    const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-smoke-'));
+    try {
+      const paths = writeReport(result, dir);
+      expect(JSON.parse(readFileSync(paths.json, 'utf8'))).toMatchObject({ provider: 'hubspot', records: 1000, equal: true });
+      expect(readFileSync(paths.markdown, 'utf8')).toContain('| target | measured |');
+      expect(readFileSync(paths.svg, 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
