@@ -14,6 +14,9 @@ export type PulseEvent =
   | { type: 'sync.finished'; integrationId: string; logId: string; status: 'success' | 'partial' | 'failed'; counts: SyncCounts; durationMs: number }
   | { type: 'sync.error'; integrationId: string; logId?: string; code: string; message: string };
 
+/** An event as an SSE message carries it: the event plus when it happened. */
+export type PulseEventMessage = PulseEvent & { at: string };
+
 export interface Envelope {
   userId: string;
   event: PulseEvent;

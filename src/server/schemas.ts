@@ -80,3 +80,40 @@ export const platformSchema = z.object({
   redirectUrl: z.string(),
 });
 export type PlatformDto = z.infer<typeof platformSchema>;
+
+export const connectionCheckSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  status: z.enum(['pass', 'warn', 'fail']),
+  message: z.string(),
+  usage: z.object({ used: z.number(), limit: z.number(), resetsAt: z.string().nullable() }).optional(),
+});
+export type ConnectionCheckDto = z.infer<typeof connectionCheckSchema>;
+
+/** Synced records as the data API returns them (columns of src/sync/record-tables.ts, camelCased). */
+const text = z.string().nullable();
+const recordBase = {
+  id: z.uuid(),
+  integrationId: z.uuid(),
+  remoteId: z.string(),
+  properties: z.record(z.string(), z.unknown()),
+  remoteCreatedAt: text,
+  remoteUpdatedAt: text,
+  deletedAt: text,
+  updatedAt: z.string(),
+};
+export const contactSchema = z.object({
+  ...recordBase, firstName: text, lastName: text, email: text, phone: text, jobTitle: text, ownerId: text,
+  companyRemoteIds: z.array(z.string()).nullable(),
+});
+export const companySchema = z.object({
+  ...recordBase, name: text, domain: text, industry: text, phone: text, city: text, country: text, ownerId: text,
+});
+export const dealSchema = z.object({
+  ...recordBase, name: text, amount: z.number().nullable(), currency: text, stage: text, pipeline: text, closeDate: text, ownerId: text,
+  companyRemoteIds: z.array(z.string()).nullable(), contactRemoteIds: z.array(z.string()).nullable(),
+});
+export const recordSchemas = { contacts: contactSchema, companies: companySchema, deals: dealSchema } as const;
+export type ContactDto = z.infer<typeof contactSchema>;
+export type CompanyDto = z.infer<typeof companySchema>;
+export type DealDto = z.infer<typeof dealSchema>;

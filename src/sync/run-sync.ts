@@ -91,7 +91,8 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
     const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests, runToken);
     if (!done) return null;
     await integrationsRepository(tx, ctx.keys).update(job.integrationId, {
-      lastSyncAt: status === 'failed' ? undefined : new Date(),
+      // "Last synced" means the CRM's data is all here as of then: only a complete run moves it.
+      lastSyncAt: status === 'success' ? new Date() : undefined,
       lastError: message,
       ...(fatal?.code === 'insufficient_scope' ? { status: 'error' as const } : {}),
     });
@@ -117,7 +118,10 @@ async function expectedTotal(connector: Connector): Promise<number | null> {
 }
 
 function summarize(failures: Map<ObjectType, ProviderError | Error>): string {
-  const parts = [...failures].map(([object, error]) => `${object}: ${error.message}`);
+  // One cause often stops every object (a revoked grant): say it once, naming the objects it hit.
+  const byMessage = new Map<string, ObjectType[]>();
+  for (const [object, error] of failures) byMessage.set(error.message, [...(byMessage.get(error.message) ?? []), object]);
+  const parts = [...byMessage].map(([message, objects]) => `${objects.join(', ')}: ${message}`);
   const quota = [...failures.values()].some((error) => error instanceof ProviderError && error.code === 'quota_exhausted');
   return `${parts.join(' · ')}${quota ? ' — the next sync resumes where this one stopped.' : ''}`;
 }

@@ -4,7 +4,7 @@ import { objectTypes, type ObjectType } from '../../crm/platforms.js';
 import { AppError } from '../../lib/errors.js';
 import { recordTables } from '../../sync/record-tables.js';
 import type { AppContext } from '../context.js';
-import { errorBodySchema } from '../schemas.js';
+import { errorBodySchema, recordSchemas } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
 
 /**
@@ -44,7 +44,7 @@ function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext
     schema: {
       tags: ['data'],
       querystring: query,
-      response: { 200: z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable() }), 400: errorBodySchema },
+      response: { 200: z.object({ items: z.array(recordSchemas[object]), nextCursor: z.string().nullable() }), 400: errorBodySchema },
     },
   }, async (request) => {
     const { integrationId, updatedSince, includeDeleted, limit, cursor } = request.query;
@@ -60,7 +60,9 @@ function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(({ cursor_at: _cursor, ...row }) => Object.fromEntries(Object.entries(row).map(([key, value]) => [camel(key), value instanceof Date ? value.toISOString() : value]))),
+      // Rows are shaped like the response schema by construction (columns from record-tables); the
+      // serializer validates them against it on the way out.
+      items: page.map(({ cursor_at: _cursor, ...row }) => Object.fromEntries(Object.entries(row).map(([key, value]) => [camel(key), value instanceof Date ? value.toISOString() : value]))) as never[],
       nextCursor: rows.length > limit && last ? encode(last.cursor_at, last.id) : null,
     };
   });

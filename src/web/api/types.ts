@@ -4,7 +4,7 @@
  */
 export type { IntegrationDto, PlatformDto, SyncLogDto } from '../../server/schemas';
 export type { PulseEvent } from '../../events/types';
-export type { Check as ConnectionCheck } from '../../crm/connection-test';
+export type { ConnectionCheckDto as ConnectionCheck } from '../../server/schemas';
 export type { SyncCounts } from '../../db/sync-logs-repository';
 
 export interface Page<T> {
@@ -13,22 +13,8 @@ export interface Page<T> {
 }
 
 /** Synced records as `GET /api/contacts|companies|deals` returns them. */
-interface RecordBase {
-  id: string;
-  integrationId: string;
-  remoteId: string;
-  remoteUpdatedAt: string | null;
-  deletedAt: string | null;
-}
-export interface ContactRecord extends RecordBase {
-  firstName: string | null; lastName: string | null; email: string | null; phone: string | null; jobTitle: string | null;
-}
-export interface CompanyRecord extends RecordBase {
-  name: string | null; domain: string | null; industry: string | null; city: string | null; country: string | null;
-}
-export interface DealRecord extends RecordBase {
-  name: string | null; amount: number | string | null; currency: string | null; stage: string | null; pipeline: string | null; closeDate: string | null;
-}
+export type { ContactDto as ContactRecord, CompanyDto as CompanyRecord, DealDto as DealRecord } from '../../server/schemas';
+import type { ContactDto as ContactRecord, CompanyDto as CompanyRecord, DealDto as DealRecord } from '../../server/schemas';
 export interface RecordsByKind {
   contacts: ContactRecord;
   companies: CompanyRecord;
