@@ -1,7 +1,7 @@
 import type { Connector, ListCursor, RecordPage } from '../crm/connector.js';
 import type { ObjectType } from '../crm/platforms.js';
 import { withUser, type Tx } from '../db/tenant.js';
-import { recordsRepository } from './records-repository.js';
+import { recordsRepository, serializeRows } from './records-repository.js';
 import { syncStateRepository, type SyncState } from './sync-state-repository.js';
 
 /**
@@ -51,7 +51,7 @@ export async function syncObject(run: ObjectSyncContext, object: ObjectType): Pr
   if (state.phase === 'full') {
     const fullRun = state.fullRun!;
     await listPages(run, state.cursor!.listing, object, async (tx, page) => {
-      await recordsRepository(tx, run.integrationId).upsert(object, page.records, fullRun);
+      await recordsRepository(tx, run.integrationId).upsertRows(object, page.rows, fullRun);
       if (page.next) return save(tx, { ...state, cursor: { ...state.cursor!, listing: page.next } });
       await recordsRepository(tx, run.integrationId).sweepUnseen(object, fullRun);
       const startedAt = state.cursor!.startedAt;
@@ -65,7 +65,7 @@ export async function syncObject(run: ObjectSyncContext, object: ObjectType): Pr
     await inTx((tx) => save(tx, { ...state, cursor: { listing: { mode: 'changes', since }, startedAt: new Date().toISOString() } }));
   }
   await listPages(run, state.cursor!.listing, object, async (tx, page) => {
-    await recordsRepository(tx, run.integrationId).upsert(object, page.records, null);
+    await recordsRepository(tx, run.integrationId).upsertRows(object, page.rows, null);
     await save(tx, page.next ? { ...state, cursor: { ...state.cursor!, listing: page.next } } : { ...state, cursor: null, highWater: state.cursor!.startedAt });
   }, inTx);
 
@@ -78,18 +78,31 @@ export async function syncObject(run: ObjectSyncContext, object: ObjectType): Pr
  * written, so memory stays bounded whatever the CRM's size.
  */
 export const MAX_BATCH_RECORDS = 2_000;
+/**
+ * The writer waits for this many records (or the listing's end) before a transaction: each one
+ * costs a few round trips whatever its size, so 100-record pages written one by one spend about
+ * as much on transactions as on rows (measured: 57 µs/row at 100 per statement, 35 at 1,000).
+ */
+export const MIN_BATCH_RECORDS = 1_000;
 
 /**
  * Streams pages with fetching and writing pipelined: the fetcher keeps the next page in flight while
- * the writer commits what has arrived. Pages that arrive while a write runs are written together in
- * the next transaction (with the cursor after the last of them), so a writer slower than the API
- * makes fewer, larger transactions instead of falling further behind; a fast one writes page by page.
+ * the writer commits what has arrived, at least MIN_BATCH_RECORDS at a time (less only at the end),
+ * with the cursor after the last page it holds. A writer slower than the API takes everything that
+ * arrived meanwhile (up to MAX_BATCH_RECORDS), so it makes larger transactions, never a backlog.
  */
+/** Pages ready for the writer: their rows serialized (see serializeRows), and the cursor after them. */
+interface RowBatch {
+  rows: string;
+  count: number;
+  next: ListCursor | null;
+}
+
 async function listPages(
   run: ObjectSyncContext, first: ListCursor, object: ObjectType,
-  write: (tx: Tx, page: RecordPage) => Promise<void>, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
+  write: (tx: Tx, batch: RowBatch) => Promise<void>, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
 ): Promise<void> {
-  const arrived: RecordPage[] = [];
+  const arrived: RowBatch[] = [];
   let buffered = 0;
   let fetched = false;
   let failure: { error: unknown } | null = null;
@@ -108,7 +121,7 @@ async function listPages(
       while (buffered >= MAX_BATCH_RECORDS && !stopped) await new Promise<void>((resolve) => (wakeFetcher = resolve));
       if (stopped) return;
       const page: RecordPage = await run.connector.listRecords(object, cursor);
-      arrived.push(page);
+      arrived.push({ rows: serializeRows(object, page.records), count: page.records.length, next: page.next });
       buffered += page.records.length;
       cursor = page.next;
       signal('writer');
@@ -117,21 +130,23 @@ async function listPages(
 
   try {
     for (;;) {
-      while (arrived.length === 0) {
+      while (arrived.length === 0 || (buffered < MIN_BATCH_RECORDS && !fetched && !failure)) {
         // Pages that arrived before a fetch failed are written first: they and their cursor are good.
-        if (failure) throw (failure as { error: unknown }).error;
-        if (fetched) return;
+        if (arrived.length === 0 && failure) throw (failure as { error: unknown }).error;
+        if (arrived.length === 0 && fetched) return;
         await new Promise<void>((resolve) => (wakeWriter = resolve));
       }
       const pages = arrived.splice(0, arrived.length);
       buffered = 0;
       signal('fetcher');
-      const records = pages.length === 1 ? pages[0]!.records : pages.flatMap((page) => page.records);
-      const last = pages[pages.length - 1]!;
-      const maxUpdatedAt = pages.reduce<string | null>((max, page) => (page.maxUpdatedAt && (!max || page.maxUpdatedAt > max) ? page.maxUpdatedAt : max), null);
-      await inTx((tx) => write(tx, { records, next: last.next, maxUpdatedAt }));
-      run.onWritten(object, records.length);
-      if (!last.next) return;
+      const batch: RowBatch = {
+        rows: pages.map((page) => page.rows).filter((rows) => rows !== '').join(','),
+        count: pages.reduce((sum, page) => sum + page.count, 0),
+        next: pages[pages.length - 1]!.next,
+      };
+      await inTx((tx) => write(tx, batch));
+      run.onWritten(object, batch.count);
+      if (!batch.next) return;
     }
   } finally {
     stopped = true;

@@ -38,15 +38,29 @@ function upsertSql(object: ObjectType): string {
 
 const upserts = new Map<ObjectType, string>();
 
+/**
+ * A page's rows as the upsert reads them, without the brackets, so pages join with a comma. Pages
+ * wait for the writer in this form: one compact string instead of a graph of objects per record.
+ */
+export function serializeRows(object: ObjectType, records: CanonicalRecord[]): string {
+  return records.map((record) => JSON.stringify(toRow(object, record))).join(',');
+}
+
 export function recordsRepository(tx: Tx, integrationId: string) {
   return {
     /** Inserts or updates a page of records; `fullRun` marks them as seen by that full listing. */
     async upsert(object: ObjectType, records: CanonicalRecord[], fullRun: string | null): Promise<void> {
       if (records.length === 0) return;
+      await this.upsertRows(object, serializeRows(object, records), fullRun);
+    },
+
+    /** The same, for rows already serialized by serializeRows (a batch joined with commas). */
+    async upsertRows(object: ObjectType, rows: string, fullRun: string | null): Promise<void> {
+      if (rows === '') return;
       let sql = upserts.get(object);
       if (!sql) upserts.set(object, (sql = upsertSql(object)));
       // Named: parsed and planned once per connection, not once per batch.
-      await tx.query({ name: `pulse_upsert_${object}`, text: sql, values: [integrationId, JSON.stringify(records.map((record) => toRow(object, record))), fullRun] });
+      await tx.query({ name: `pulse_upsert_${object}`, text: sql, values: [integrationId, `[${rows}]`, fullRun] });
     },
 
     async softDelete(object: ObjectType, remoteIds: string[]): Promise<number> {
