@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,11 +12,14 @@ import { userIdFor } from '../server/auth.js';
 import type { AppContext } from '../server/context.js';
 import { withUser } from '../db/tenant.js';
 import { startSyncServices } from '../sync/services.js';
+import { fileURLToPath } from 'node:url';
 
 /**
  * One bench scenario's Pulse: a fresh database (a new database on the server at DATABASE_URL, or
- * in-memory PGlite), the real context and sync services with one worker, and a HubSpot integration
- * connected through the real OAuth flow against the bench's sandbox.
+ * in-memory PGlite), the real context, a HubSpot integration connected through the real OAuth flow
+ * against the bench's sandbox, and one sync worker. On a server the worker is a real
+ * `pulse-crm worker` process (its memory is what is measured, as deployed at scale); embedded PGlite
+ * is one process, so there the worker runs in this process, as in `pulse-crm start`.
  */
 export type BenchDatabase = { kind: 'postgres'; url: string } | { kind: 'pglite' };
 
@@ -25,7 +29,40 @@ export interface BenchPulse {
   ctx: AppContext;
   userId: string;
   integrationId: string;
+  /** Where the sync runs: 'worker process' or 'bench process'. */
+  worker: string;
+  /** Starts a new peak-memory measurement of the syncing process (Linux: VmHWM reset). */
+  resetPeak(): boolean;
+  /** Peak resident memory of the syncing process since resetPeak, in bytes (null: unknown). */
+  peakRss(): number | null;
   close(): Promise<void>;
+}
+
+const cliPath = fileURLToPath(new URL('../../bin/pulse-crm.js', import.meta.url));
+
+function resetPeakOf(pid: number | 'self'): boolean {
+  try { writeFileSync(`/proc/${pid}/clear_refs`, '5'); return true; } catch { return false; }
+}
+function peakOf(pid: number | 'self'): number | null {
+  try { return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024 || null; } catch { return null; }
+}
+
+/** `pulse-crm worker` against the same database, key file and sandbox; resolves once it is running. */
+async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes('sync worker is running')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the worker process exited (${code}):\n${output.slice(-2000)}`)));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
 }
 
 async function freshServerDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -41,7 +78,7 @@ async function freshServerDatabase(adminUrl: string): Promise<{ url: string; dro
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-export async function startPulse(database: BenchDatabase, sandboxUrl: string): Promise<BenchPulse> {
+export async function startPulse(database: BenchDatabase, sandboxUrl: string, options: { workerProcess?: boolean } = {}): Promise<BenchPulse> {
   const server = database.kind === 'postgres' ? await freshServerDatabase(database.url) : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off', PUBLIC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
@@ -53,15 +90,31 @@ export async function startPulse(database: BenchDatabase, sandboxUrl: string): P
     config, logger: createLogger(config.LOG_LEVEL), ephemeral: true,
     sandbox: { urls: { hubspot: sandboxUrl }, apps: { hubspot: { clientId: app.clientId, clientSecret: app.clientSecret } } },
   });
-  const services = await startSyncServices(ctx, { workers: 1, scheduler: false });
+  // A separate worker needs a server; PGlite is one process.
+  const separate = server !== null && options.workerProcess !== false;
+  const services = await startSyncServices(ctx, { workers: separate ? 0 : 1, scheduler: false });
   const userId = userIdFor('bench');
   await withUser(ctx.db.pool, userId, (tx) => tx.query('INSERT INTO users (id, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, 'bench']));
   const { authorizeUrl } = await startOAuth(ctx, userId, { platform: 'hubspot' });
   const outcome = await completeOAuth(ctx, await answerConsent(authorizeUrl));
   if (!outcome.ok) throw new Error(`connecting the sandbox HubSpot failed: ${outcome.message}`);
+  const sandbox = new URL(sandboxUrl);
+  const worker = separate ? await startWorkerProcess({
+    ...env, PULSE_SANDBOX: 'auto', PULSE_SANDBOX_HOST: sandbox.hostname, PULSE_SANDBOX_PORT: sandbox.port,
+    PULSE_WORKER_CONCURRENCY: '1', PULSE_SCHEDULER_INTERVAL_MS: '3600000',
+  }) : null;
+  const pid = worker?.pid ?? 'self';
   return {
     ctx, userId, integrationId: outcome.integration.id,
+    worker: worker ? 'worker process' : 'bench process',
+    resetPeak: () => resetPeakOf(pid),
+    peakRss: () => peakOf(pid),
     async close() {
+      if (worker && worker.exitCode === null) {
+        const exited = new Promise((resolve) => worker.once('exit', resolve));
+        worker.kill('SIGTERM');
+        await exited;
+      }
       await services.stop();
       await ctx.close();
       await server?.drop();

@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { asSystem } from '../db/tenant.js';
 import { syncLogsRepository, type SyncLog } from '../db/sync-logs-repository.js';
 import type { BenchPulse } from './context.js';
@@ -16,18 +15,10 @@ export interface MeasuredSync {
   samples: [number, number][];
 }
 
-/** Linux: writing 5 to clear_refs resets VmHWM, so the peak is this sync's, not the process's life. */
-function resetPeak(): boolean {
-  try { writeFileSync('/proc/self/clear_refs', '5'); return true; } catch { return false; }
-}
-function peakKb(): number | null {
-  try { return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) || null; } catch { return null; }
-}
-
 export async function measureSync(pulse: BenchPulse, full: boolean, onProgress?: (written: number) => void): Promise<MeasuredSync> {
   const { ctx } = pulse;
-  global.gc?.();
-  const canReset = resetPeak();
+  // Linux: the syncing process's VmHWM is reset, so the peak is this sync's, not its whole life's.
+  const canReset = pulse.resetPeak();
   let sampledPeak = process.memoryUsage().rss;
   const samples: [number, number][] = [[0, 0]];
   let logId: string | null = null;
@@ -58,8 +49,8 @@ export async function measureSync(pulse: BenchPulse, full: boolean, onProgress?:
     const wallMs = performance.now() - started;
     const written = log.recordsSynced;
     if (samples[samples.length - 1]![1] !== written) samples.push([wallMs, written]);
-    const hwm = canReset ? peakKb() : null;
-    return { log, wallMs, peakRssMb: Math.round((hwm ? hwm * 1024 : sampledPeak) / 1048576), samples };
+    const hwm = canReset ? pulse.peakRss() : null;
+    return { log, wallMs, peakRssMb: Math.round((hwm ?? sampledPeak) / 1048576), samples };
   } finally {
     unsubscribe();
     clearInterval(memory);

@@ -25,7 +25,8 @@ function markdown(result: BenchResult, svgName: string): string {
     `# Sync benchmark — ${result.provider}, ${n(result.records)} records, ${result.date}`,
     '',
     `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GB, Node ${result.machine.node}, ${result.machine.databaseVersion}. ` +
-      'Sandbox in its own process on the same machine; the sync worker runs in the bench process (its peak RSS is that process\'s).',
+      'Sandbox in its own process on the same machine. On PostgreSQL the sync runs in a separate `pulse-crm worker` process and peak RSS is that process\'s; ' +
+      'on PGlite (one process) and in the small run the worker runs inside the bench process, so its peak RSS includes the bench (and the embedded database).',
     'Wall times run from the sync request to the finished `crm_sync_logs` row. Ratios compare each figure with the ceiling measured in the same run.',
     '',
     '## Targets',
@@ -49,7 +50,7 @@ function markdown(result: BenchResult, svgName: string): string {
 
 function scenarioRow(r: ScenarioResult): string {
   const bound = Math.max(r.ceilings.fetchMs ?? 0, r.ceilings.copyMs ?? 0);
-  return `| ${r.label} | ${n(r.records)} | ${s(r.full.wallMs)} | ${n(Math.round(r.full.recordsPerSecond))} | ${n(r.full.requests)} / ${n(r.full.minRequests)} | ${r.full.peakRssMb} MB | ${s(r.ceilings.fetchMs)} | ${s(r.ceilings.copyMs)} | ${r.ceilings.rateLimitFloorMs ? s(r.ceilings.rateLimitFloorMs) : '–'} | ${bound ? ratio(r.full.wallMs / bound) : '–'} | ${r.incremental ? `${s(r.incremental.wallMs)} (${n(r.incremental.changes)})` : '–'} | ${r.incremental ? n(r.incremental.requests) : '–'} | ${r.equal ? 'yes' : '**NO**'} |`;
+  return `| ${r.label} | ${n(r.records)} | ${s(r.full.wallMs)} | ${n(Math.round(r.full.recordsPerSecond))} | ${n(r.full.requests)} / ${n(r.full.minRequests)} | ${r.full.peakRssMb} MB (${r.worker}) | ${s(r.ceilings.fetchMs)} | ${s(r.ceilings.copyMs)} | ${r.ceilings.rateLimitFloorMs ? s(r.ceilings.rateLimitFloorMs) : '–'} | ${bound ? ratio(r.full.wallMs / bound) : '–'} | ${r.incremental ? `${s(r.incremental.wallMs)} (${n(r.incremental.changes)})` : '–'} | ${r.incremental ? n(r.incremental.requests) : '–'} | ${r.equal ? 'yes' : '**NO**'} |`;
 }
 
 /** Records/s over elapsed time, one panel per scenario (each its own scale). */

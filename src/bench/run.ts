@@ -35,6 +35,8 @@ export interface ScenarioResult {
   database: 'postgres' | 'pglite';
   tier: LimitTier;
   records: number;
+  /** Where the sync ran (whose memory peakRssMb is): a `pulse-crm worker` process or the bench process. */
+  worker: string;
   full: { wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; minRequests: number; peakRssMb: number; recordsPerSecond: number; status: string; samples: [number, number][] };
   incremental: { changes: number; byObject: Record<ObjectType, ChangeCounts>; wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; maxRequests: number; status: string } | null;
   ceilings: { fetchMs: number | null; copyMs: number | null; rateLimitFloorMs: number | null };
@@ -62,7 +64,7 @@ export interface BenchResult {
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
-async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenario: { label: string; database: BenchDatabase; records: number; tier: LimitTier; changes: number; ceilings: boolean }): Promise<ScenarioResult> {
+async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenario: { label: string; database: BenchDatabase; records: number; tier: LimitTier; changes: number; ceilings: boolean; workerProcess?: boolean }): Promise<ScenarioResult> {
   const world = await sandbox.admin<{ accounts: { id: number }[] }>('GET', '/_sandbox');
   const accountId = world.accounts[0]!.id;
   options.onPhase?.(`${scenario.label}: seeding`, 1);
@@ -70,7 +72,7 @@ async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenari
   await sandbox.admin('PUT', `/_sandbox/accounts/${accountId}/limits`, { tier: scenario.tier });
   const counts = (await sandbox.admin<{ accounts: { counts: Record<ObjectType, number> }[] }>('GET', '/_sandbox')).accounts[0]!.counts;
   const minRequests = sum(objectTypes.map((object) => Math.max(1, Math.ceil(counts[object] / hubspotLimits.listPageSize))));
-  const pulse = await startPulse(scenario.database, sandbox.url);
+  const pulse = await startPulse(scenario.database, sandbox.url, { workerProcess: scenario.workerProcess });
   try {
     await sandbox.resetRequests();
     options.onPhase?.(`${scenario.label}: full sync`, scenario.records);
@@ -111,6 +113,7 @@ async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenari
       database: scenario.database.kind,
       tier: scenario.tier,
       records: scenario.records,
+      worker: pulse.worker,
       full: {
         wallMs: full.wallMs, logDurationMs: full.log.durationMs, requests: fullSpent.total, requestsByKind: fullSpent.byKind, minRequests, peakRssMb: full.peakRssMb,
         recordsPerSecond: (scenario.records * 1000) / full.wallMs, status: full.log.status, samples: full.samples.map(([t, v]) => [Math.round(t), v]),
@@ -140,7 +143,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       scenarios.push(await runScenario(sandbox, options, { label: `${mainLabel}, OAuth-app limit`, database: options.database, records: options.limitedRecords, tier: 'oauth', changes: 0, ceilings: false }));
     }
     if (options.smallRecords > 0) {
-      scenarios.push(await runScenario(sandbox, options, { label: `${mainLabel}, small`, database: options.database, records: options.smallRecords, tier: 'off', changes: 0, ceilings: false }));
+      scenarios.push(await runScenario(sandbox, options, { label: `${mainLabel}, small, worker in process`, database: options.database, records: options.smallRecords, tier: 'off', changes: 0, ceilings: false, workerProcess: false }));
     }
   } finally {
     await sandbox.close();
@@ -206,7 +209,7 @@ function targets(scenarios: ScenarioResult[]): Target[] {
     const floor = limited.ceilings.rateLimitFloorMs;
     out.push({ name: label('full sync under the OAuth-app limit ≤ 1.05 × rate-limit floor', limited), measured: sec(limited.full.wallMs), limit: sec(1.05 * floor), ratio: limited.full.wallMs / floor, met: limited.full.wallMs <= 1.05 * floor, binding: `rate-limit floor ${sec(floor)}` });
   }
-  const small = scenarios.find((scenario) => scenario.label.endsWith('small'));
+  const small = scenarios.find((scenario) => scenario.label.includes(', small'));
   if (small) out.push({ name: label('small full sync end to end < 1 s', small), measured: sec(small.full.wallMs), limit: '1.00 s', ratio: small.full.wallMs / 1000, met: small.full.wallMs < 1000 });
   out.push({ name: 'Pulse holds exactly the sandbox\'s records (every scenario)', measured: scenarios.every((x) => x.equal) ? 'equal' : 'DIFFERENT', limit: 'equal', ratio: null, met: scenarios.every((x) => x.equal) });
   return out;
