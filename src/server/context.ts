@@ -24,7 +24,11 @@ export interface AppContext {
   /** Shared by every connector: the per-account request limiter and token refresh under lock. */
   services: { limiter: RateLimiter; tokens: TokenManager };
   /** Starting sync runs (absent where no queue runs, e.g. one-shot commands). */
-  sync?: { request(request: { userId: string; integrationId: string; full?: boolean }): Promise<{ logId: string; joined: boolean }> };
+  sync?: {
+    request(request: { userId: string; integrationId: string; full?: boolean }): Promise<{ logId: string; joined: boolean }>;
+    /** Jobs waiting in the queue (for metrics). */
+    queued?(): Promise<number>;
+  };
   /** Live events to users' browsers (absent in one-shot CLI commands). */
   events?: EventBus;
 }

@@ -27,6 +27,15 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext): Registry
     },
   });
 
+  new Gauge({
+    name: 'pulse_sync_runs', help: 'Sync runs by state: queued (jobs waiting in the queue) and running', labelNames: ['state'], registers: [registry],
+    async collect() {
+      if (ctx.sync?.queued) this.set({ state: 'queued' }, await ctx.sync.queued().catch(() => 0));
+      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM crm_sync_logs WHERE status = 'running'`).catch(() => ({ rows: [{ n: 0 }] }));
+      this.set({ state: 'running' }, rows[0]?.n ?? 0);
+    },
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: reply.statusCode });

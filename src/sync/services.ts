@@ -1,6 +1,6 @@
 import { createLocalBus, createPostgresBus } from '../events/bus.js';
 import type { AppContext } from '../server/context.js';
-import { startQueue, startWorkers, type SyncQueue } from './queue.js';
+import { startQueue, startWorkers, SYNC_QUEUE, type SyncQueue } from './queue.js';
 import { requestSync } from './request-sync.js';
 import { startScheduler } from './scheduler.js';
 
@@ -13,7 +13,7 @@ export async function startSyncServices(ctx: AppContext, options: { workers: num
     ? await createPostgresBus(ctx.db.pool, ctx.db.connection, ctx.logger)
     : createLocalBus();
   const queue = await startQueue(ctx);
-  ctx.sync = { request: (request) => requestSync(ctx, queue, request) };
+  ctx.sync = { request: (request) => requestSync(ctx, queue, request), queued: () => queue.boss.getQueueSize(SYNC_QUEUE, { before: 'active' }) };
   if (options.workers > 0) await startWorkers(ctx, queue, options.workers);
   const stopScheduler = options.scheduler ? startScheduler(ctx, queue) : () => {};
   return {

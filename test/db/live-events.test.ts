@@ -109,6 +109,12 @@ describe(`live events, synced data API and scheduler on ${engine}`, () => {
     expect(bad.error.message).toMatch(/updatedSince must be an ISO 8601 date-time/);
   });
 
+  it('reports queued and running sync runs in the Prometheus metrics', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/pulse_sync_runs\{state="queued"\} \d+/);
+    expect(text).toMatch(/pulse_sync_runs\{state="running"\} \d+/);
+  });
+
   it('schedules integrations whose interval has passed, and not those syncing, disabled or paused', async () => {
     await asSystem(ctx.db.pool, (tx) => tx.query(`UPDATE crm_sync_logs SET started_at = started_at - interval '16 minutes' WHERE integration_id IN ($1, $2)`, [erin.id, frank.id]));
     expect((await dueIntegrations(ctx)).map((row) => row.id).sort()).toEqual([erin.id, frank.id].sort());

@@ -100,8 +100,8 @@ for (const [size, viewport] of Object.entries(viewports)) {
       const popupOpened = page.waitForEvent('popup');
       await reconnect.click();
       await allowInPopup(await popupOpened);
+      await reconnect.waitFor({ state: 'detached' });
       await panel().getByText(/Up to date|Syncing/).first().waitFor();
-      await expect(reconnect.count()).resolves.toBe(0);
       await panel().getByRole('button', { name: /^Sync .* now$/ }).click();
       await panel().getByText('Up to date').waitFor({ timeout: 60_000 });
       await screenshot(page, `status-${size}-6-reconnected`);

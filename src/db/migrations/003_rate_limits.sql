@@ -3,6 +3,9 @@
 CREATE TABLE rate_limits (
   key text PRIMARY KEY,
   -- GCRA "theoretical arrival time": when the slot after the last reserved one begins.
-  tat timestamptz NOT NULL
+  tat timestamptz NOT NULL,
+  -- The spacing last learned from the provider (its rate-limit headers), so a process that has not
+  -- seen a response yet still keeps to it.
+  spacing_ms double precision
 );
 GRANT SELECT, INSERT, UPDATE ON rate_limits TO pulse_app, pulse_system;
