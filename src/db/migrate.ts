@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { transaction } from './tenant.js';
 
 /**
  * Plain, numbered SQL files applied in order, each recorded with a checksum. Released files are
@@ -34,10 +35,7 @@ export class MigrationError extends Error {
 }
 
 export async function migrate(pool: pg.Pool): Promise<string[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+  return transaction(pool, (client) => client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]).then(() => {}), async (client) => {
     await client.query(`CREATE TABLE IF NOT EXISTS pulse_migrations (
       id integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ id: number; name: string; checksum: string }>('SELECT id, name, checksum FROM pulse_migrations');
@@ -55,14 +53,8 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
       await client.query('INSERT INTO pulse_migrations (id, name, checksum) VALUES ($1, $2, $3)', [migration.id, migration.name, migration.checksum]);
       done.push(migration.name);
     }
-    await client.query('COMMIT');
     return done;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Names of known migrations not yet applied; empty means the schema is current. */
