@@ -116,14 +116,20 @@ async function listPages(
   };
 
   void (async () => {
-    let cursor: ListCursor | null = first;
-    while (cursor && !stopped) {
-      while (buffered >= MAX_BATCH_RECORDS && !stopped) await new Promise<void>((resolve) => (wakeFetcher = resolve));
-      if (stopped) return;
-      const page: RecordPage = await run.connector.listRecords(object, cursor);
+    // Waits until `held` more records (fetched, not yet handed over) fit under the bound.
+    const room = async (held: number) => {
+      while (buffered + held >= MAX_BATCH_RECORDS && !stopped) await new Promise<void>((resolve) => (wakeFetcher = resolve));
+      return !stopped;
+    };
+    let inFlight: Promise<RecordPage> | null = (await room(0)) ? run.connector.listRecords(object, first) : null;
+    while (inFlight) {
+      const page = await inFlight;
+      // The next request goes out before this page is serialized: a listing is a chain of cursors,
+      // so anything done between a response and the next request lengthens the whole chain.
+      inFlight = page.next && (await room(page.records.length)) ? run.connector.listRecords(object, page.next) : null;
+      inFlight?.catch(() => {}); // surfaced when awaited
       arrived.push({ rows: serializeRows(object, page.records), count: page.records.length, next: page.next });
       buffered += page.records.length;
-      cursor = page.next;
       signal('writer');
     }
   })().then(() => { fetched = true; }, (error) => { failure = { error }; }).finally(() => signal('writer'));
