@@ -49,7 +49,7 @@ function peakOf(pid: number | 'self'): number | null {
 
 /** `pulse-crm worker` against the same database, key file and sandbox; resolves once it is running. */
 async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: 'info', NODE_OPTIONS: WORKER_NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -77,6 +77,13 @@ async function freshServerDatabase(adminUrl: string): Promise<{ url: string; dro
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
+
+/**
+ * The worker process's Node options. V8 grows its heap lazily (to ~400 MB during a 1M-record sync
+ * while the sync's live data stays a few MB); a cap on the old space is how a deployment bounds a
+ * worker's memory, and the bench runs the worker as we recommend deploying it (README, Performance).
+ */
+export const WORKER_NODE_OPTIONS = '--max-old-space-size=128';
 
 export async function startPulse(database: BenchDatabase, sandboxUrl: string, options: { workerProcess?: boolean } = {}): Promise<BenchPulse> {
   const server = database.kind === 'postgres' ? await freshServerDatabase(database.url) : null;
@@ -106,7 +113,7 @@ export async function startPulse(database: BenchDatabase, sandboxUrl: string, op
   const pid = worker?.pid ?? 'self';
   return {
     ctx, userId, integrationId: outcome.integration.id,
-    worker: worker ? 'worker process' : 'bench process',
+    worker: worker ? `worker process, NODE_OPTIONS=${WORKER_NODE_OPTIONS}` : 'bench process',
     resetPeak: () => resetPeakOf(pid),
     peakRss: () => peakOf(pid),
     async close() {
