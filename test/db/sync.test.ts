@@ -11,6 +11,7 @@ import { admin, startTestSandbox } from '../helpers/sandbox.js';
 import { asSystem } from '../../src/db/tenant.js';
 import { syncAndWait } from '../helpers/sync.js';
 import type { Integration } from '../../src/db/integrations-repository.js';
+import { disconnectIntegration } from '../../src/crm/disconnect.js';
 
 /** Full, then incremental sync against the sandbox over HTTP, compared record by record. */
 describe(`sync on ${engine}`, () => {
@@ -81,6 +82,18 @@ describe(`sync on ${engine}`, () => {
     expect(log.status).toBe('success');
     const after = await asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT count(*)::int AS n, max(updated_at) AS at FROM crm_contacts WHERE integration_id = $1', [integration.id])).rows[0]);
     expect(after).toEqual(before);
+  });
+
+  it('disconnecting revokes the grant and removes every synced record with it', async () => {
+    const other = await connectHubspot(ctx, 'leaver');
+    expect((await syncAndWait(ctx, other.userId, other.id)).status).toBe('success');
+    const left = () => asSystem(ctx.db.pool, async (tx) => (await tx.query(
+      `SELECT (SELECT count(*) FROM crm_contacts WHERE integration_id = $1) + (SELECT count(*) FROM crm_companies WHERE integration_id = $1)
+            + (SELECT count(*) FROM crm_deals WHERE integration_id = $1) + (SELECT count(*) FROM crm_sync_state WHERE integration_id = $1) AS n`, [other.id])).rows[0].n);
+    expect(await left()).toBeGreaterThan(1000);
+    expect(await disconnectIntegration(ctx, other.userId, other.id)).toBe(true);
+    expect(await left()).toBe(0);
+    expect(await differences(ctx, sandbox, integration.id)).toEqual([]);
   });
 
   it('joins the running sync instead of starting a second one', async () => {
