@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../server/context.js';
@@ -10,11 +11,13 @@ import { runSync, type SyncJob } from './run-sync.js';
  * heartbeat (see reconcile.ts) and its job handed back to the queue.
  */
 export const SYNC_QUEUE = 'crm-sync';
+/** NOTIFY channel that wakes idle workers in every process when a run is queued (pg-boss only polls). */
+const WAKE_CHANNEL = 'pulse_sync_wake';
 
 export interface SyncQueue {
   enqueue(job: SyncJob): Promise<void>;
   boss: PgBoss;
-  /** This process's workers: woken on enqueue, so a run here starts at once, not at the next poll. */
+  /** This process's workers: woken on enqueue (here, and through NOTIFY elsewhere), not at the next poll. */
   localWorkers: string[];
 }
 
@@ -33,13 +36,27 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
   await boss.start();
   await boss.createQueue(SYNC_QUEUE);
   const localWorkers: string[] = [];
+  const wakeLocal = () => { for (const worker of localWorkers) boss.notifyWorker(worker); };
+  // On a server, workers in other processes hear about new runs too; if this listener is lost they
+  // still find the job at their next poll (0.5 s), so it is an optimisation, never a dependency.
+  const listener = ctx.db.kind === 'postgres' ? new pg.Client(ctx.db.connection) : null;
+  if (listener) {
+    listener.on('notification', wakeLocal);
+    listener.on('error', (error) => ctx.logger.warn({ err: error }, 'sync wake-up listener lost; workers poll'));
+    await listener.connect();
+    await listener.query(`LISTEN ${WAKE_CHANNEL}`);
+    // Listening alone must not keep a process alive.
+    (listener as unknown as { connection: { stream: { unref?(): void } } }).connection.stream.unref?.();
+    boss.once('stopped', () => void listener.end().catch(() => {}));
+  }
   return {
     boss,
     localWorkers,
     async enqueue(job) {
       const id = await boss.send(SYNC_QUEUE, job);
       if (id) await withUser(ctx.db.pool, job.userId, (tx) => tx.query('UPDATE crm_sync_logs SET job_id = $2 WHERE id = $1', [job.logId, id]));
-      for (const worker of localWorkers) boss.notifyWorker(worker);
+      wakeLocal();
+      if (listener) await ctx.db.pool.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, '']).catch(() => {});
     },
   };
 }
