@@ -24,7 +24,7 @@ function markdown(result: BenchResult, svgName: string): string {
   const lines = [
     `# Sync benchmark — ${result.provider}, ${n(result.records)} records, ${result.date}`,
     '',
-    `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GB, Node ${result.machine.node}, ${result.machine.databaseVersion}. ` +
+    `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GB, Node ${result.machine.node}, ${result.machine.databaseVersion}; load average ${result.machine.loadAverage.start} at the start, ${result.machine.loadAverage.end} at the end. ` +
       'Sandbox in its own process on the same machine. On PostgreSQL the sync runs in a separate `pulse-crm worker` process and peak RSS is that process\'s; ' +
       'on PGlite (one process) and in the small run the worker runs inside the bench process, so its peak RSS includes the bench (and the embedded database).',
     'Wall times run from the sync request to the finished `crm_sync_logs` row. Ratios compare each figure with the ceiling measured in the same run.',
