@@ -24,7 +24,7 @@ function markdown(result: BenchResult, svgName: string): string {
   const lines = [
     `# Sync benchmark — ${result.provider}, ${n(result.records)} records, ${result.date}`,
     '',
-    `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GB, Node ${result.machine.node}, ${result.machine.databaseVersion}; load average ${result.machine.loadAverage.start} at the start, ${result.machine.loadAverage.end} at the end. ` +
+    `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GB, Node ${result.machine.node}, ${result.machine.databaseVersion}; load average ${result.machine.loadAverage?.start ?? "?"} at the start, ${result.machine.loadAverage?.end ?? "?"} at the end. ` +
       'Sandbox in its own process on the same machine. On PostgreSQL the sync runs in a separate `pulse-crm worker` process and peak RSS is that process\'s; ' +
       'on PGlite (one process) and in the small run the worker runs inside the bench process, so its peak RSS includes the bench (and the embedded database).',
     'Wall times run from the sync request to the finished `crm_sync_logs` row. Ratios compare each figure with the ceiling measured in the same run.',
@@ -96,19 +96,25 @@ function chart(result: BenchResult): string {
   return `${parts.join('\n')}\n`;
 }
 
-/** Samples → [bin start (s), records/s] over about 60 bins. */
-export function rates(samples: [number, number][]): [number, number][] {
+/**
+ * Samples (records written so far, at each committed batch) → [bin start (s), records/s] over equal
+ * bins. The cumulative count is interpolated between samples at the bin edges, so a batch that lands
+ * just after an edge does not show as a gap followed by a spike.
+ */
+export function rates(samples: [number, number][], bins = 50): [number, number][] {
   const end = samples[samples.length - 1]![0];
-  const bin = Math.max(250, end / 60);
+  if (end <= 0) return [[0, 0]];
+  const at = (t: number) => {
+    let i = 1;
+    while (i < samples.length && samples[i]![0] < t) i++;
+    if (i >= samples.length) return samples[samples.length - 1]![1];
+    const [t0, v0] = samples[i - 1]!;
+    const [t1, v1] = samples[i]!;
+    return t1 === t0 ? v1 : v0 + ((v1 - v0) * (t - t0)) / (t1 - t0);
+  };
+  const width = end / bins;
   const out: [number, number][] = [];
-  let i = 0;
-  let before = 0;
-  for (let start = 0; start < end; start += bin) {
-    while (i < samples.length && samples[i]![0] <= start + bin) i++;
-    const count = samples[i - 1]?.[1] ?? 0;
-    out.push([start / 1000, ((count - before) * 1000) / Math.min(bin, end - start)]);
-    before = count;
-  }
+  for (let k = 0; k < bins; k++) out.push([(k * width) / 1000, ((at((k + 1) * width) - at(k * width)) * 1000) / width]);
   return out;
 }
 
