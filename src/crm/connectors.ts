@@ -36,17 +36,38 @@ export function createConnector(ctx: AppContext, services: ConnectorServices, ta
     case 'hubspot': {
       // HubSpot announces the window on every non-search response; learn it rather than assume a tier.
       let window: { max: number; remaining: number; intervalMs: number } | null = null;
+      const rate = (): Rate | null => (window ? { max: window.max, windowMs: window.intervalMs } : null);
+      // Until a response has been seen, one request goes alone and the others wait for it: requests
+      // sent side by side before the rate is known would not be counted by the limiter and could
+      // overflow the first window (one 429 per first sync of an account, measured by the bench).
+      let firstAnswer: Promise<void> | null = null;
+      let answered = () => {};
+      const limiter: RateLimiter = {
+        async acquire(key, known) {
+          if (known || key !== account) return services.limiter.acquire(key, known);
+          if (firstAnswer) {
+            await firstAnswer;
+            return services.limiter.acquire(key, rate());
+          }
+          firstAnswer = new Promise((resolve) => (answered = resolve));
+          return services.limiter.acquire(key, null);
+        },
+      };
       const http = createHttpClient({
         baseUrl,
         auth: target.tokens,
-        limiter: services.limiter,
+        limiter,
         parseError: parseHubspotError,
-        onRequest: services.onRequest,
+        // Called after every attempt, answered or failed: a failed first request must not hold the rest.
+        onRequest: (info) => {
+          answered();
+          services.onRequest?.(info);
+        },
         timeoutMs: ctx.config.PULSE_HTTP_TIMEOUT_MS,
         rateFor: (bucket): { key: string; rate: Rate | null } =>
           bucket === 'search'
             ? { key: `${account}:search`, rate: hubspotLimits.searchRate }
-            : { key: account, rate: window ? { max: window.max, windowMs: window.intervalMs } : null },
+            : { key: account, rate: rate() },
         observe(headers) {
           const max = Number(headers.get(hubspotLimits.headers.max));
           const intervalMs = Number(headers.get(hubspotLimits.headers.interval));
