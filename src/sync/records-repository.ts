@@ -90,10 +90,13 @@ export function recordsRepository(tx: Tx, integrationId: string) {
       const assignments = spec.associations.map(([column]) => `${column} = ${textArray(`r.${column}`)}`).join(', ');
       const changed = spec.associations.map(([column]) => `t.${column} IS DISTINCT FROM ${textArray(`r.${column}`)}`).join(' OR ');
       await tx.query(
+        // The key list lets the planner find each row through the primary key whatever its statistics
+        // say: right after a full sync loaded the table they are stale, and the plain join scanned the
+        // integration's rows once per input row (0.8 s for 175 rows among 70k, measured).
         `UPDATE ${spec.table} AS t SET ${assignments}, updated_at = CASE WHEN ${changed} THEN now() ELSE t.updated_at END
          FROM jsonb_to_recordset($2::jsonb) AS r(remote_id text, ${spec.associations.map(([c]) => `${c} jsonb`).join(', ')})
-         WHERE t.integration_id = $1 AND t.remote_id = r.remote_id`,
-        [integrationId, JSON.stringify(rows)],
+         WHERE t.integration_id = $1 AND t.remote_id = ANY($3::text[]) AND t.remote_id = r.remote_id`,
+        [integrationId, JSON.stringify(rows), [...associations.keys()]],
       );
     },
 
