@@ -1,13 +1,14 @@
 -- Synced CRM data in one unified model, the per-object sync state, and webhook events.
 --
 -- Records are keyed by (integration_id, remote_id): upserts are idempotent however often a page is
--- written. Deleted records stay as soft-deleted rows (deleted_at). `updated_at` moves only when the
+-- written. Their user_id (for RLS) has no foreign key of its own: the integration's already ties the
+-- row to its user, and a second per-row check measurably slows million-row syncs. Deleted records stay as soft-deleted rows (deleted_at). `updated_at` moves only when the
 -- content changed, so "updated since" means something to the host app.
 
 CREATE TABLE crm_contacts (
   id uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE,
   integration_id uuid NOT NULL REFERENCES crm_integrations(id) ON DELETE CASCADE,
-  user_id uuid NOT NULL DEFAULT pulse_current_user_id() REFERENCES users(id) ON DELETE CASCADE,
+  user_id uuid NOT NULL DEFAULT pulse_current_user_id(),
   remote_id text NOT NULL,
   first_name text, last_name text, email text, phone text, job_title text, owner_id text,
   company_remote_ids text[],
@@ -24,7 +25,7 @@ CREATE TABLE crm_contacts (
 CREATE TABLE crm_companies (
   id uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE,
   integration_id uuid NOT NULL REFERENCES crm_integrations(id) ON DELETE CASCADE,
-  user_id uuid NOT NULL DEFAULT pulse_current_user_id() REFERENCES users(id) ON DELETE CASCADE,
+  user_id uuid NOT NULL DEFAULT pulse_current_user_id(),
   remote_id text NOT NULL,
   name text, domain text, industry text, phone text, city text, country text, owner_id text,
   properties jsonb NOT NULL DEFAULT '{}',
@@ -39,7 +40,7 @@ CREATE TABLE crm_companies (
 CREATE TABLE crm_deals (
   id uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE,
   integration_id uuid NOT NULL REFERENCES crm_integrations(id) ON DELETE CASCADE,
-  user_id uuid NOT NULL DEFAULT pulse_current_user_id() REFERENCES users(id) ON DELETE CASCADE,
+  user_id uuid NOT NULL DEFAULT pulse_current_user_id(),
   remote_id text NOT NULL,
   name text, amount numeric, currency text, stage text, pipeline text, close_date timestamptz, owner_id text,
   company_remote_ids text[], contact_remote_ids text[],
