@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { webDistDir } from './server/app.js';
 
 /** `npm start` on a fresh clone builds the UI once; later starts reuse dist/web. */
@@ -7,5 +8,5 @@ export async function ensureWebBuilt(log: (message: string) => void): Promise<vo
   if (existsSync(join(webDistDir, 'index.html'))) return;
   log('Building the web UI (first start only)…');
   const { build } = await import('vite');
-  await build({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+  await build({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)), logLevel: 'warn' });
 }

@@ -26,9 +26,15 @@ export async function start(options: StartOptions): Promise<void> {
   const sandboxRef: { urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>> } = { urls: {}, apps: {} };
   const ctx = await createContext({ config, sandbox: options.sandbox ? sandboxRef : undefined });
   const stops: (() => Promise<void>)[] = [() => ctx.close()];
+  let stopping = false;
+  const stopAll = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const stop of [...stops].reverse()) await stop().catch((error) => ctx.logger.error({ err: error }, 'shutdown step failed'));
+  };
   const shutdown = async (signal: string) => {
     ctx.logger.info({ signal }, 'shutting down');
-    for (const stop of stops.reverse()) await stop().catch((error) => ctx.logger.error({ err: error }, 'shutdown step failed'));
+    await stopAll();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -59,7 +65,7 @@ export async function start(options: StartOptions): Promise<void> {
       ctx.logger.info({ database: ctx.db.kind, concurrency: config.PULSE_WORKER_CONCURRENCY }, 'sync worker is running');
     }
   } catch (error) {
-    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await stopAll();
     throw error;
   }
 }

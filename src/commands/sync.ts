@@ -41,10 +41,13 @@ export async function syncCommand(integrationId: string, options: { full?: boole
       if (event.type === 'sync.started') show(0, event.expected, { contacts: 0, companies: 0, deals: 0 });
       if (event.type === 'sync.progress') show(event.counts.contacts + event.counts.companies + event.counts.deals, event.expected, event.counts);
     });
-    console.log(`${run.joined ? 'Following the running' : 'Starting a'} ${run.full ? 'full' : 'incremental'} sync of ${owner.display_name ?? integrationId} (log ${run.logId})`);
-    const log = run.joined ? await follow(ctx, run.logId, show) : await runSync(ctx, { logId: run.logId, integrationId, userId: owner.user_id, full: run.full });
+    const kind = (await asSystem(ctx.db.pool, (tx) => syncLogsRepository(tx).find(run.logId)))!.syncType;
+    console.log(`${run.joined ? 'Following the running' : 'Starting a'} ${kind} sync of ${owner.display_name ?? integrationId} (log ${run.logId})`);
+    if (!run.joined) await runSync(ctx, { logId: run.logId, integrationId, userId: owner.user_id, full: options.full === true });
+    // Whoever ran it, the log says how it ended.
+    const log = await follow(ctx, run.logId, show);
     if (barStarted) bar.stop();
-    printSummary(log!);
+    printSummary(log);
     process.exitCode = log?.status === 'success' ? 0 : 1;
   } finally {
     await ctx.close();

@@ -50,7 +50,11 @@ export function createConnector(ctx: AppContext, services: ConnectorServices, ta
             return services.limiter.acquire(key, rate());
           }
           firstAnswer = new Promise((resolve) => (answered = resolve));
-          return services.limiter.acquire(key, null);
+          // If even the limiter fails, the requests waiting for this one must not wait forever.
+          return services.limiter.acquire(key, null).catch((error) => {
+            answered();
+            throw error;
+          });
         },
       };
       const http = createHttpClient({

@@ -29,6 +29,8 @@ export interface RequestOptions {
   body?: unknown;
   bucket?: string;
   signal?: AbortSignal;
+  /** How the path appears in messages and metrics when the real one carries a secret (a token). */
+  label?: string;
 }
 
 export interface HttpResponse<T> {
@@ -51,8 +53,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxAttempts = options.maxAttempts ?? 6;
   const authHeader = options.auth.header ?? ((token: string) => `Bearer ${token}`);
 
-  return async function request<T>(method: string, path: string, { query, body, bucket = 'default', signal }: RequestOptions = {}) {
+  return async function request<T>(method: string, path: string, { query, body, bucket = 'default', signal, label }: RequestOptions = {}) {
     const url = new URL(path, options.baseUrl);
+    const shown = label ?? url.pathname;
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     let token = await options.auth.token();
     let refreshed = false;
@@ -72,12 +75,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         });
       } catch (error) {
         if (signal?.aborted) throw error;
-        options.onRequest?.({ method, path: url.pathname, status: 'error', ms: Date.now() - started });
-        lastError = new ProviderError('temporary', `${method} ${url.pathname} failed: ${describeNetworkError(error)}`);
+        options.onRequest?.({ method, path: shown, status: 'error', ms: Date.now() - started });
+        lastError = new ProviderError('temporary', `${method} ${shown} failed: ${describeNetworkError(error)}`);
         await sleep(backoffMs(attempt));
         continue;
       }
-      options.onRequest?.({ method, path: url.pathname, status: response.status, ms: Date.now() - started });
+      options.onRequest?.({ method, path: shown, status: response.status, ms: Date.now() - started });
       options.observe?.(response.headers, bucket);
 
       if (response.status === 401 && !refreshed) {
@@ -92,14 +95,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         text = await response.text();
       } catch (error) {
-        lastError = new ProviderError('temporary', `${method} ${url.pathname}: the response broke off (${describeNetworkError(error)})`);
+        lastError = new ProviderError('temporary', `${method} ${shown}: the response broke off (${describeNetworkError(error)})`);
         await sleep(backoffMs(attempt));
         continue;
       }
       const parsed = parseJson(text);
       if (response.ok) {
         if (text !== '' && parsed === undefined) {
-          lastError = new ProviderError('temporary', `${method} ${url.pathname}: the response was not complete JSON (${text.length} bytes)`);
+          lastError = new ProviderError('temporary', `${method} ${shown}: the response was not complete JSON (${text.length} bytes)`);
           await sleep(backoffMs(attempt));
           continue;
         }
@@ -109,7 +112,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (!retryable(lastError.code) || attempt === maxAttempts - 1) throw lastError;
       await sleep(lastError.details.retryAfterMs ?? backoffMs(attempt));
     }
-    throw lastError ?? new ProviderError('temporary', `${method} ${url.pathname} failed`);
+    throw lastError ?? new ProviderError('temporary', `${method} ${shown} failed`);
   };
 }
 

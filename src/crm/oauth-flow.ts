@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { integrationsRepository, type Integration } from '../db/integrations-repository.js';
 import { asSystem, withUser } from '../db/tenant.js';
-import { AppError } from '../lib/errors.js';
+import { AppError, notFound } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../server/context.js';
 import { createConnector } from './connectors.js';
@@ -55,9 +55,8 @@ export async function startOAuth(ctx: AppContext, userId: string, request: Start
   const expiresAt = new Date(Date.now() + STATE_TTL_MS);
   await withUser(ctx.db.pool, userId, async (tx) => {
     if (request.integrationId && !(await integrationsRepository(tx, ctx.keys).find(request.integrationId))) {
-      throw new AppError('not_found', 'Integration was not found.');
+      throw notFound('Integration');
     }
-    await tx.query('DELETE FROM oauth_states WHERE expires_at < now() - interval \'1 day\'');
     await tx.query(
       `INSERT INTO oauth_states (state_hash, user_id, platform, code_verifier, scopes, redirect_uri, integration_id, return_to, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -128,8 +127,12 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL): Promise<
     return fail('provider_error', `${name} issued a token but would not say which account it belongs to: ${(error as Error).message}`);
   }
 
-  const { integration, reconnected } = await withUser(ctx.db.pool, row.user_id, async (tx) => {
+  const saved = await withUser(ctx.db.pool, row.user_id, async (tx) => {
     const repo = integrationsRepository(tx, ctx.keys);
+    if (row.integration_id) {
+      const current = await repo.find(row.integration_id);
+      if (current?.externalAccountId && current.externalAccountId !== account.externalAccountId) return null;
+    }
     const existingId = row.integration_id ?? (await tx.query<{ id: string }>(
       'SELECT id FROM crm_integrations WHERE platform = $1 AND external_account_id = $2', [row.platform, account.externalAccountId],
     )).rows[0]?.id;
@@ -147,6 +150,10 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL): Promise<
     });
     return { integration: created, reconnected: false };
   });
+  if (!saved) {
+    return fail('provider_error', `you signed in to a different ${name} account than the one this integration syncs. Reconnect with the same account, or connect the other one as a new integration`);
+  }
+  const { integration, reconnected } = saved;
   ctx.logger.info({ integrationId: integration.id, platform: row.platform, reconnected }, 'integration connected');
   await ctx.events?.publish(row.user_id, { type: 'integration.connected', integrationId: integration.id });
   return { ok: true, integration, reconnected, returnTo: row.return_to };

@@ -28,7 +28,8 @@ export class OAuthGrantError extends Error {
   }
 }
 
-const insecure = (url: string) => ({ [oauth.allowInsecureRequests]: url.startsWith('http://') });
+// A timeout: a token refresh runs under the integration's row lock, which must not be held for long.
+const insecure = (url: string) => ({ [oauth.allowInsecureRequests]: url.startsWith('http://'), signal: AbortSignal.timeout(15_000) });
 
 function server(endpoints: ProviderEndpoints): oauth.AuthorizationServer {
   return { issuer: new URL(endpoints.tokenUrl).origin, authorization_endpoint: endpoints.authorizeUrl, token_endpoint: endpoints.tokenUrl };

@@ -23,22 +23,27 @@ const SOCKET_PORT = 5432; // only names the socket file `.s.PGSQL.5432` inside o
 
 export async function startEmbeddedDatabase(dataDir: string | null, maxConnections: number): Promise<EmbeddedDatabase> {
   const releaseLock = dataDir ? lockDataDir(dataDir) : () => {};
+  let db: PGlite | undefined;
+  let socketDir: string | undefined;
   try {
-    const db = dataDir ? new PGlite(join(resolve(dataDir), 'pgdata')) : new PGlite();
+    db = dataDir ? new PGlite(join(resolve(dataDir), 'pgdata')) : new PGlite();
     await db.waitReady;
-    const socketDir = mkdtempSync(join(tmpdir(), 'pulse-pg-'));
+    socketDir = mkdtempSync(join(tmpdir(), 'pulse-pg-'));
     const server = new PGLiteSocketServer({ db, path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), maxConnections });
     await server.start();
+    const [openDb, dir] = [db, socketDir];
     return {
       connection: { host: socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres' },
       async close() {
         await server.stop();
-        await db.close();
-        rmSync(socketDir, { recursive: true, force: true });
+        await openDb.close();
+        rmSync(dir, { recursive: true, force: true });
         releaseLock();
       },
     };
   } catch (error) {
+    await db?.close().catch(() => {});
+    if (socketDir) rmSync(socketDir, { recursive: true, force: true });
     releaseLock();
     throw error;
   }

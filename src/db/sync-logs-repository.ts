@@ -122,6 +122,17 @@ export function syncLogsRepository(tx: Tx) {
       return rowCount === 1;
     },
 
+    /** Closes a run that cannot go on (its worker is gone, it could not be queued). */
+    async fail(id: string, message: string): Promise<void> {
+      await tx.query(
+        `UPDATE crm_sync_logs SET status = 'failed', error_message = $2, completed_at = clock_timestamp(),
+           duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
+           duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
+         WHERE id = $1 AND status = 'running'`,
+        [id, message],
+      );
+    },
+
     /** Closes the run; null when `runToken` is given and no longer owns it. */
     async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null, requests = 0, runToken: string | null = null): Promise<SyncLog | null> {
       const { rows } = await tx.query(

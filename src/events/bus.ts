@@ -45,11 +45,19 @@ export async function createPostgresBus(pool: pg.Pool, connection: pg.ClientConf
     client.on('error', (error) => {
       logger.warn({ err: error }, 'event listener connection lost; reconnecting');
       client.end().catch(() => {});
-      if (!closed) setTimeout(() => void connect().catch((e) => logger.error({ err: e }, 'event listener reconnect failed')), 1000);
+      reconnect(1000);
     });
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     listener = client;
+  };
+  // Keeps trying, with growing pauses, until the database answers again or the bus is closed.
+  const reconnect = (delayMs: number) => {
+    if (closed) return;
+    setTimeout(() => void connect().catch((error) => {
+      logger.error({ err: error }, 'event listener reconnect failed; retrying');
+      reconnect(Math.min(delayMs * 2, 30_000));
+    }), delayMs);
   };
   await connect();
 

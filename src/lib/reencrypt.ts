@@ -7,20 +7,22 @@ import { decryptSecret, encryptSecret, keyIdOf, type KeyRing } from './secrets.j
  * all values move to the new key or none do. Returns how many values changed.
  */
 export const secretColumns = [
-  { table: 'crm_integrations', columns: ['api_key', 'access_token', 'refresh_token'] },
+  { table: 'crm_integrations', key: 'id', columns: ['api_key', 'access_token', 'refresh_token'] },
+  // PKCE verifiers of connections in progress: after the old key is dropped they must still open.
+  { table: 'oauth_states', key: 'state_hash', columns: ['code_verifier'] },
 ] as const;
 
 export async function reencryptAll(pool: pg.Pool, ring: KeyRing): Promise<number> {
   return asSystem(pool, async (tx) => {
     let changed = 0;
-    for (const { table, columns } of secretColumns) {
-      const { rows } = await tx.query(`SELECT id, ${columns.join(', ')} FROM ${table} FOR UPDATE`);
+    for (const { table, key, columns } of secretColumns) {
+      const { rows } = await tx.query(`SELECT ${key} AS row_key, ${columns.join(', ')} FROM ${table} FOR UPDATE`);
       for (const row of rows) {
-        const updates = columns.filter((column) => row[column] && keyIdOf(row[column]) !== ring.primary.id);
+        const updates = (columns as readonly string[]).filter((column) => row[column] && keyIdOf(row[column]) !== ring.primary.id);
         if (updates.length === 0) continue;
         const values = updates.map((column) => encryptSecret(ring, decryptSecret(ring, row[column])));
         const assignments = updates.map((column, index) => `${column} = $${index + 2}`).join(', ');
-        await tx.query(`UPDATE ${table} SET ${assignments} WHERE id = $1`, [row.id, ...values]);
+        await tx.query(`UPDATE ${table} SET ${assignments} WHERE ${key} = $1`, [row.row_key, ...values]);
         changed += updates.length;
       }
     }

@@ -43,7 +43,9 @@ export async function syncObject(run: ObjectSyncContext, object: ObjectType): Pr
   const save = (tx: Tx, next: SyncState) => syncStateRepository(tx, run.integrationId).save(object, (state = next));
 
   const resumingFull = state.phase === 'full' && state.cursor !== null;
-  if (!resumingFull && (run.requestedFull || state.phase === 'full')) {
+  // A retried job of a full run must not list again what this run already listed in full.
+  const alreadyFullThisRun = state.fullRun === run.runId && state.phase === 'incremental';
+  if (!resumingFull && !alreadyFullThisRun && (run.requestedFull || state.phase === 'full')) {
     const startedAt = new Date().toISOString();
     await inTx((tx) => save(tx, { ...state, phase: 'full', fullRun: run.runId, cursor: { listing: { mode: 'full' }, startedAt } }));
   }
@@ -190,20 +192,23 @@ async function syncDeletions(
  */
 async function syncAssociations(run: ObjectSyncContext, object: ObjectType, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>): Promise<void> {
   for (;;) {
-    const { unknown, events } = await inTx(async (tx) => ({
-      unknown: await recordsRepository(tx, run.integrationId).unknownAssociations(object, ASSOCIATION_BATCH),
-      events: (await tx.query<{ id: string; remote_id: string }>(
+    // Events fill what the unknown records leave of the batch: every event read is applied, so it
+    // can be marked processed.
+    const { unknown, events } = await inTx(async (tx) => {
+      const unknown = await recordsRepository(tx, run.integrationId).unknownAssociations(object, ASSOCIATION_BATCH);
+      const events = (await tx.query<{ id: string; remote_id: string }>(
         `SELECT id, remote_id FROM crm_webhook_events WHERE integration_id = $1 AND kind = 'association_change' AND object = $2 AND processed_at IS NULL ORDER BY id LIMIT $3`,
-        [run.integrationId, object, ASSOCIATION_BATCH],
-      )).rows,
-    }));
-    const ids = [...new Set([...unknown, ...events.map((event) => event.remote_id)])].slice(0, ASSOCIATION_BATCH);
+        [run.integrationId, object, ASSOCIATION_BATCH - unknown.length],
+      )).rows;
+      return { unknown, events };
+    });
+    const ids = [...new Set([...unknown, ...events.map((event) => event.remote_id)])];
     if (ids.length === 0) return;
     const associations = await run.connector.readAssociations(object, ids);
     await inTx(async (tx) => {
       await recordsRepository(tx, run.integrationId).setAssociations(object, associations);
       await tx.query('UPDATE crm_webhook_events SET processed_at = now() WHERE id = ANY($1::bigint[])', [events.map((event) => event.id)]);
     });
-    if (unknown.length < ASSOCIATION_BATCH && events.length < ASSOCIATION_BATCH) return;
+    if (unknown.length + events.length < ASSOCIATION_BATCH) return;
   }
 }

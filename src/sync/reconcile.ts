@@ -1,4 +1,5 @@
 import { asSystem } from '../db/tenant.js';
+import { syncLogsRepository } from '../db/sync-logs-repository.js';
 import type { AppContext } from '../server/context.js';
 import { SYNC_QUEUE, type SyncQueue } from './queue.js';
 
@@ -26,15 +27,9 @@ export async function reconcileStaleRuns(ctx: AppContext, queue: SyncQueue, time
       ctx.logger.warn({ logId: run.id, jobId: run.job_id }, 'sync worker stopped; its run was handed back to the queue');
       continue;
     }
-    // A run just created may not carry its job id yet; give it time.
-    if (!run.job_id) continue;
-    await asSystem(ctx.db.pool, (tx) => tx.query(
-      `UPDATE crm_sync_logs SET status = 'failed', completed_at = clock_timestamp(), error_message = $2,
-         duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
-         duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
-       WHERE id = $1 AND status = 'running'`,
-      [run.id, 'The sync stopped unexpectedly (its worker went away). The next sync resumes from where it stopped.'],
-    ));
+    // No job (a `pulse-crm sync` that died, a run never queued) or a job that ended: nobody will finish
+    // this run, and while it stays "running" every new request would join it.
+    await asSystem(ctx.db.pool, (tx) => syncLogsRepository(tx).fail(run.id, 'The sync stopped unexpectedly (its worker went away). The next sync resumes from where it stopped.'));
     await ctx.events?.publish(run.user_id, { type: 'sync.error', integrationId: run.integration_id, logId: run.id, code: 'worker_lost', message: 'The sync stopped unexpectedly; the next one resumes where it stopped.' });
   }
   return stale.length;

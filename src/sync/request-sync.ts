@@ -4,6 +4,7 @@ import { AppError, notFound } from '../lib/errors.js';
 import type { AppContext } from '../server/context.js';
 import type { SyncQueue } from './queue.js';
 import { syncStateRepository } from './sync-state-repository.js';
+import { syncLogsRepository } from '../db/sync-logs-repository.js';
 import { objectTypes } from '../crm/platforms.js';
 
 /**
@@ -19,7 +20,12 @@ export interface SyncRequest {
 export async function requestSync(ctx: AppContext, queue: SyncQueue, request: SyncRequest): Promise<{ logId: string; joined: boolean }> {
   const created = await createRun(ctx, request);
   if (!created.joined) {
-    await queue.enqueue({ logId: created.logId, integrationId: request.integrationId, userId: request.userId, full: created.full });
+    // Objects still in their first listing list in full anyway; only an explicit request re-lists the rest.
+    await queue.enqueue({ logId: created.logId, integrationId: request.integrationId, userId: request.userId, full: request.full === true })
+      .catch(async (error) => {
+        await withUser(ctx.db.pool, request.userId, (tx) => syncLogsRepository(tx).fail(created.logId, 'The sync could not be queued; try again.'));
+        throw error;
+      });
   }
   return { logId: created.logId, joined: created.joined };
 }
@@ -34,13 +40,16 @@ export async function createRun(ctx: AppContext, request: SyncRequest): Promise<
     }
     const incremental = await syncStateRepository(tx, request.integrationId).incrementalObjects();
     const full = request.full === true || incremental.length < objectTypes.length;
-    const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO crm_sync_logs (integration_id, sync_type, status, started_at, heartbeat_at) VALUES ($1, $2, 'running', clock_timestamp(), clock_timestamp())
-       ON CONFLICT (integration_id) WHERE status = 'running' DO NOTHING RETURNING id`,
-      [request.integrationId, full ? 'full' : 'incremental'],
-    );
-    if (rows[0]) return { logId: rows[0].id, full, joined: false };
-    const running = await tx.query<{ id: string }>(`SELECT id FROM crm_sync_logs WHERE integration_id = $1 AND status = 'running'`, [request.integrationId]);
-    return { logId: running.rows[0]!.id, full, joined: true };
+    // Insert, or join the running run; if that run finishes in between, insert again.
+    for (;;) {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO crm_sync_logs (integration_id, sync_type, status, started_at, heartbeat_at) VALUES ($1, $2, 'running', clock_timestamp(), clock_timestamp())
+         ON CONFLICT (integration_id) WHERE status = 'running' DO NOTHING RETURNING id`,
+        [request.integrationId, full ? 'full' : 'incremental'],
+      );
+      if (rows[0]) return { logId: rows[0].id, full, joined: false };
+      const running = await tx.query<{ id: string }>(`SELECT id FROM crm_sync_logs WHERE integration_id = $1 AND status = 'running'`, [request.integrationId]);
+      if (running.rows[0]) return { logId: running.rows[0].id, full, joined: true };
+    }
   });
 }

@@ -24,7 +24,7 @@ export interface SyncJob {
 const stopsTheRun: ProviderErrorCode[] = ['auth_revoked', 'insufficient_scope', 'quota_exhausted'];
 const PROGRESS_EVERY_MS = 500;
 
-export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => void): Promise<SyncLog | null> {
+export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | null> {
   const tenant = <T>(work: Parameters<typeof withUser<T>>[2]) => withUser(ctx.db.pool, job.userId, work);
   const integration = await tenant((tx) => integrationsRepository(tx, ctx.keys).find(job.integrationId));
   const log = integration && (await tenant((tx) => syncLogsRepository(tx).find(job.logId)));
@@ -45,19 +45,18 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
     const owned = await tenant((tx) => syncLogsRepository(tx).progress(job.logId, runToken, counts, errors, requests));
     if (!owned) lease.abort();
   };
-  const connector = createConnector(ctx, { ...ctx.services, onRequest: () => { requests++; onRequest?.(); } }, {
+  // From the claim on, well inside the timeout after which other workers presume this one dead.
+  const heartbeat = setInterval(() => void report(true).catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
+  const connector = createConnector(ctx, { ...ctx.services, onRequest: () => { requests++; } }, {
     platform: integration.platform, externalAccountId: integration.externalAccountId, tokens: ctx.services.tokens.source(integration),
   });
-  const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
-  if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
-  await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
-
-  // Well inside the timeout after which other workers presume this one dead.
-  const heartbeat = setInterval(() => void report(true).catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
   const failures = new Map<ObjectType, ProviderError | Error>();
 
   try {
-    await Promise.all(objectTypes.map(async (object) => {
+    const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
+    if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
+    await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
+    const outcomes = await Promise.allSettled(objectTypes.map(async (object) => {
       try {
         await syncObject({
           pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, runId: job.logId, requestedFull: job.full, signal: lease.signal,
@@ -69,11 +68,17 @@ export async function runSync(ctx: AppContext, job: SyncJob, onRequest?: () => v
         }, object);
       } catch (error) {
         if (lease.signal.aborted) return;
-        if (!(error instanceof ProviderError)) throw error; // a bug: let the job fail and retry (it resumes)
+        if (!(error instanceof ProviderError)) {
+          // A bug: stop the other objects' writers, then let the job fail and retry (it resumes).
+          lease.abort();
+          throw error;
+        }
         failures.set(object, error);
         errors.push({ object, code: error.code, message: error.message, at: new Date().toISOString() });
       }
     }));
+    const bug = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (bug) throw bug.reason;
   } finally {
     clearInterval(heartbeat);
   }

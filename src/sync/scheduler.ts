@@ -25,6 +25,8 @@ export async function dueIntegrations(ctx: AppContext): Promise<{ id: string; us
 export function startScheduler(ctx: AppContext, queue: SyncQueue, everyMs = ctx.config.PULSE_SCHEDULER_INTERVAL_MS): () => void {
   const tick = async () => {
     await reconcileStaleRuns(ctx, queue, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS);
+    // OAuth states are single-use and live 10 minutes; keep a day of them for "already used" answers.
+    await asSystem(ctx.db.pool, (tx) => tx.query(`DELETE FROM oauth_states WHERE expires_at < now() - interval '1 day'`));
     for (const integration of await dueIntegrations(ctx)) {
       await requestSync(ctx, queue, { userId: integration.user_id, integrationId: integration.id })
         .catch((error) => ctx.logger.warn({ err: error, integrationId: integration.id }, 'scheduled sync not started'));

@@ -3,6 +3,8 @@ import type { Integration } from '../../src/db/integrations-repository.js';
 import { buildApp } from '../../src/server/app.js';
 import { startSyncServices } from '../../src/sync/services.js';
 import { dueIntegrations } from '../../src/sync/scheduler.js';
+import { createRun } from '../../src/sync/request-sync.js';
+import { reconcileStaleRuns } from '../../src/sync/reconcile.js';
 import { asSystem } from '../../src/db/tenant.js';
 import { connectHubspot } from '../helpers/connect.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
@@ -113,6 +115,17 @@ describe(`live events, synced data API and scheduler on ${engine}`, () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/pulse_sync_runs\{state="queued"\} \d+/);
     expect(text).toMatch(/pulse_sync_runs\{state="running"\} \d+/);
+  });
+
+  it('closes a run nobody will finish (no job, no heartbeat), so the integration can sync again', async () => {
+    const run = await createRun(ctx, { userId: frank.userId, integrationId: frank.id });
+    await asSystem(ctx.db.pool, (tx) => tx.query(`UPDATE crm_sync_logs SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [run.logId]));
+    await reconcileStaleRuns(ctx, services.queue, 30_000);
+    const log = await asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT status, error_message FROM crm_sync_logs WHERE id = $1', [run.logId])).rows[0]);
+    expect(log).toEqual({ status: 'failed', error_message: expect.stringMatching(/stopped unexpectedly/) });
+    const next = await ctx.sync!.request({ userId: frank.userId, integrationId: frank.id });
+    expect(next.joined).toBe(false);
+    await waitForRun(ctx, next.logId);
   });
 
   it('schedules integrations whose interval has passed, and not those syncing, disabled or paused', async () => {

@@ -111,7 +111,9 @@ export function hubspotConnector({ http, baseUrl, currentToken, lastWindow }: Hu
       // An authenticated call first, so a dead token takes the normal path (401 → refresh → reconnect).
       const { data: details } = await http<{ portalId: number }>('GET', '/account-info/v3/details');
       const token = await currentToken();
-      const { data } = await http<{ hub_id: number; hub_domain?: string; scopes?: string[] }>('GET', `/oauth/v1/access-tokens/${encodeURIComponent(token)}`);
+      const { data } = await http<{ hub_id: number; hub_domain?: string; scopes?: string[] }>('GET', `/oauth/v1/access-tokens/${encodeURIComponent(token)}`, {
+        label: '/oauth/v1/access-tokens/{token}',
+      });
       return { externalAccountId: String(details.portalId ?? data.hub_id), displayName: data.hub_domain ?? `HubSpot ${details.portalId}`, grantedScopes: data.scopes ?? [] };
     },
 

@@ -13,7 +13,13 @@ export function verifyV3Signature(input: { secret: string; method: string; uri: 
   const { secret, method, uri, body, timestamp, signature } = input;
   if (!timestamp || !signature || !/^\d+$/.test(timestamp)) return false;
   if ((input.now ?? Date.now()) - Number(timestamp) > MAX_TIMESTAMP_AGE_MS) return false;
-  const expected = createHmac('sha256', secret).update(`${method}${decodeURI(uri)}${body}${timestamp}`).digest();
+  let decoded: string;
+  try {
+    decoded = decodeURI(uri);
+  } catch {
+    return false;
+  }
+  const expected = createHmac('sha256', secret).update(`${method}${decoded}${body}${timestamp}`).digest();
   const given = Buffer.from(signature, 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

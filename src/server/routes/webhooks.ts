@@ -15,6 +15,8 @@ export function webhookRoutes(ctx: AppContext) {
     app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
 
     app.post('/crm/webhooks/hubspot', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+      // Without an app secret no signature can be checked (anyone could compute one over '').
+      if (ctx.endpoints('hubspot').mode === 'missing') return reply.status(404).send(sendError('not_found', 'HubSpot is not configured on this server.'));
       const body = request.body as string;
       const valid = verifyV3Signature({
         secret: ctx.endpoints('hubspot').clientSecret,
