@@ -69,14 +69,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
-
-/** The variables whose values must never be printed, logged or sent to a browser. */
-export const secretVariables = [
-  'DATABASE_URL',
-  'PULSE_ENCRYPTION_KEY',
-  'PULSE_AUTH_JWT_SECRET',
-  'HUBSPOT_CLIENT_SECRET',
-  'SALESFORCE_CLIENT_SECRET',
-  'PIPEDRIVE_CLIENT_SECRET',
-  'ZOHO_CLIENT_SECRET',
-] as const;

@@ -1,4 +1,3 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { loadConfig, type Config } from './config.js';
 import { resolveEndpoints, type SandboxApp, type SandboxUrls } from './crm/endpoints.js';
 import type { PlatformId } from './crm/platforms.js';
@@ -67,4 +66,3 @@ async function defaultSandbox(config: Config): Promise<NonNullable<RuntimeOption
   return { urls, apps: { hubspot: { clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret } } };
 }
 
-export type RoutePlugins = FastifyPluginAsyncZod[];

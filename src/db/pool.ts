@@ -31,7 +31,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (options.databaseUrl) {
     connection = { connectionString: options.databaseUrl };
   } else {
-    // Headroom beyond the pool for the queue's and the listener's own connections.
+    // The product's pool uses one connection (below); the rest are for tools and tests that open their own.
     embedded = await startEmbeddedDatabase(options.dataDir, options.poolSize + 10);
     connection = embedded.connection;
   }

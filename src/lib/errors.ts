@@ -12,7 +12,6 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_platform: 422,
   provider_error: 502,
-  provider_unavailable: 503,
   not_ready: 503,
   internal: 500,
 } as const;

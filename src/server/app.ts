@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type FastifyPluginAsyncZod, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import { withUser } from '../db/tenant.js';
 import type { Caller } from './auth.js';
@@ -33,8 +33,7 @@ declare module 'fastify' {
 export const webDistDir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 export interface AppOptions {
-  /** Extra route plugins later parts add (OAuth, sync, events). */
-  plugins?: FastifyPluginAsyncZod[];
+  /** Serve the built web UI at `/` (tests of the API alone switch it off). */
   serveWeb?: boolean;
 }
 
@@ -85,7 +84,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(eventRoutes(ctx));
   await app.register(recordRoutes(ctx));
   await app.register(webhookRoutes(ctx));
-  for (const plugin of options.plugins ?? []) await app.register(plugin);
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 

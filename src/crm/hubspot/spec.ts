@@ -40,7 +40,6 @@ export const hubspotLimits = {
   searchPageSize: 200,
   /** Search stops at 10,000 results per query; past that we start a new time window. */
   searchResultCap: 10_000,
-  batchSize: 100,
   associationsBatchSize: 1000,
   /** Search has its own limit and its responses carry no rate-limit headers. */
   searchRate: { max: 5, windowMs: 1000 },

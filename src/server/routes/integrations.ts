@@ -39,6 +39,7 @@ export function integrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       }
       const updated = await asCaller(ctx, request, (tx) => integrationsRepository(tx, ctx.keys).update(request.params.id, { ...changes, settings }));
       if (!updated) throw notFound('Integration');
+      await ctx.events?.publish(request.caller.userId, { type: 'integration.updated', integrationId: updated.id });
       return updated;
     });
 

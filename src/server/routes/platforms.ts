@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { redirectUri } from '../../crm/oauth-flow.js';
 import { platformIds, platforms } from '../../crm/platforms.js';
 import type { AppContext } from '../context.js';
 import { platformSchema, type PlatformDto } from '../schemas.js';
@@ -24,7 +25,7 @@ export function platformRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           docsUrl: spec.docsUrl,
           available: spec.available,
           credentials: ctx.endpoints(id).mode,
-          redirectUrl: `${ctx.config.publicUrl}/crm/oauth/callback`,
+          redirectUrl: redirectUri(ctx),
         };
       }),
     }));
