@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor, timestampText } from './keyset-cursor.js';
 import type { Tx } from './tenant.js';
 
 /** crm_sync_logs: one row per sync run, kept current while it runs. */
@@ -60,12 +61,6 @@ export interface SyncCounts {
   deals: number;
 }
 
-/** Keyset cursor over (started_at desc, id desc), opaque to callers, with PostgreSQL's microseconds. */
-const encodeCursor = (startedAt: string, id: string) => Buffer.from(`${startedAt}|${id}`).toString('base64url');
-function decodeCursor(cursor: string): [string, string] | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  return at && id && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(id) ? [at, id] : null;
-}
 
 export function syncLogsRepository(tx: Tx) {
   return {
@@ -73,7 +68,7 @@ export function syncLogsRepository(tx: Tx) {
       const after = cursor ? decodeCursor(cursor) : null;
       if (cursor && !after) return null;
       const { rows } = await tx.query(
-        `SELECT ${columns}, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM crm_sync_logs WHERE integration_id = $1
+        `SELECT ${columns}, ${timestampText('started_at')} AS cursor_at FROM crm_sync_logs WHERE integration_id = $1
            AND ($2::timestamptz IS NULL OR (started_at, id) < ($2::timestamptz, $3::uuid))
          ORDER BY started_at DESC, id DESC LIMIT $4`,
         [integrationId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],

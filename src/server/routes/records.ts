@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { objectTypes, type ObjectType } from '../../crm/platforms.js';
 import { AppError } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor, timestampText } from '../../db/keyset-cursor.js';
 import { recordTables } from '../../sync/record-tables.js';
 import type { AppContext } from '../context.js';
 import { errorBodySchema, recordSchemas } from '../schemas.js';
@@ -22,12 +23,10 @@ const query = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
-// The cursor keeps PostgreSQL's microseconds: a JS Date would round them off and repeat rows.
-const encode = (updatedAt: string, id: string) => Buffer.from(`${updatedAt}|${id}`).toString('base64url');
 function decode(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw new AppError('validation_failed', 'The cursor is not one this API returned; start again without it.');
-  return [at, id];
+  const after = decodeCursor(cursor);
+  if (!after) throw new AppError('validation_failed', 'The cursor is not one this API returned; start again without it.');
+  return after;
 }
 
 export function recordRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -50,7 +49,7 @@ function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext
     const { integrationId, updatedSince, includeDeleted, limit, cursor } = request.query;
     const after = cursor ? decode(cursor) : null;
     const { rows } = await asCaller(ctx, request, (tx) => tx.query(
-      `SELECT ${columns.join(', ')}, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM ${spec.table}
+      `SELECT ${columns.join(', ')}, ${timestampText('updated_at')} AS cursor_at FROM ${spec.table}
        WHERE ($1::uuid IS NULL OR integration_id = $1) AND ($2::timestamptz IS NULL OR updated_at >= $2)
          AND ($3 OR deleted_at IS NULL)
          AND ($4::timestamptz IS NULL OR (updated_at, id) > ($4::timestamptz, $5::uuid))
@@ -63,7 +62,7 @@ function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext
       // Rows are shaped like the response schema by construction (columns from record-tables); the
       // serializer validates them against it on the way out.
       items: page.map(({ cursor_at: _cursor, ...row }) => Object.fromEntries(Object.entries(row).map(([key, value]) => [camel(key), value instanceof Date ? value.toISOString() : value]))) as never[],
-      nextCursor: rows.length > limit && last ? encode(last.cursor_at, last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_at, last.id) : null,
     };
   });
 }
