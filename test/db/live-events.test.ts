@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Integration } from '../../src/db/integrations-repository.js';
-import { buildApp } from '../../src/server/app.js';
-import { startSyncServices } from '../../src/sync/services.js';
 import { dueIntegrations } from '../../src/sync/scheduler.js';
 import { createRun } from '../../src/sync/request-sync.js';
 import { reconcileStaleRuns } from '../../src/sync/reconcile.js';
 import { asSystem } from '../../src/db/tenant.js';
 import { connectHubspot } from '../helpers/connect.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import type { TestContext } from '../helpers/context.js';
 import { engine } from '../helpers/database.js';
-import { freePort, waitFor } from '../helpers/process.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
+import { waitFor } from '../helpers/process.js';
+import { startProduct, type RunningProduct } from '../helpers/running-product.js';
 import { waitForRun } from '../helpers/sync.js';
 import { TEST_JWT_SECRET, tokenFor } from '../helpers/users.js';
 
@@ -37,31 +35,21 @@ function listen(url: string, token: string) {
 }
 
 describe(`live events, synced data API and scheduler on ${engine}`, () => {
-  let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+  let product: RunningProduct;
   let ctx: TestContext;
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  let services: Awaited<ReturnType<typeof startSyncServices>>;
+  let services: RunningProduct['services'];
   let base: string;
   let erin: Integration;
   let frank: Integration;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    sandbox = await startTestSandbox(`${base}/crm/oauth/callback`, { records: { contacts: 140, companies: 20, deals: 40 } });
-    ctx = await createTestContext({ PUBLIC_URL: base, PULSE_AUTH_JWT_SECRET: TEST_JWT_SECRET }, sandbox.wiring);
-    services = await startSyncServices(ctx, { workers: 2, scheduler: false });
-    app = await buildApp(ctx, { serveWeb: false });
-    await app.listen({ port, host: '127.0.0.1' });
+    product = await startProduct({ env: { PULSE_AUTH_JWT_SECRET: TEST_JWT_SECRET }, sandbox: { records: { contacts: 140, companies: 20, deals: 40 } } });
+    ({ ctx, baseUrl: base } = product);
+    services = product.services;
     erin = await connectHubspot(ctx, 'erin');
     frank = await connectHubspot(ctx, 'frank');
   });
-  afterAll(async () => {
-    await app?.close();
-    await services?.stop();
-    await ctx?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => product?.close());
 
   const post = async (sub: string, path: string, body: object = {}) =>
     fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await tokenFor(sub)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

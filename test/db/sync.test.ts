@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_APPS } from '../../src/sandbox/index.js';
-import { buildApp } from '../../src/server/app.js';
-import { startSyncServices } from '../../src/sync/services.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import type { TestContext } from '../helpers/context.js';
 import { connectHubspot } from '../helpers/connect.js';
 import { engine } from '../helpers/database.js';
 import { differences, sandboxRecords } from '../helpers/equality.js';
-import { freePort } from '../helpers/process.js';
-import { admin, startTestSandbox } from '../helpers/sandbox.js';
+import { admin, type startTestSandbox } from '../helpers/sandbox.js';
+import { startProduct, type RunningProduct } from '../helpers/running-product.js';
 import { asSystem } from '../../src/db/tenant.js';
 import { syncAndWait } from '../helpers/sync.js';
 import type { Integration } from '../../src/db/integrations-repository.js';
@@ -17,30 +15,19 @@ import { disconnectIntegration } from '../../src/crm/disconnect.js';
 describe(`sync on ${engine}`, () => {
   let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
   let ctx: TestContext;
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  let services: Awaited<ReturnType<typeof startSyncServices>>;
+  let product: RunningProduct;
   let integration: Integration;
 
   beforeAll(async () => {
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    sandbox = await startTestSandbox(`${publicUrl}/crm/oauth/callback`, { records: { contacts: 700, companies: 100, deals: 200 }, webhooks: { flushDelayMs: 10 } });
+    product = await startProduct({ env: { PULSE_HTTP_TIMEOUT_MS: '1500' }, sandbox: { records: { contacts: 700, companies: 100, deals: 200 }, webhooks: { flushDelayMs: 10 } } });
+    ({ sandbox, ctx } = product);
     await admin(sandbox, 'PUT', `/_sandbox/webhooks/${SANDBOX_APPS.hubspot.appId}`, {
-      targetUrl: `${publicUrl}/crm/webhooks/hubspot`,
+      targetUrl: `${product.baseUrl}/crm/webhooks/hubspot`,
       subscriptions: ['contact', 'company', 'deal'].map((object) => ({ eventType: `${object}.associationChange`, active: true })),
     });
-    ctx = await createTestContext({ PUBLIC_URL: publicUrl, PULSE_HTTP_TIMEOUT_MS: '1500' }, sandbox.wiring);
-    services = await startSyncServices(ctx, { workers: 2, scheduler: false });
-    app = await buildApp(ctx, { serveWeb: false });
-    await app.listen({ port, host: '127.0.0.1' });
     integration = await connectHubspot(ctx, 'syncer');
   });
-  afterAll(async () => {
-    await app?.close();
-    await services?.stop();
-    await ctx?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => product?.close());
   beforeEach(() => admin(sandbox, 'DELETE', '/_sandbox/faults'));
 
   const requests = async () => (await admin(sandbox, 'GET', '/_sandbox/requests')).byKind as Record<string, number>;

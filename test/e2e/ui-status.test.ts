@@ -4,8 +4,8 @@
  * token with Reconnect — at desktop and phone widths.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { allowInPopup, connectThroughWizard, launchBrowser, sandboxAdmin, screenshot, startApp, viewports, type RunningApp } from '../helpers/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowInPopup, connectThroughWizard, launchBrowser, sandboxAdmin, screenshot, useAppPage, viewports, type RunningApp } from '../helpers/browser.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -22,16 +22,9 @@ for (const [size, viewport] of Object.entries(viewports)) {
     const panel = () => page.getByRole('region', { name: 'CRM sync' }).last();
     const historyRows = () => panel().getByRole('list', { name: 'Sync history' }).getByRole('listitem');
 
-    beforeAll(async () => {
-      app = await startApp();
-      page = await browser.newPage({ viewport });
-    });
-    afterEach(async (context) => {
-      if (context.task.result?.state === 'fail') await screenshot(page, `FAILED-status-${size}-${context.task.name.slice(0, 30)}`).catch(() => {});
-    });
-    afterAll(async () => {
-      await page?.close();
-      await app?.close();
+    useAppPage(() => browser, viewport, `status-${size}`, (started, opened) => {
+      app = started;
+      page = opened;
     });
 
     it('shows the first sync live in the wizard, then finished in the panel without a reload', async () => {

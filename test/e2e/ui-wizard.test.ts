@@ -4,8 +4,8 @@
  * connection test that fails until the CRM answers again.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, sandboxAdmin, screenshot, startApp, viewports, type RunningApp } from '../helpers/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, sandboxAdmin, screenshot, startApp, useAppPage, viewports, type RunningApp } from '../helpers/browser.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -77,16 +77,9 @@ for (const [size, viewport] of Object.entries(viewports)) {
   describe(`setup wizard at ${viewport.width} px`, { timeout: 120_000 }, () => {
     let app: RunningApp;
     let page: Page;
-    beforeAll(async () => {
-      app = await startApp();
-      page = await browser.newPage({ viewport });
-    });
-    afterEach(async (context) => {
-      if (context.task.result?.state === 'fail') await screenshot(page, `FAILED-wizard-${size}-${context.task.name.slice(0, 30)}`).catch(() => {});
-    });
-    afterAll(async () => {
-      await page?.close();
-      await app?.close();
+    useAppPage(() => browser, viewport, `wizard-${size}`, (started, opened) => {
+      app = started;
+      page = opened;
     });
 
     it('returns to the authorize step with the reason after Deny', async () => {

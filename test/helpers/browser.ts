@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { freePort, repoRoot, runCli, stop, waitFor, waitForHealthy, type RunningCli } from './process.js';
 
 export const screenshotDir = join(repoRoot, 'test', 'e2e', '__screenshots__');
@@ -61,6 +62,27 @@ export async function sandboxAdmin(app: RunningApp, path: string, body: unknown 
   const response = await fetch(`${app.sandboxUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`sandbox ${method} ${path} answered ${response.status}: ${await response.text()}`);
   return response.json().catch(() => null);
+}
+
+/**
+ * Per describe block: a fresh product (`pulse-crm start`) and a page at `viewport`, handed to `use`
+ * before the tests; a failing test leaves `FAILED-<prefix>-<test>.png`; both are closed afterwards.
+ */
+export function useAppPage(browser: () => Browser, viewport: { width: number; height: number }, failurePrefix: string, use: (app: RunningApp, page: Page) => void): void {
+  let app: RunningApp | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    app = await startApp();
+    page = await browser().newPage({ viewport });
+    use(app, page);
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && page) await screenshot(page, `FAILED-${failurePrefix}-${context.task.name.slice(0, 30)}`).catch(() => {});
+  });
+  afterAll(async () => {
+    await page?.close();
+    await app?.close();
+  });
 }
 
 /** Saves `<name>.png` (the full page) for a person to review; fonts and animations settle first. */

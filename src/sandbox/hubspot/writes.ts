@@ -3,7 +3,7 @@
  * definitions, contact email uniqueness, association specs, and the webhook events each change causes.
  * Association changes do not move lastmodifieddate, as on HubSpot.
  */
-import type { Props } from '../core/collection.js';
+import type { Collection, Props } from '../core/collection.js';
 import type { SandboxAccount } from '../core/store.js';
 import type { HubspotContext } from './context.js';
 import { propertyErrorMessage } from './errors.js';
@@ -54,15 +54,24 @@ function resolveAssociations(account: SandboxAccount, type: ObjectType, specs: A
   return out;
 }
 
+/**
+ * Contact emails are unique: a 409 names the contact holding it. A new contact (`self` -1) may take
+ * an archived contact's email; an update of another contact may not.
+ */
+function emailConflict(type: ObjectType, coll: Collection, props: Props, self: number): WriteResult | undefined {
+  if (type !== 'contacts' || !props.email) return undefined;
+  const existing = coll.findUnique('email', props.email);
+  if (existing < 0 || existing === self || (self < 0 && !coll.isLive(existing))) return undefined;
+  return fail(409, 'CONFLICT', `Contact already exists. Existing ID: ${coll.ids[existing]}`);
+}
+
 export function createRecord(ctx: HubspotContext, account: SandboxAccount, type: ObjectType, input: unknown, specs: AssociationSpec[] = [], source = 'API'): WriteResult {
   const invalid = checkProps(type, input);
   if (invalid) return invalid;
   const props = normalizeProps(type, input as Record<string, unknown>);
   const coll = account.data.collections.get(type)!;
-  if (type === 'contacts' && props.email) {
-    const existing = coll.findUnique('email', props.email);
-    if (existing >= 0 && coll.isLive(existing)) return fail(409, 'CONFLICT', `Contact already exists. Existing ID: ${coll.ids[existing]}`);
-  }
+  const conflict = emailConflict(type, coll, props, -1);
+  if (conflict) return conflict;
   const links = resolveAssociations(account, type, specs);
   if (!Array.isArray(links)) return links;
   const slot = coll.create(props, ctx.store.clock.now());
@@ -78,10 +87,8 @@ export function updateRecord(ctx: HubspotContext, account: SandboxAccount, type:
   if (invalid) return invalid;
   const props = normalizeProps(type, input as Record<string, unknown>);
   const coll = account.data.collections.get(type)!;
-  if (type === 'contacts' && props.email) {
-    const existing = coll.findUnique('email', props.email);
-    if (existing >= 0 && existing !== slot) return fail(409, 'CONFLICT', `Contact already exists. Existing ID: ${coll.ids[existing]}`);
-  }
+  const conflict = emailConflict(type, coll, props, slot);
+  if (conflict) return conflict;
   const changed = coll.update(slot, props, ctx.store.clock.now());
   if (changed.length) {
     const properties = Object.fromEntries(changed.map((k) => [k, props[k]!]));
