@@ -24,21 +24,34 @@ export interface TokenSource {
 
 /** Refresh this long before the provider's expiry, so a page request never races the clock. */
 const EXPIRY_MARGIN_MS = 2 * 60_000;
+/**
+ * Every request needs the token, so it is kept in memory instead of read (and decrypted) from the
+ * database each time; briefly, so a token another process replaced is picked up soon after.
+ */
+const CACHE_MS = 30_000;
 
 export function createTokenManager(ctx: AppContext) {
   // Same-process callers share one refresh; the row lock covers other processes.
   const inflight = new Map<string, Promise<string>>();
+  const cache = new Map<string, { token: string; expiresAt: Date | null; until: number }>();
+  const remember = (id: string, token: string, expiresAt: Date | null) => {
+    cache.set(id, { token, expiresAt, until: Date.now() + CACHE_MS });
+    return token;
+  };
   const repo = (tx: Parameters<typeof integrationsRepository>[0]) => integrationsRepository(tx, ctx.keys);
 
   const isFresh = (expiresAt: Date | null) => !expiresAt || expiresAt.getTime() - Date.now() > EXPIRY_MARGIN_MS;
 
   async function token(ref: IntegrationRef): Promise<string> {
+    const cached = cache.get(ref.id);
+    if (cached && cached.until > Date.now() && isFresh(cached.expiresAt)) return cached.token;
     const credentials = await withUser(ctx.db.pool, ref.userId, (tx) => repo(tx).readCredentials(ref.id));
     if (!credentials?.accessToken) throw new ProviderError('auth_revoked', 'The integration has no access token; reconnect it.');
-    return isFresh(credentials.tokenExpiresAt) ? credentials.accessToken : refresh(ref, credentials.accessToken);
+    return isFresh(credentials.tokenExpiresAt) ? remember(ref.id, credentials.accessToken, credentials.tokenExpiresAt) : refresh(ref, credentials.accessToken);
   }
 
   function refresh(ref: IntegrationRef, failed: string): Promise<string> {
+    if (cache.get(ref.id)?.token === failed) cache.delete(ref.id);
     const running = inflight.get(ref.id);
     if (running) return running;
     const promise = refreshUnderLock(ref, failed).finally(() => inflight.delete(ref.id));
@@ -53,7 +66,7 @@ export function createTokenManager(ctx: AppContext) {
       if (!integration) throw new ProviderError('auth_revoked', 'The integration no longer exists.');
       if (integration.status === 'needs_reauth') throw new ProviderError('auth_revoked', integration.lastError ?? 'Reconnect this integration.');
       const stored = await repo(tx).readCredentials(ref.id);
-      if (stored?.accessToken && stored.accessToken !== failed && isFresh(stored.tokenExpiresAt)) return stored.accessToken;
+      if (stored?.accessToken && stored.accessToken !== failed && isFresh(stored.tokenExpiresAt)) return remember(ref.id, stored.accessToken, stored.tokenExpiresAt);
       if (!stored?.refreshToken) {
         rejection = 'There is no refresh token; reconnect to grant access again.';
         return null;
@@ -62,7 +75,7 @@ export function createTokenManager(ctx: AppContext) {
         const tokens = await refreshTokens(ref.platform, ctx.endpoints(ref.platform), stored.refreshToken);
         await repo(tx).saveTokens(ref.id, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt });
         ctx.logger.info({ integrationId: ref.id }, 'access token refreshed');
-        return tokens.accessToken;
+        return remember(ref.id, tokens.accessToken, tokens.expiresAt);
       } catch (error) {
         if (!(error instanceof OAuthGrantError) || error.kind !== 'invalid_grant') {
           throw new ProviderError('temporary', `Refreshing the access token failed: ${(error as Error).message}`);
