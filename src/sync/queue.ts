@@ -2,7 +2,8 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../server/context.js';
-import { runSync, type SyncJob } from './run-sync.js';
+import type { SyncJob } from './run-sync.js';
+import { runSyncThroughOutages } from './run-through-outages.js';
 
 /**
  * Sync runs as pg-boss jobs in PostgreSQL: one job per run (never per page), taken by whichever
@@ -65,7 +66,7 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
 export async function startWorkers(ctx: AppContext, queue: SyncQueue, concurrency: number): Promise<void> {
   for (let i = 0; i < concurrency; i++) {
     const worker = await queue.boss.work<SyncJob>(SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-      if (job) await runSync(ctx, job.data);
+      if (job) await runSyncThroughOutages(ctx, job.data);
     });
     queue.localWorkers.push(worker);
   }
