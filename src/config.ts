@@ -19,6 +19,7 @@ const schema = z.object({
   PULSE_AUTH_JWKS_URL: z.url().optional(),
   PULSE_AUTH_ISSUER: optionalString,
   PULSE_AUTH_AUDIENCE: optionalString,
+  PULSE_METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters (e.g. openssl rand -hex 24)').optional(),
   PULSE_SANDBOX: z.enum(['auto', 'off']).default('auto'),
   PULSE_SANDBOX_HOST: z.string().trim().min(1).default('127.0.0.1'),
   PULSE_SANDBOX_PORT: port.default(4101),
