@@ -49,6 +49,10 @@ async function atBothWidths(page: Page, name: string) {
   await page.setViewportSize(viewports.desktop);
 }
 
+it('prints one URL to open at start, the one OAuth redirects are built on', () => {
+  expect(app.cli.output().match(/^Pulse CRM is ready\. Open (\S+)$/gm)).toEqual([`Pulse CRM is ready. Open ${app.baseUrl}`]);
+});
+
 for (const hostName of ['localhost', '127.0.0.1'] as const) {
   describe(`the wizard opened at http://${hostName}`, { timeout: 120_000 }, () => {
     it('shows the connection it made in the popup (not "nothing was connected")', async () => {
