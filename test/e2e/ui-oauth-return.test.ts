@@ -53,6 +53,37 @@ it('prints one URL to open at start, the one OAuth redirects are built on', () =
   expect(app.cli.output().match(/^Pulse CRM is ready\. Open (\S+)$/gm)).toEqual([`Pulse CRM is ready. Open ${app.baseUrl}`]);
 });
 
+describe('a full-page result, once used', { timeout: 120_000 }, () => {
+  // Lands on the page as the callback sends it back (`?connected=` / `?oauth_error=`), so the check
+  // holds whatever way the browser got there.
+  it('does not reopen the old integration\'s test step or the old error with the next Connect CRM', async () => {
+    const page = await openPage();
+    const integrations = await (await fetch(`${app.baseUrl}/api/integrations`)).json();
+    let id = integrations.integrations[0]?.id as string | undefined;
+    if (!id) {
+      const dialog = await wizardAtAuthorize(page, app.baseUrl);
+      const popupOpened = page.waitForEvent('popup');
+      await dialog.getByRole('button', { name: 'Connect HubSpot' }).click();
+      const popup = await popupOpened;
+      await popup.getByRole('button', { name: 'Allow' }).click();
+      await dialog.getByText('All set: Pulse can sync HubSpot.').waitFor();
+      id = (await (await fetch(`${app.baseUrl}/api/integrations`)).json()).integrations[0].id as string;
+    }
+    const dialog = page.getByRole('dialog', { name: 'Connect a CRM' });
+    for (const query of [`connected=${id}`, 'oauth_error=denied']) {
+      await page.goto(`${app.baseUrl}/settings?${query}`);
+      await dialog.getByText(query.startsWith('connected') ? 'All set: Pulse can sync HubSpot.' : 'You declined access').waitFor();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Connect CRM' }).first().click();
+      await dialog.getByRole('heading', { name: 'Which CRM do you use?' }).waitFor();
+      expect(await dialog.getByRole('alert').count(), query).toBe(0);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+    }
+  });
+});
+
 for (const hostName of ['localhost', '127.0.0.1'] as const) {
   describe(`the wizard opened at http://${hostName}`, { timeout: 120_000 }, () => {
     it('shows the connection it made in the popup (not "nothing was connected")', async () => {
