@@ -79,6 +79,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
     // The popup-blocked connect posts a form to PUBLIC_URL; with no-referrer its Origin header would be "null".
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    // The same as frame-ancestors 'none', for browsers that predate it.
+    xFrameOptions: { action: 'deny' },
   });
   await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'] });
 

@@ -216,7 +216,7 @@ describe(`API hardening on ${engine}`, () => {
         const response = await app.inject({ url });
         expect(response.headers['content-security-policy'], url).toMatch(/frame-ancestors 'none'/);
         expect(response.headers['x-content-type-options'], url).toBe('nosniff');
-        expect(response.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+        expect(response.headers['x-frame-options'], url).toBe('DENY');
         expect(response.headers['referrer-policy'], url).toBeDefined();
       }
     });
