@@ -1,7 +1,7 @@
 import { asSystem } from '../db/tenant.js';
 import { decryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../server/context.js';
-import { browserCookieName, newBrowserNonce, sha256 } from './oauth-binding.js';
+import { browserCookieName, newBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
 import { authorizeUrl, pkceChallenge } from './oauth.js';
 import { platforms, type PlatformId } from './platforms.js';
 
@@ -36,7 +36,7 @@ export async function beginOAuth(ctx: AppContext, ticket: string, origin: string
   if (!row) return { ok: false, message: refused };
   const spec = platforms[row.platform];
   const required = spec.scopes.filter((scope) => scope.required).map((scope) => scope.name);
-  const verifier = row.code_verifier ? decryptSecret(ctx.keys, row.code_verifier) : null;
+  const verifier = row.code_verifier ? decryptSecret(ctx.keys, row.code_verifier, verifierPlace(sha256(ticket))) : null;
   const url = authorizeUrl(row.platform, ctx.endpoints(row.platform), {
     redirectUri: row.redirect_uri,
     state: ticket,

@@ -38,3 +38,6 @@ export function readCookie(header: string | undefined, name: string): string | u
 export function browserCookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
   return [`${name}=${value}`, 'Path=/crm/oauth/callback', `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');
 }
+
+/** Where a flow's PKCE verifier is stored; it is sealed to that row (see lib/secrets.ts). */
+export const verifierPlace = (stateHash: string) => ({ table: 'oauth_states', column: 'code_verifier', row: stateHash });

@@ -5,7 +5,7 @@ import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../server/context.js';
 import { createConnector } from './connectors.js';
 import type { Display } from './oauth-begin.js';
-import { holdsBrowserNonce, sha256 } from './oauth-binding.js';
+import { holdsBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
 import { failureMessage, reasonForProviderError, type CallbackFailure } from './oauth-failures.js';
 import { exchangeCode, newPkce, newState, OAuthGrantError } from './oauth.js';
 import { platforms, type PlatformId } from './platforms.js';
@@ -79,7 +79,7 @@ export async function startOAuth(ctx: AppContext, userId: string, request: Start
     await tx.query(
       `INSERT INTO oauth_states (state_hash, user_id, platform, code_verifier, scopes, redirect_uri, integration_id, return_to, app_origin, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [hashState(state), userId, request.platform, pkce ? encryptSecret(ctx.keys, pkce.verifier) : null, [...required, ...chosen],
+      [hashState(state), userId, request.platform, pkce ? encryptSecret(ctx.keys, pkce.verifier, verifierPlace(hashState(state))) : null, [...required, ...chosen],
         redirectUri(ctx), request.integrationId ?? null, request.returnTo ?? null, request.appOrigin, expiresAt],
     );
   });
@@ -141,7 +141,7 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   const endpoints = ctx.endpoints(row.platform);
   let tokens;
   try {
-    const verifier = row.code_verifier ? decryptSecret(ctx.keys, row.code_verifier) : null;
+    const verifier = row.code_verifier ? decryptSecret(ctx.keys, row.code_verifier, verifierPlace(hashState(state))) : null;
     tokens = await exchangeCode(row.platform, endpoints, callbackUrl, state, row.redirect_uri, verifier);
   } catch (error) {
     if (error instanceof OAuthGrantError) {

@@ -103,7 +103,7 @@ describe(`connecting HubSpot on ${engine}`, () => {
       expect(expiresIn).toBeGreaterThan(29 * 60_000);
       expect(expiresIn).toBeLessThan(31 * 60_000);
       const raw = await asSystem(ctx.db.pool, (tx) => tx.query('SELECT access_token, refresh_token FROM crm_integrations WHERE id = $1', [id]));
-      expect(raw.rows[0].access_token).toMatch(/^enc:v1:/);
+      expect(raw.rows[0].access_token).toMatch(/^enc:v2:/);
       const credentials = await asUser(ctx, userId, (tx) => integrationsRepository(tx, ctx.keys).readCredentials(id));
       expect(raw.rows[0].access_token).not.toContain(credentials!.accessToken!);
       expect(events).toContainEqual({ type: 'integration.connected', integrationId: id });
