@@ -66,7 +66,7 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess>
   return child;
 }
 
-async function freshServerDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshServerDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `pulse_bench_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   const run = async (sql: string) => {
     const client = new pg.Client({ connectionString: adminUrl });
