@@ -25,19 +25,5 @@ export function holdsBrowserNonce(nonce: string | undefined, storedHash: string 
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
-/** Reads one cookie from a `Cookie` header (no cookie plugin for two cookies a flow). */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return undefined;
-}
-
-/** Scoped to the callback path, gone when the state expires; `Secure` whenever PUBLIC_URL is https. */
-export function browserCookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
-  return [`${name}=${value}`, 'Path=/crm/oauth/callback', `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');
-}
-
 /** Where a flow's PKCE verifier is stored; it is sealed to that row (see lib/secrets.ts). */
 export const verifierPlace = (stateHash: string) => ({ table: 'oauth_states', column: 'code_verifier', row: stateHash });

@@ -1,7 +1,8 @@
+import fastifyCookie, { type CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { beginOAuth } from '../../crm/oauth-begin.js';
-import { browserCookie, browserCookieName, readCookie } from '../../crm/oauth-binding.js';
+import { browserCookieName } from '../../crm/oauth-binding.js';
 import { completeOAuth, startOAuth } from '../../crm/oauth-flow.js';
 import { allowedAppOrigins, safeReturnPath } from '../../crm/oauth-origins.js';
 import { platformIds } from '../../crm/platforms.js';
@@ -20,9 +21,14 @@ export function oauthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   const publicUrl = ctx.config.publicUrl;
   const publicOrigin = new URL(publicUrl).origin;
   const origins = allowedAppOrigins(ctx.config);
-  const secureCookie = publicUrl.startsWith('https://');
+  // The flow's cookie: scoped to the callback path, gone when the state expires, Secure whenever
+  // PUBLIC_URL is https.
+  const cookieOptions = (maxAgeSeconds: number): CookieSerializeOptions => ({
+    path: '/crm/oauth/callback', maxAge: Math.max(0, Math.floor(maxAgeSeconds)), httpOnly: true, sameSite: 'lax', secure: publicUrl.startsWith('https://'),
+  });
 
   return async (app) => {
+    await app.register(fastifyCookie);
     // The full-page fallback posts an HTML form here (encapsulated: only these routes read forms).
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -79,7 +85,7 @@ export function oauthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ? reply.status(403).send({ error: { code: 'forbidden', message: outcome.message } })
           : sendBeginRefused(reply, outcome.message);
       }
-      reply.header('set-cookie', browserCookie(outcome.cookie.name, outcome.cookie.value, outcome.cookie.maxAgeSeconds, secureCookie));
+      reply.setCookie(outcome.cookie.name, outcome.cookie.value, cookieOptions(outcome.cookie.maxAgeSeconds));
       return fromBeginPage
         ? reply.header('cache-control', 'no-store').send({ authorizeUrl: outcome.authorizeUrl })
         : sendBeginRedirectPage(reply, outcome.authorizeUrl);
@@ -89,10 +95,10 @@ export function oauthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const url = new URL(request.url, publicUrl);
       const state = url.searchParams.get('state');
       const cookieName = state ? browserCookieName(state) : undefined;
-      const outcome = await completeOAuth(ctx, url, cookieName ? readCookie(request.headers.cookie, cookieName) : undefined);
+      const outcome = await completeOAuth(ctx, url, cookieName ? request.cookies[cookieName] : undefined);
       if (!outcome.ok) request.log.info({ reason: outcome.reason }, 'oauth callback refused');
       // The cookie has done its job, whatever the outcome.
-      if (cookieName) reply.header('set-cookie', browserCookie(cookieName, '', 0, secureCookie));
+      if (cookieName) reply.clearCookie(cookieName, cookieOptions(0));
       // The first sync starts right away, so the wizard's last step can show it running.
       if (outcome.ok && ctx.sync) {
         await ctx.sync.request({ userId: outcome.integration.userId, integrationId: outcome.integration.id })
