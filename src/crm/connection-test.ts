@@ -50,7 +50,7 @@ export async function testConnection(ctx: AppContext, integration: Integration):
     account = await connector.account();
   } catch (error) {
     const reconnect = error instanceof ProviderError && fixedByReconnecting.includes(error.code);
-    const notRun = `Not checked: ${spec.name} has to answer first.`;
+    const notRun = `Runs once ${spec.name} answers.`;
     return {
       checks: [
         { id: 'connectivity', label: 'API reachable', status: 'fail', message: explain(spec.name, error) },

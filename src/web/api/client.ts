@@ -75,9 +75,10 @@ export function createApiClient({ baseUrl = '', getToken }: ApiClientOptions = {
     syncLogs: (id: string, page: { limit?: number; cursor?: string | null } = {}) =>
       request<Page<SyncLogDto>>('GET', `/api/integrations/${id}/sync-logs${query(page)}`),
     startOAuth: (body: OAuthStart) => request<{ authorizeUrl: string; expiresAt: string }>('POST', '/api/integrations/oauth/start', body),
-    testConnection: (id: string) => request<{ ok: boolean; checks: ConnectionCheck[] }>('POST', `/api/integrations/${id}/test`),
+    testConnection: (id: string) => request<{ ok: boolean; checks: ConnectionCheck[]; problem: { kind: 'reconnect' | 'retry'; message: string } | null }>('POST', `/api/integrations/${id}/test`),
     startSync: (id: string, options: { full?: boolean } = {}) =>
       request<{ logId: string; joined: boolean }>('POST', `/api/integrations/${id}/sync`, options),
+    recordCounts: (integrationId?: string) => request<Record<RecordKind, number>>('GET', `/api/record-counts${query({ integrationId })}`),
     records: <K extends RecordKind>(kind: K, params: { integrationId?: string; includeDeleted?: boolean; limit?: number; cursor?: string | null }) =>
       request<Page<RecordsByKind[K]>>('GET', `/api/${kind}${query(params)}`),
   };
