@@ -4,6 +4,7 @@ import './IntegrationSetupWizard.css';
 import { withPulseCrm } from './PulseCrmProvider';
 import { RecordsTable } from './data/RecordsTable';
 import { useIntegrations } from './hooks/use-integrations';
+import { Tabs } from './ui/Tabs';
 
 const kinds: { id: RecordKind; label: string }[] = [
   { id: 'contacts', label: 'Contacts' },
@@ -20,13 +21,7 @@ export const SyncedDataView = withPulseCrm(function SyncedDataView() {
   return (
     <section className="pcrm pcrm-data" aria-label="Synced data">
       <div className="pcrm-data__bar">
-        <div className="pcrm-segmented" role="tablist" aria-label="Object">
-          {kinds.map((k) => (
-            <button key={k.id} type="button" role="tab" id={`pcrm-tab-${k.id}`} aria-selected={kind === k.id} aria-controls="pcrm-data-panel" onClick={() => setKind(k.id)}>
-              {k.label}
-            </button>
-          ))}
-        </div>
+        <Tabs className="pcrm-segmented" label="Object" items={kinds} selected={kind} onSelect={setKind} idPrefix="pcrm-tab" panelId="pcrm-data-panel" />
         {(integrations.data?.length ?? 0) > 1 && (
           <label className="pcrm-data__filter">
             <span>CRM</span>
