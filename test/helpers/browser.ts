@@ -38,7 +38,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const cli = runCli(['start'], { PORT: String(port), PULSE_SANDBOX_PORT: '0', PULSE_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealthy(baseUrl, cli);
-  const sandboxUrl = await waitFor(async () => cli.output().match(/"hubspot":"(http:\/\/[^"]+)"/)?.[1], 'the sandbox URL in the log');
+  // PULSE_SANDBOX=off: no emulator, so the CRMs read as "credentials missing" (a server not set up yet).
+  const sandboxUrl = env.PULSE_SANDBOX === 'off' ? ''
+    : await waitFor(async () => cli.output().match(/"hubspot":"(http:\/\/[^"]+)"/)?.[1], 'the sandbox URL in the log');
   return {
     baseUrl,
     sandboxUrl,
