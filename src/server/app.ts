@@ -16,6 +16,7 @@ import { platformRoutes } from './routes/platforms.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { connectionRoutes } from './routes/connection.js';
 import { eventRoutes } from './routes/events.js';
+import { browseRoutes } from './routes/browse.js';
 import { recordCountRoutes } from './routes/record-counts.js';
 import { recordRoutes } from './routes/records.js';
 import { syncRoutes } from './routes/sync.js';
@@ -85,6 +86,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(eventRoutes(ctx));
   await app.register(recordRoutes(ctx));
   await app.register(recordCountRoutes(ctx));
+  await app.register(browseRoutes(ctx));
   await app.register(webhookRoutes(ctx));
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

@@ -2,7 +2,8 @@ import { useRef, type KeyboardEvent } from 'react';
 
 interface Props<T extends string> {
   label: string;
-  items: { id: T; label: string }[];
+  /** `badge`: a short figure after the label (a count), part of the tab's name. */
+  items: { id: T; label: string; badge?: string }[];
   selected: T;
   onSelect: (id: T) => void;
   /** Prefix of each tab's id (`${idPrefix}-${item.id}`), for the panel's aria-labelledby. */
@@ -40,6 +41,7 @@ export function Tabs<T extends string>({ label, items, selected, onSelect, idPre
           onClick={() => onSelect(item.id)}
         >
           {item.label}
+          {item.badge && <span className="pcrm-tab-badge"> {item.badge}</span>}
         </button>
       ))}
     </div>
