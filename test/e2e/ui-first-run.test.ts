@@ -173,11 +173,64 @@ for (const [size, viewport] of Object.entries(viewports)) {
       await contacts.focus();
       await page.keyboard.press('ArrowRight');
       await expect(page.getByRole('tab', { name: 'Companies' }).getAttribute('aria-selected')).resolves.toBe('true');
-      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Companies');
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toMatch(/^Companies/);
       await page.keyboard.press('End');
       await expect(page.getByRole('tab', { name: 'Deals' }).getAttribute('aria-selected')).resolves.toBe('true');
       await page.getByRole('tabpanel').getByText(/\$/).first().waitFor();
+    });
+
+    it('shows deals with the CRM\'s stage names, a total, search, sorting and full names (cards at 375 px)', async () => {
+      const panel = page.getByRole('tabpanel');
+      const stages = ['Appointment Scheduled', 'Qualified To Buy', 'Presentation Scheduled', 'Decision Maker Bought-In', 'Contract Sent', 'Closed Won', 'Closed Lost'];
+      await panel.getByText(new RegExp(`^(${stages.join('|')})$`)).first().waitFor();
+      expect(await panel.textContent()).not.toMatch(/appointmentscheduled|qualifiedtobuy|presentationscheduled|decisionmakerboughtin|contractsent|closedwon|closedlost/);
+      await panel.getByRole('status').filter({ hasText: /^400 deals$/ }).waitFor();
+      await expect(page.getByRole('tab', { name: /^Deals/ }).textContent()).resolves.toBe('Deals 400');
+      // Every name is shown whole: nothing cut off with an ellipsis.
+      const cut = await panel.locator('td:first-child').evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth + 1).length);
+      expect(cut).toBe(0);
+      if (viewport.width < 640) {
+        await expect(panel.locator('tbody tr').first().evaluate((row) => getComputedStyle(row).display)).resolves.toBe('block');
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+        await panel.getByLabel('Sort by').selectOption('amount:desc');
+      } else {
+        await panel.getByRole('columnheader', { name: 'Amount' }).getByRole('button').click();
+        await panel.getByRole('columnheader', { name: 'Amount' }).getByRole('button').click();
+        await expect(panel.getByRole('columnheader', { name: 'Amount' }).getAttribute('aria-sort')).resolves.toBe('descending');
+      }
+      await panel.getByText('Page 1 of 16', { exact: true }).waitFor();
+      const amounts = async () => (await panel.locator('td[data-label="Amount"]').allTextContents()).map((text) => Number(text.replace(/[^0-9.]/g, '')));
+      await expect.poll(async () => { const list = await amounts(); return list.length > 0 && list.every((n, i) => i === 0 || list[i - 1]! >= n); }).toBe(true);
       await shot('11-data-deals');
+
+      const firstName = (await panel.locator('td[data-label="Name"]').first().textContent())!;
+      const word = firstName.split(/[\s,-]+/).find((part) => part.length > 3)!;
+      await panel.getByRole('searchbox', { name: 'Search deals' }).fill(word);
+      await panel.getByRole('status').filter({ hasText: new RegExp(`^\\d+ deals? match(es)? “${word}”$`) }).waitFor();
+      await expect(panel.locator('td[data-label="Name"]').allTextContents()).resolves.toContain(firstName);
+      await shot('12-data-search');
+
+      await page.getByRole('tab', { name: /^Companies/ }).click();
+      await panel.getByRole('status').filter({ hasText: /^200 companies$/ }).waitFor();
+      const industries = await panel.locator('td[data-label="Industry"]').allTextContents();
+      expect(industries.filter((text) => /^[A-Z_]{4,}$/.test(text))).toEqual([]);
+      await shot('13-data-companies');
+    });
+
+    it('charts every run on a time axis, incremental ones visible beside the first full sync', async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+      await panel().getByText('Up to date').waitFor({ timeout: 60_000 });
+      await panel().getByRole('button', { name: 'History' }).click();
+      const chart = panel().getByRole('img', { name: /Records per sync/ });
+      await chart.waitFor();
+      const bars = await chart.locator('rect').evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute('height'))));
+      const rows = await panel().getByRole('list', { name: 'Sync history' }).getByRole('listitem').count();
+      expect(bars.length).toBe(rows);
+      expect(rows).toBeGreaterThanOrEqual(2);
+      expect(Math.min(...bars) / Math.max(...bars)).toBeGreaterThan(0.03);
+      await panel().locator('.pcrm-chart__times time').first().waitFor();
+      await panel().getByText(/log scale/).waitFor();
+      await shot('14-history-chart');
     });
   });
 }
