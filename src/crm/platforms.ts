@@ -74,7 +74,7 @@ const registry = {
     name: 'HubSpot',
     color: '#ff7a59',
     objects: { contacts: 'Contacts', companies: 'Companies', deals: 'Deals' },
-    features: ['Everything, then only what changed', 'Deleted records removed', 'Links between contacts, companies and deals', 'Changes pushed as they happen'],
+    features: ['Everything first, then only what changed', 'Deleted records removed', 'Links between contacts, companies and deals', 'Every 15 minutes, or when you press Sync now'],
     twoWay: {
       available: false,
       feature: 'Changes made in Pulse written back',
@@ -119,7 +119,7 @@ const registry = {
     name: 'Salesforce',
     color: '#00a1e0',
     objects: { contacts: 'Contact', companies: 'Account', deals: 'Opportunity' },
-    features: ['Everything, then only what changed', 'Deleted records removed', 'Fast first sync for large orgs'],
+    features: ['Everything first, then only what changed', 'Deleted records removed', 'Fast first sync for large orgs'],
     twoWay: { available: false, feature: 'Changes made in Pulse written back', scopes: [] },
     tiers: [
       { name: 'Developer Edition', limits: ['15,000 requests / 24 h', '5 long-running requests at once'] },
@@ -154,7 +154,7 @@ const registry = {
     name: 'Pipedrive',
     color: '#1a1a1a',
     objects: { contacts: 'Persons', companies: 'Organizations', deals: 'Deals' },
-    features: ['Everything, then only what changed', 'Deleted records removed', 'Changes pushed as they happen'],
+    features: ['Everything first, then only what changed', 'Deleted records removed'],
     twoWay: {
       available: false,
       feature: 'Changes made in Pulse written back',
@@ -198,7 +198,7 @@ const registry = {
     name: 'Zoho CRM',
     color: '#e42527',
     objects: { contacts: 'Contacts', companies: 'Accounts', deals: 'Deals' },
-    features: ['Everything, then only what changed', 'Deleted records removed', 'Changes pushed as they happen'],
+    features: ['Everything first, then only what changed', 'Deleted records removed'],
     twoWay: {
       available: false,
       feature: 'Changes made in Pulse written back',

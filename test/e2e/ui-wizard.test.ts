@@ -94,15 +94,24 @@ for (const [size, viewport] of Object.entries(viewports)) {
     });
 
     it('walks select → Allow → connection test → complete, and lists the integration', async () => {
+      // Deals' first page waits 5 s, so the first sync's progress stays on screen long enough to read.
+      await sandboxAdmin(app, '/_sandbox/faults', { kind: 'hang', hangMs: 5000, next: 1, method: 'GET', pathPrefix: '/crm/v3/objects/deals' });
       const dialog = await openWizardAtAuthorize(page, app);
       await consent(page, 'Allow');
       await dialog.getByRole('heading', { name: 'Testing the connection to HubSpot' }).waitFor();
       await dialog.getByText('All set: Pulse can sync HubSpot.').waitFor();
       expect(await dialog.getByRole('listitem').filter({ hasText: 'API reachable' }).textContent()).toContain('Passed');
+      // The quota's figures once (in its bar), not again in a sentence beside it.
+      expect((await dialog.getByRole('listitem').filter({ hasText: 'API quota' }).textContent())!.match(/\d+ (\/|of) \d+/g)).toHaveLength(1);
       await screenshot(page, `wizard-${size}-3-test-passed`);
       await dialog.getByRole('button', { name: 'Continue' }).click();
       await dialog.getByRole('heading', { name: 'Your CRM is connected' }).waitFor();
       await dialog.getByText('Read contacts').waitFor();
+      await dialog.getByText(/fetches only what changed, every 15 minutes/).waitFor();
+      // Progress figures are totals; the object being read is said apart from them.
+      const progress = dialog.getByText(/in progress: [\d,]+ of [\d,]+ records/);
+      await progress.waitFor();
+      expect(await progress.textContent()).not.toMatch(/(contacts|companies|deals): /);
       await screenshot(page, `wizard-${size}-4-complete`);
       await dialog.getByRole('button', { name: 'Done' }).click();
       await dialog.waitFor({ state: 'hidden' });
