@@ -12,7 +12,8 @@ export default defineConfig({
   build: {
     outDir: new URL('./dist/web', import.meta.url).pathname,
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the served bundle: they would publish the source to anyone who asks.
+    sourcemap: false,
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000', '/crm': 'http://127.0.0.1:3000' } },
 });

@@ -56,6 +56,15 @@ program.command('bench').description('sync benchmark against the sandbox; writes
   .option('--out <dir>', 'where reports go (default bench/results)')
   .action(async (options) => (await import('./commands/bench.js')).benchCommand(options));
 
+program.command('bench-data-api').description('the synced-data API under many tenants at once, with and without its index; needs DATABASE_URL (a server to create a scratch database on)')
+  .option('--rows <n>', 'contacts in total', int('--rows'), 1_000_000)
+  .option('--users <n>', 'users they are spread over', int('--users'), 100)
+  .option('--clients <n>', 'concurrent clients', int('--clients'), 200)
+  .option('--requests <n>', 'requests per client', int('--requests'), 25)
+  .option('--page-size <n>', 'records per page', int('--page-size'), 100)
+  .option('--out <dir>', 'where reports go (default bench/results)')
+  .action(async (options) => (await import('./commands/bench-data-api.js')).benchDataApiCommand(options));
+
 try {
   await program.parseAsync();
 } catch (error) {

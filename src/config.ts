@@ -11,6 +11,7 @@ const schema = z.object({
   PORT: port.default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PUBLIC_URL: z.url().optional().describe('The URL people and CRMs reach this server at; default http://HOST:PORT'),
+  PULSE_APP_ORIGINS: optionalString.describe('Origins of host apps (besides PUBLIC_URL) that run the connect flow, comma-separated'),
   DATABASE_URL: z.url().optional(),
   PULSE_DATA_DIR: z.string().trim().min(1).default('.pulse'),
   PULSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -19,6 +20,7 @@ const schema = z.object({
   PULSE_AUTH_JWKS_URL: z.url().optional(),
   PULSE_AUTH_ISSUER: optionalString,
   PULSE_AUTH_AUDIENCE: optionalString,
+  PULSE_METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters (e.g. openssl rand -hex 24)').optional(),
   PULSE_SANDBOX: z.enum(['auto', 'off']).default('auto'),
   PULSE_SANDBOX_HOST: z.string().trim().min(1).default('127.0.0.1'),
   PULSE_SANDBOX_PORT: port.default(4101),
@@ -39,7 +41,7 @@ const schema = z.object({
   ZOHO_ACCOUNTS_URL: z.url().optional(),
 });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string };
+export type Config = z.infer<typeof schema> & { publicUrl: string; appOrigins: string[] };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -63,7 +65,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const publicUrl = (config.PUBLIC_URL ?? `http://${shownHost}:${config.PORT}`).replace(/\/$/, '');
-  return { ...config, publicUrl };
+  return { ...config, publicUrl, appOrigins: parseOrigins(config.PULSE_APP_ORIGINS) };
+}
+
+/** `https://app.example.com,http://localhost:5173` → origins; anything with a path or no scheme is refused. */
+function parseOrigins(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
+    const origin = URL.canParse(item) ? new URL(item).origin : 'null';
+    if (origin === 'null' || origin !== item.replace(/\/$/, '')) {
+      throw new ConfigError(`Invalid configuration: PULSE_APP_ORIGINS must list origins like https://app.example.com (scheme, host, port; no path), not "${item}".`);
+    }
+    return origin;
+  });
 }
 
 export function isLoopback(host: string): boolean {

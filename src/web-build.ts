@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { webDistDir } from './server/app.js';
+import { webDistDir } from './server/web-assets.js';
 
 /** `npm start` on a fresh clone builds the UI once; later starts reuse dist/web. */
 export async function ensureWebBuilt(log: (message: string) => void): Promise<void> {

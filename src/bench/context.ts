@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../config.js';
+import { beginOAuth } from '../crm/oauth-begin.js';
 import { completeOAuth, startOAuth } from '../crm/oauth-flow.js';
 import { createLogger } from '../logger.js';
 import { createContext } from '../runtime.js';
@@ -65,7 +66,7 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess>
   return child;
 }
 
-async function freshServerDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshServerDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `pulse_bench_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   const run = async (sql: string) => {
     const client = new pg.Client({ connectionString: adminUrl });
@@ -102,8 +103,12 @@ export async function startPulse(database: BenchDatabase, sandboxUrl: string, op
   const services = await startSyncServices(ctx, { workers: separate ? 0 : 1, scheduler: false });
   const userId = userIdFor('bench');
   await withUser(ctx.db.pool, userId, (tx) => tx.query('INSERT INTO users (id, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, 'bench']));
-  const { authorizeUrl } = await startOAuth(ctx, userId, { platform: 'hubspot' });
-  const outcome = await completeOAuth(ctx, await answerConsent(authorizeUrl));
+  // The browser's part (begin, with the flow's cookie) played in process.
+  const appOrigin = new URL(ctx.config.publicUrl).origin;
+  const { ticket } = await startOAuth(ctx, userId, { platform: 'hubspot', appOrigin });
+  const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
+  if (!begun.ok) throw new Error(`connecting the sandbox HubSpot failed: ${begun.message}`);
+  const outcome = await completeOAuth(ctx, await answerConsent(begun.authorizeUrl), begun.cookie.value);
   if (!outcome.ok) throw new Error(`connecting the sandbox HubSpot failed: ${outcome.message}`);
   const sandbox = new URL(sandboxUrl);
   const worker = separate ? await startWorkerProcess({

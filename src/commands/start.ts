@@ -61,6 +61,8 @@ export async function start(options: StartOptions): Promise<void> {
         throw error;
       });
       ctx.logger.info({ url: config.publicUrl, database: ctx.db.kind, readyInMs: Date.now() - started }, `Pulse CRM is ready on ${config.publicUrl}`);
+      // One address for people, outside the JSON log: the one the OAuth redirect URL is built on.
+      process.stderr.write(`\nPulse CRM is ready. Open ${config.publicUrl}\n\n`);
     } else {
       ctx.logger.info({ database: ctx.db.kind, concurrency: config.PULSE_WORKER_CONCURRENCY }, 'sync worker is running');
     }

@@ -1,18 +1,21 @@
-import { createHash } from 'node:crypto';
 import { integrationsRepository, type Integration } from '../db/integrations-repository.js';
 import { asSystem, withUser } from '../db/tenant.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../server/context.js';
 import { createConnector } from './connectors.js';
-import { authorizeUrl, exchangeCode, newPkce, newState, OAuthGrantError } from './oauth.js';
+import type { Display } from './oauth-begin.js';
+import { holdsBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
+import { failureMessage, reasonForProviderError, type CallbackFailure } from './oauth-failures.js';
+import { exchangeCode, newPkce, newState, OAuthGrantError } from './oauth.js';
 import { platforms, type PlatformId } from './platforms.js';
 import { ProviderError } from './provider-error.js';
 
 /**
  * The server side of "Connect": a single-use state bound to the user, valid 10 minutes, with PKCE
- * where the provider supports it; then the callback that turns a code into an integration — or into
- * a page that says what went wrong, having created nothing.
+ * where the provider supports it, and bound to the browser when it begins (oauth-begin.ts); then the
+ * callback that turns a code into an integration — or into a page that says what went wrong, having
+ * created nothing.
  */
 const STATE_TTL_MS = 10 * 60_000;
 
@@ -22,22 +25,38 @@ export interface StartRequest {
   scopes?: string[];
   /** Reconnect this integration instead of creating a new one. */
   integrationId?: string;
+  /** A path on the app's origin (already checked by safeReturnPath) for the full-page return. */
   returnTo?: string;
+  /** The origin of the page running the flow (one of allowedAppOrigins). */
+  appOrigin: string;
+}
+
+/** Where the result goes in the browser; known only once the callback has proved it is the same browser. */
+export interface ResultTarget {
+  appOrigin: string;
+  display: Display;
+  returnTo: string | null;
 }
 
 export type CallbackOutcome =
-  | { ok: true; integration: Integration; reconnected: boolean; returnTo: string | null }
-  | { ok: false; reason: CallbackFailure; message: string; platform?: PlatformId; returnTo: string | null };
+  | { ok: true; integration: Integration; reconnected: boolean; target: ResultTarget }
+  | { ok: false; reason: CallbackFailure; message: string; platform?: PlatformId; target: ResultTarget | null };
 
-export type CallbackFailure = 'denied' | 'missing_state' | 'unknown_state' | 'replayed_state' | 'expired_state' | 'code_rejected' | 'provider_error' | 'unreachable';
-
-const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
+export type { CallbackFailure };
+const hashState = sha256;
 
 export function redirectUri(ctx: AppContext): string {
   return `${ctx.config.publicUrl}/crm/oauth/callback`;
 }
 
-export async function startOAuth(ctx: AppContext, userId: string, request: StartRequest): Promise<{ authorizeUrl: string; expiresAt: string }> {
+/** What the browser needs to begin: Pulse's begin page (popup) or form target (full page), and the ticket. */
+export interface StartedFlow {
+  beginUrl: string;
+  ticket: string;
+  expiresAt: string;
+}
+
+export async function startOAuth(ctx: AppContext, userId: string, request: StartRequest): Promise<StartedFlow> {
   const spec = platforms[request.platform];
   if (!spec.available) throw new AppError('unsupported_platform', `${spec.name} is listed but cannot be connected yet. Choose HubSpot for now.`);
   const endpoints = ctx.endpoints(request.platform);
@@ -58,16 +77,15 @@ export async function startOAuth(ctx: AppContext, userId: string, request: Start
       throw notFound('Integration');
     }
     await tx.query(
-      `INSERT INTO oauth_states (state_hash, user_id, platform, code_verifier, scopes, redirect_uri, integration_id, return_to, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [hashState(state), userId, request.platform, pkce ? encryptSecret(ctx.keys, pkce.verifier) : null, [...required, ...chosen],
-        redirectUri(ctx), request.integrationId ?? null, request.returnTo ?? null, expiresAt],
+      `INSERT INTO oauth_states (state_hash, user_id, platform, code_verifier, scopes, redirect_uri, integration_id, return_to, app_origin, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [hashState(state), userId, request.platform, pkce ? encryptSecret(ctx.keys, pkce.verifier, verifierPlace(hashState(state))) : null, [...required, ...chosen],
+        redirectUri(ctx), request.integrationId ?? null, request.returnTo ?? null, request.appOrigin, expiresAt],
     );
   });
-  const url = authorizeUrl(request.platform, endpoints, {
-    redirectUri: redirectUri(ctx), state, requiredScopes: required, optionalScopes: chosen, codeChallenge: pkce?.challenge,
-  });
-  return { authorizeUrl: url, expiresAt: expiresAt.toISOString() };
+  // The provider's URL is built when the browser begins (oauth-begin.ts): handed out here, it would be
+  // a link that anyone's browser could complete.
+  return { beginUrl: `${ctx.config.publicUrl}/crm/oauth/begin`, ticket: state, expiresAt: expiresAt.toISOString() };
 }
 
 interface StateRow {
@@ -77,13 +95,17 @@ interface StateRow {
   redirect_uri: string;
   integration_id: string | null;
   return_to: string | null;
+  app_origin: string | null;
+  display: Display | null;
+  browser_hash: string | null;
 }
 
 /** Marks the state used (once) and returns it, or says why it cannot be used. */
 async function consumeState(ctx: AppContext, state: string): Promise<StateRow | CallbackFailure> {
   return asSystem(ctx.db.pool, async (tx) => {
     const { rows } = await tx.query<StateRow & { used_at: Date | null; expired: boolean }>(
-      `SELECT user_id, platform, code_verifier, redirect_uri, integration_id, return_to, used_at, expires_at < now() AS expired
+      `SELECT user_id, platform, code_verifier, redirect_uri, integration_id, return_to, app_origin, display, browser_hash,
+              used_at, expires_at < now() AS expired
        FROM oauth_states WHERE state_hash = $1 FOR UPDATE`,
       [hashState(state)],
     );
@@ -95,22 +117,31 @@ async function consumeState(ctx: AppContext, state: string): Promise<StateRow | 
   });
 }
 
-export async function completeOAuth(ctx: AppContext, callbackUrl: URL): Promise<CallbackOutcome> {
+/**
+ * `browserNonce` is the value of the flow's cookie (browserCookieName(state)) in the request, if any.
+ * The state is used up even when the browser is the wrong one: a forwarded link then dies with its first use.
+ */
+export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNonce: string | undefined): Promise<CallbackOutcome> {
   const params = callbackUrl.searchParams;
   const state = params.get('state');
   if (!state) return failure('missing_state');
   const row = await consumeState(ctx, state);
   if (typeof row === 'string') return failure(row);
-  const name = platforms[row.platform].name;
-  const fail = (reason: CallbackFailure, detail?: string) => failure(reason, row.platform, row.return_to, detail);
+  if (!holdsBrowserNonce(browserNonce, row.browser_hash) || !row.app_origin) return failure('other_browser', row.platform);
+  const target: ResultTarget = { appOrigin: row.app_origin, display: row.display ?? 'popup', returnTo: row.return_to };
+  const fail = (reason: CallbackFailure, detail?: string) => {
+    // The provider's words are for the log only (see oauth-failures.ts).
+    if (detail) ctx.logger.info({ reason, platform: row.platform, detail: detail.slice(0, 500) }, 'oauth callback failed');
+    return failure(reason, row.platform, target);
+  };
 
   const error = params.get('error');
-  if (error) return fail(error === 'access_denied' || error === 'user_denied' ? 'denied' : 'provider_error', params.get('error_description') ?? error);
+  if (error) return fail(reasonForProviderError(error), `${error}: ${params.get('error_description') ?? ''}`);
 
   const endpoints = ctx.endpoints(row.platform);
   let tokens;
   try {
-    const verifier = row.code_verifier ? decryptSecret(ctx.keys, row.code_verifier) : null;
+    const verifier = row.code_verifier ? decryptSecret(ctx.keys, row.code_verifier, verifierPlace(hashState(state))) : null;
     tokens = await exchangeCode(row.platform, endpoints, callbackUrl, state, row.redirect_uri, verifier);
   } catch (error) {
     if (error instanceof OAuthGrantError) {
@@ -124,7 +155,7 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL): Promise<
     const staticTokens = { token: async () => tokens.accessToken, refresh: async () => { throw new ProviderError('auth_revoked', 'A brand-new token was refused.'); } };
     account = await createConnector(ctx, ctx.services, { platform: row.platform, externalAccountId: null, tokens: staticTokens }).account();
   } catch (error) {
-    return fail('provider_error', `${name} issued a token but would not say which account it belongs to: ${(error as Error).message}`);
+    return fail('provider_error', `a token was issued but the account lookup failed: ${(error as Error).message}`);
   }
 
   const saved = await withUser(ctx.db.pool, row.user_id, async (tx) => {
@@ -150,27 +181,13 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL): Promise<
     });
     return { integration: created, reconnected: false };
   });
-  if (!saved) {
-    return fail('provider_error', `you signed in to a different ${name} account than the one this integration syncs. Reconnect with the same account, or connect the other one as a new integration`);
-  }
+  if (!saved) return fail('wrong_account');
   const { integration, reconnected } = saved;
   ctx.logger.info({ integrationId: integration.id, platform: row.platform, reconnected }, 'integration connected');
   await ctx.events?.publish(row.user_id, { type: 'integration.connected', integrationId: integration.id });
-  return { ok: true, integration, reconnected, returnTo: row.return_to };
+  return { ok: true, integration, reconnected, target };
 }
 
-const failureMessages: Record<CallbackFailure, (name: string, detail?: string) => string> = {
-  denied: (name) => `You declined access in ${name}, so nothing was connected. Start again from the setup wizard when you are ready.`,
-  missing_state: () => 'This page was opened without the information it needs. Start the connection again from the setup wizard.',
-  unknown_state: () => 'This sign-in link was not issued by Pulse (or has been cleaned up). Start the connection again from the setup wizard.',
-  replayed_state: () => 'This sign-in link was already used. Each link works once: start the connection again from the setup wizard.',
-  expired_state: () => 'This sign-in link expired (they last 10 minutes). Start the connection again from the setup wizard.',
-  code_rejected: (name, detail) => `${name} rejected the authorization code${detail ? ` (${detail})` : ''}. Nothing was connected; start again from the setup wizard.`,
-  provider_error: (name, detail) => `${name} reported an error${detail ? `: ${detail}` : ''}. Nothing was connected; try again in a minute.`,
-  unreachable: (name) => `${name} could not be reached to finish the connection. Nothing was connected; check the network and try again.`,
-};
-
-function failure(reason: CallbackFailure, platform?: PlatformId, returnTo: string | null = null, detail?: string): CallbackOutcome {
-  const name = platform ? platforms[platform].name : 'The CRM';
-  return { ok: false, reason, platform, returnTo, message: failureMessages[reason](name, detail) };
+function failure(reason: CallbackFailure, platform?: PlatformId, target: ResultTarget | null = null): CallbackOutcome {
+  return { ok: false, reason, platform, target, message: failureMessage(reason, platform) };
 }

@@ -45,6 +45,11 @@ export async function newPkce(): Promise<{ verifier: string; challenge: string }
   return { verifier, challenge: await oauth.calculatePKCECodeChallenge(verifier) };
 }
 
+/** The challenge again, when the browser begins the flow (only the encrypted verifier is stored). */
+export function pkceChallenge(verifier: string): Promise<string> {
+  return oauth.calculatePKCECodeChallenge(verifier);
+}
+
 export function newState(): string {
   return oauth.generateRandomState();
 }

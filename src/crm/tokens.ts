@@ -1,5 +1,6 @@
 import { integrationsRepository } from '../db/integrations-repository.js';
 import { withUser } from '../db/tenant.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { AppContext } from '../server/context.js';
 import { OAuthGrantError, refreshTokens } from './oauth.js';
 import type { PlatformId } from './platforms.js';
@@ -77,6 +78,8 @@ export function createTokenManager(ctx: AppContext) {
         ctx.logger.info({ integrationId: ref.id }, 'access token refreshed');
         return remember(ref.id, tokens.accessToken, tokens.expiresAt);
       } catch (error) {
+        // Our database going away is not the CRM's failure: the run pauses and resumes (run-through-outages.ts).
+        if (isDatabaseUnavailable(error)) throw error;
         if (!(error instanceof OAuthGrantError) || error.kind !== 'invalid_grant') {
           throw new ProviderError('temporary', `Refreshing the access token failed: ${(error as Error).message}`);
         }

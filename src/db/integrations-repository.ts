@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PlatformId } from '../crm/platforms.js';
 import { decryptSecret, encryptSecret, type KeyRing } from '../lib/secrets.js';
 import type { Tx } from './tenant.js';
@@ -100,9 +101,13 @@ export interface IntegrationChanges {
   settings?: IntegrationSettings;
 }
 
+type SecretColumn = 'access_token' | 'refresh_token' | 'api_key';
+
 export function integrationsRepository(tx: Tx, keys: KeyRing) {
-  const seal = (value: string | null | undefined) => (value ? encryptSecret(keys, value) : null);
-  const open = (value: string | null) => (value ? decryptSecret(keys, value) : null);
+  // Each token is sealed to its row and column (see secrets.ts): a copied ciphertext opens nowhere else.
+  const place = (id: string, column: SecretColumn) => ({ table: 'crm_integrations', column, row: id });
+  const seal = (id: string, column: SecretColumn, value: string | null | undefined) => (value ? encryptSecret(keys, value, place(id, column)) : null);
+  const open = (id: string, column: SecretColumn, value: string | null) => (value ? decryptSecret(keys, value, place(id, column)) : null);
 
   return {
     async list(): Promise<Integration[]> {
@@ -122,12 +127,15 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
     },
 
     async create(input: NewIntegration): Promise<Integration> {
+      // The id is chosen here, not by the database, because the tokens are sealed to it.
+      const id = randomUUID();
       const { rows } = await tx.query(
-        `INSERT INTO crm_integrations (platform, display_name, external_account_id, granted_scopes,
+        `INSERT INTO crm_integrations (id, platform, display_name, external_account_id, granted_scopes,
            access_token, refresh_token, api_key, token_expires_at, settings)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${columns}`,
-        [input.platform, input.displayName ?? null, input.externalAccountId ?? null, input.grantedScopes ?? [],
-          seal(input.accessToken), seal(input.refreshToken), seal(input.apiKey), input.tokenExpiresAt ?? null, input.settings ?? {}],
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${columns}`,
+        [id, input.platform, input.displayName ?? null, input.externalAccountId ?? null, input.grantedScopes ?? [],
+          seal(id, 'access_token', input.accessToken), seal(id, 'refresh_token', input.refreshToken), seal(id, 'api_key', input.apiKey),
+          input.tokenExpiresAt ?? null, input.settings ?? {}],
       );
       return toIntegration(rows[0]);
     },
@@ -163,13 +171,18 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
       const { rows } = await tx.query('SELECT access_token, refresh_token, api_key, token_expires_at FROM crm_integrations WHERE id = $1', [id]);
       const row = rows[0];
       if (!row) return null;
-      return { accessToken: open(row.access_token), refreshToken: open(row.refresh_token), apiKey: open(row.api_key), tokenExpiresAt: row.token_expires_at };
+      return {
+        accessToken: open(id, 'access_token', row.access_token),
+        refreshToken: open(id, 'refresh_token', row.refresh_token),
+        apiKey: open(id, 'api_key', row.api_key),
+        tokenExpiresAt: row.token_expires_at,
+      };
     },
 
     async saveTokens(id: string, tokens: { accessToken: string; refreshToken?: string | null; expiresAt: Date | null }): Promise<void> {
       await tx.query(
         `UPDATE crm_integrations SET access_token = $2, refresh_token = coalesce($3, refresh_token), token_expires_at = $4 WHERE id = $1`,
-        [id, seal(tokens.accessToken), seal(tokens.refreshToken), tokens.expiresAt],
+        [id, seal(id, 'access_token', tokens.accessToken), seal(id, 'refresh_token', tokens.refreshToken), tokens.expiresAt],
       );
     },
   };

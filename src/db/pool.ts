@@ -25,11 +25,15 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 // Deal amounts: doubles hold every realistic currency amount exactly enough for display and sums.
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
+export const applicationName = `pulse-crm/${process.pid}`;
+
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
   let connection: pg.PoolConfig;
   if (options.databaseUrl) {
-    connection = { connectionString: options.databaseUrl };
+    // Every connection names its process, so an operator (or a fault-injection test) can tell in
+    // pg_stat_activity which process holds which backend.
+    connection = { connectionString: options.databaseUrl, application_name: applicationName };
   } else {
     // The product's pool uses one connection (below); the rest are for tools and tests that open their own.
     embedded = await startEmbeddedDatabase(options.dataDir, options.poolSize + 10);
@@ -39,9 +43,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // interleave mid-protocol (one connection's Bind meets the other's Parse). One connection avoids
   // that and costs nothing, since PGlite runs one statement at a time anyway.
   const max = embedded ? 1 : options.poolSize;
-  const pool = new pg.Pool({ ...connection, max, application_name: 'pulse-crm' });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A server that does not answer fails the request in seconds (503, retried) instead of hanging it.
+  const pool = new pg.Pool({ ...connection, max, application_name: applicationName, connectionTimeoutMillis: 10_000 });
+  // A connection that drops emits 'error' on its client — idle in the pool, checked out between two
+  // statements, or ended while the server's goodbye is still in flight — and an unheard 'error' event
+  // ends the process. Every client gets a listener for its whole life: the statement in flight fails
+  // on its own (and is retried by its caller), and the pool discards the broken client.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return {
     pool,
     kind: embedded ? 'pglite' : 'postgres',

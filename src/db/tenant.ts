@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 /**
  * Tenant-scoped transactions. `SET LOCAL ROLE` and `set_config(..., true)` last only for the
@@ -9,6 +10,12 @@ export type Tx = pg.PoolClient;
 
 export async function transaction<T>(pool: pg.Pool, setup: (tx: Tx) => Promise<void>, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection that drops (server restart, pg_terminate_backend) between two statements is only
+  // noticed through the client's 'error' event (the pool keeps every client heard, see pool.ts):
+  // mark it broken, so it is discarded instead of returned to the pool for the next transaction.
+  let broken: Error | undefined;
+  const onError = (error: Error) => { broken = error; };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     await setup(client);
@@ -16,10 +23,12 @@ export async function transaction<T>(pool: pg.Pool, setup: (tx: Tx) => Promise<v
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    if (!broken && isDatabaseUnavailable(error)) broken = error as Error;
+    if (!broken) await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { asSystem } from '../db/tenant.js';
-import { decryptSecret, encryptSecret, keyIdOf, type KeyRing } from './secrets.js';
+import { decryptSecret, describeSecret, encryptSecret, type KeyRing } from './secrets.js';
 
 /**
- * Re-encrypts every stored secret not yet under the ring's primary key, in one transaction: either
- * all values move to the new key or none do. Returns how many values changed.
+ * Re-encrypts every stored secret not yet under the ring's primary key, or not yet bound to its row
+ * and column (enc:v1), in one transaction: either all values move or none do. Returns how many changed.
  */
 export const secretColumns = [
   { table: 'crm_integrations', key: 'id', columns: ['api_key', 'access_token', 'refresh_token'] },
@@ -18,9 +18,15 @@ export async function reencryptAll(pool: pg.Pool, ring: KeyRing): Promise<number
     for (const { table, key, columns } of secretColumns) {
       const { rows } = await tx.query(`SELECT ${key} AS row_key, ${columns.join(', ')} FROM ${table} FOR UPDATE`);
       for (const row of rows) {
-        const updates = (columns as readonly string[]).filter((column) => row[column] && keyIdOf(row[column]) !== ring.primary.id);
+        const updates = (columns as readonly string[]).filter((column) => {
+          const stored = row[column] ? describeSecret(row[column]) : undefined;
+          return stored && (stored.keyId !== ring.primary.id || !stored.bound);
+        });
         if (updates.length === 0) continue;
-        const values = updates.map((column) => encryptSecret(ring, decryptSecret(ring, row[column])));
+        const values = updates.map((column) => {
+          const place = { table, column, row: String(row.row_key) };
+          return encryptSecret(ring, decryptSecret(ring, row[column], place), place);
+        });
         const assignments = updates.map((column, index) => `${column} = $${index + 2}`).join(', ');
         await tx.query(`UPDATE ${table} SET ${assignments} WHERE ${key} = $1`, [row.row_key, ...values]);
         changed += updates.length;

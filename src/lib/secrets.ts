@@ -2,8 +2,14 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
  * Secrets at rest: AES-256-GCM, one random 96-bit IV per value, the key id in the clear so a
- * rotated key ring still opens old values. Format: `enc:v1:<keyId>:<iv>.<tag>.<ciphertext>` (base64url).
+ * rotated key ring still opens old values. Format: `enc:v2:<keyId>:<iv>.<tag>.<ciphertext>` (base64url).
  * The key ring's first key encrypts; every key decrypts.
+ *
+ * Each value is bound (as GCM associated data) to its key id and to its place — table, column and
+ * row — so someone who can write to the database but holds no key cannot move one user's token into
+ * another user's row, or a refresh token into the access-token column: it would no longer open.
+ * `enc:v1:` values (bound to the key id only, written before places were) still open;
+ * `pulse-crm rotate-key` rewrites them bound.
  */
 export interface KeyRing {
   primary: { id: string; key: Buffer };
@@ -14,7 +20,19 @@ export class SecretError extends Error {
   override name = 'SecretError';
 }
 
-const PREFIX = 'enc:v1:';
+const PREFIX = 'enc:v2:';
+const LEGACY_PREFIX = 'enc:v1:';
+
+/** Where a secret is stored, bound into its ciphertext. */
+export interface SecretPlace {
+  table: string;
+  column: string;
+  /** The row's primary key, as text. */
+  row: string;
+}
+
+const associatedData = (keyId: string, place: SecretPlace | null) =>
+  Buffer.from(place ? `${keyId}\n${place.table}.${place.column}\n${place.row}` : keyId);
 
 /** Parses `id:base64key[,id:base64key...]` (first is primary); each key must be 32 bytes. */
 export function parseKeyRing(spec: string): KeyRing {
@@ -39,30 +57,37 @@ export function newKey(): { id: string; key: Buffer } {
   return { id: `k${Date.now().toString(36)}`, key: randomBytes(32) };
 }
 
-export function encryptSecret(ring: KeyRing, plaintext: string): string {
+export function encryptSecret(ring: KeyRing, plaintext: string, place: SecretPlace): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', ring.primary.key, iv);
-  // The key id is bound as associated data so a value cannot be relabelled to another key.
-  cipher.setAAD(Buffer.from(ring.primary.id));
+  cipher.setAAD(associatedData(ring.primary.id, place));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return `${PREFIX}${ring.primary.id}:${[iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.')}`;
 }
 
-export function decryptSecret(ring: KeyRing, stored: string): string {
-  if (!stored.startsWith(PREFIX)) throw new SecretError('A stored secret is not in the encrypted format; refusing to use it.');
+export function decryptSecret(ring: KeyRing, stored: string, place: SecretPlace): string {
+  const legacy = stored.startsWith(LEGACY_PREFIX);
+  if (!legacy && !stored.startsWith(PREFIX)) throw new SecretError('A stored secret is not in the encrypted format; refusing to use it.');
   const [keyId, payload] = splitOnce(stored.slice(PREFIX.length), ':');
   const key = ring.keys.get(keyId);
   if (!key) throw new SecretError(`A stored secret was encrypted with key "${keyId}", which is not in PULSE_ENCRYPTION_KEY. Add that key back (after the primary) to read it.`);
   const [iv, tag, body] = payload.split('.').map((part) => Buffer.from(part, 'base64url'));
   if (!iv || !tag || !body) throw new SecretError('A stored secret is malformed.');
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
-  decipher.setAAD(Buffer.from(keyId));
+  decipher.setAAD(associatedData(keyId, legacy ? null : place));
   decipher.setAuthTag(tag);
-  return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  try {
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SecretError(`The secret stored in ${place.table}.${place.column} does not open for this row: it was altered or moved from another row. Reconnect to store a fresh one.`);
+  }
 }
 
-export function keyIdOf(stored: string): string | undefined {
-  return stored.startsWith(PREFIX) ? splitOnce(stored.slice(PREFIX.length), ':')[0] : undefined;
+/** The key a stored value was encrypted with, and whether it is bound to its place (v2). */
+export function describeSecret(stored: string): { keyId: string; bound: boolean } | undefined {
+  const bound = stored.startsWith(PREFIX);
+  if (!bound && !stored.startsWith(LEGACY_PREFIX)) return undefined;
+  return { keyId: splitOnce(stored.slice(PREFIX.length), ':')[0], bound };
 }
 
 function splitOnce(value: string, separator: string): [string, string] {

@@ -13,6 +13,8 @@ export interface Caller {
   userId: string;
   sub: string;
   email?: string;
+  /** When the caller's token expires (ms since the epoch); long-lived responses end by then. */
+  expiresAt?: number;
 }
 
 export type Authenticate = (authorization: string | undefined) => Promise<Caller>;
@@ -53,7 +55,12 @@ export function createAuthenticator(config: Config): Authenticate {
     try {
       const { payload } = await jwtVerify(token, key as Uint8Array, options);
       if (!payload.sub) throw new AppError('unauthorized', 'The token has no "sub" claim naming the user.');
-      return { userId: userIdFor(payload.sub), sub: payload.sub, email: typeof payload.email === 'string' ? payload.email : undefined };
+      return {
+        userId: userIdFor(payload.sub),
+        sub: payload.sub,
+        email: typeof payload.email === 'string' ? payload.email : undefined,
+        expiresAt: payload.exp === undefined ? undefined : payload.exp * 1000,
+      };
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new AppError('unauthorized', `The bearer token was rejected (${(error as Error).message}). Sign in again in the host app.`);

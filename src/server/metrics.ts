@@ -1,5 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AppError } from '../lib/errors.js';
+import { authMode } from './auth.js';
 import type { AppContext } from './context.js';
 
 /**
@@ -42,9 +45,30 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext): Registry
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { config: { public: true }, schema: { hide: true }, onRequest: metricsGuard(ctx) }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });
   return registry;
+}
+
+/**
+ * Who may read /metrics: with PULSE_METRICS_TOKEN, a scraper sending it as a bearer token; else,
+ * when the API authenticates, the same JWTs the API takes; the local demo (loopback only) is open.
+ * Metrics name routes, queue depth and pool sizes: not for the public.
+ */
+function metricsGuard(ctx: AppContext): onRequestAsyncHookHandler {
+  const token = ctx.config.PULSE_METRICS_TOKEN;
+  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  return async (request) => {
+    const authorization = request.headers.authorization ?? '';
+    if (expected) {
+      const given = Buffer.from(authorization);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new AppError('unauthorized', 'Send PULSE_METRICS_TOKEN as "Authorization: Bearer <token>" to read the metrics.');
+      }
+      return;
+    }
+    if (authMode(ctx.config) !== 'local-demo') await ctx.authenticate(authorization || undefined);
+  };
 }

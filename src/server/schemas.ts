@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { objectTypes, platformIds } from '../crm/platforms.js';
+import { decodeCursor } from '../db/keyset-cursor.js';
 
 /**
  * The API's contract, declared once: routes validate and serialise with these, the OpenAPI
@@ -8,6 +9,25 @@ import { objectTypes, platformIds } from '../crm/platforms.js';
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
+
+/** Text a person types: PostgreSQL text cannot hold NUL, and no name needs other control characters. */
+export const plainText = (field: string, max: number) =>
+  z.string().trim().min(1, `${field} cannot be empty`).max(max, `${field} is at most ${max} characters`)
+    .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), `${field} cannot contain control characters`);
+
+/** A cursor a previous page returned; anything else is refused here, before it reaches a query. */
+export const cursorParam = z.string().max(200).refine((value) => decodeCursor(value) !== null, 'is not a cursor this API returned; start again without it');
+
+/**
+ * An instant, as ISO 8601 with a zone. Bounded to what PostgreSQL and the calendar agree on: years
+ * 0001–9999 and real-world offsets (±14:00), which JavaScript and zod alone would let through.
+ */
+export const instantParam = (field: string) => z.iso.datetime({ offset: true, error: `${field} must be an ISO 8601 date-time like 2026-01-31T12:00:00Z` })
+  .refine((value) => {
+    const offset = /([+-])(\d{2}):?(\d{2})$/.exec(value);
+    const withinOffsets = !offset || Number(offset[2]) * 60 + Number(offset[3]) <= 14 * 60;
+    return withinOffsets && !value.startsWith('0000') && !Number.isNaN(Date.parse(value));
+  }, `${field} must be a real date-time between years 0001 and 9999, with an offset within ±14:00`);
 
 export const idParams = z.object({ id: z.uuid({ error: 'must be a UUID like 0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10' }) });
 
@@ -37,7 +57,7 @@ export const integrationSettingsPatch = z.strictObject({
 });
 
 export const integrationPatchSchema = z.strictObject({
-  displayName: z.string().trim().min(1).max(120).nullable().optional(),
+  displayName: plainText('displayName', 120).nullable().optional(),
   syncEnabled: z.boolean().optional(),
   isActive: z.boolean().optional(),
   settings: integrationSettingsPatch.optional(),
@@ -64,7 +84,7 @@ export type SyncLogDto = z.infer<typeof syncLogSchema>;
 
 export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: cursorParam.optional(),
 });
 
 export const platformSchema = z.object({

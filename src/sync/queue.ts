@@ -2,7 +2,8 @@ import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../server/context.js';
-import { runSync, type SyncJob } from './run-sync.js';
+import type { SyncJob } from './run-sync.js';
+import { runSyncThroughOutages } from './run-through-outages.js';
 
 /**
  * Sync runs as pg-boss jobs in PostgreSQL: one job per run (never per page), taken by whichever
@@ -33,8 +34,10 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
     archiveCompletedAfterSeconds: 3600,
   });
   boss.on('error', (error) => ctx.logger.error({ err: error }, 'job queue error'));
-  await boss.start();
-  await boss.createQueue(SYNC_QUEUE);
+  await underSetupLock(ctx, async () => {
+    await boss.start();
+    await boss.createQueue(SYNC_QUEUE);
+  });
   const localWorkers: string[] = [];
   const wakeLocal = () => { for (const worker of localWorkers) boss.notifyWorker(worker); };
   // On a server, workers in other processes hear about new runs too; if this listener is lost they
@@ -65,8 +68,29 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
 export async function startWorkers(ctx: AppContext, queue: SyncQueue, concurrency: number): Promise<void> {
   for (let i = 0; i < concurrency; i++) {
     const worker = await queue.boss.work<SyncJob>(SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-      if (job) await runSync(ctx, job.data);
+      if (job) await runSyncThroughOutages(ctx, job.data);
     });
     queue.localWorkers.push(worker);
+  }
+}
+
+/**
+ * pg-boss creates its schema on first start without a lock of its own that covers `CREATE SCHEMA`:
+ * processes starting together on a new database deadlock or collide on it. They take turns here
+ * (a session lock on a connection of its own, since pg-boss runs its statements through the pool).
+ * The embedded database serves one process, and its single pooled connection must stay free.
+ */
+const QUEUE_SETUP_LOCK = 0x50_554c_5351; // "PULSQ"
+
+async function underSetupLock(ctx: AppContext, work: () => Promise<void>): Promise<void> {
+  if (ctx.db.kind !== 'postgres') return work();
+  const client = new pg.Client(ctx.db.connection);
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
+    await work();
+  } finally {
+    await client.end().catch(() => {}); // ending the session releases the lock
   }
 }

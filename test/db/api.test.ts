@@ -137,7 +137,7 @@ describe(`integrations API on ${engine}`, () => {
       expect(document.paths['/api/integrations/{id}'].patch.requestBody).toBeDefined();
     });
     it('serves Prometheus metrics for HTTP and the pool', async () => {
-      const text = (await app.inject({ url: '/metrics' })).body;
+      const text = (await app.inject({ url: '/metrics', headers: auth })).body;
       expect(text).toMatch(/pulse_http_requests_total\{method="GET",route="\/api\/health",status="200"\} \d+/);
       expect(text).toMatch(/pulse_db_pool_connections\{state="total"\} \d+/);
     });

@@ -9,9 +9,11 @@ import { engine } from '../helpers/database.js';
 import { admin, answerConsent, startTestSandbox } from '../helpers/sandbox.js';
 import { asUser, TEST_JWT_SECRET, tokenFor } from '../helpers/users.js';
 import { userIdFor } from '../../src/server/auth.js';
+import { beginInPopup, callbackIn, testBrowser } from '../helpers/oauth-browser.js';
 
 const PUBLIC_URL = 'http://127.0.0.1:3999';
 const REDIRECT_URI = `${PUBLIC_URL}/crm/oauth/callback`;
+const browser = testBrowser();
 
 describe(`connecting HubSpot on ${engine}`, () => {
   let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
@@ -39,13 +41,16 @@ describe(`connecting HubSpot on ${engine}`, () => {
   });
 
   const start = (body: object) => app.inject({ method: 'POST', url: '/api/integrations/oauth/start', headers: auth, payload: body });
-  const callback = (url: URL) => app.inject({ url: `${url.pathname}${url.search}` });
+  const callback = (url: URL) => callbackIn(app, browser, url);
   const listIntegrations = async () => (await app.inject({ url: '/api/integrations', headers: auth })).json().integrations as { id: string; status: string; externalAccountId: string }[];
 
+  /** Start, then begin in this browser (as the wizard's popup does): the CRM's consent URL. */
   async function authorize(scopes?: string[]): Promise<URL> {
     const response = await start({ platform: 'hubspot', scopes });
     expect(response.statusCode).toBe(200);
-    return new URL(response.json().authorizeUrl);
+    const begun = await beginInPopup(app, browser, PUBLIC_URL, response.json().ticket);
+    expect(begun.statusCode, begun.body).toBe(200);
+    return new URL(begun.json().authorizeUrl);
   }
 
   async function connect(): Promise<{ id: string }> {
@@ -98,7 +103,7 @@ describe(`connecting HubSpot on ${engine}`, () => {
       expect(expiresIn).toBeGreaterThan(29 * 60_000);
       expect(expiresIn).toBeLessThan(31 * 60_000);
       const raw = await asSystem(ctx.db.pool, (tx) => tx.query('SELECT access_token, refresh_token FROM crm_integrations WHERE id = $1', [id]));
-      expect(raw.rows[0].access_token).toMatch(/^enc:v1:/);
+      expect(raw.rows[0].access_token).toMatch(/^enc:v2:/);
       const credentials = await asUser(ctx, userId, (tx) => integrationsRepository(tx, ctx.keys).readCredentials(id));
       expect(raw.rows[0].access_token).not.toContain(credentials!.accessToken!);
       expect(events).toContainEqual({ type: 'integration.connected', integrationId: id });

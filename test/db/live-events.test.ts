@@ -100,7 +100,7 @@ describe(`live events, synced data API and scheduler on ${engine}`, () => {
   });
 
   it('reports queued and running sync runs in the Prometheus metrics', async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${await tokenFor('erin')}` } })).text();
     expect(text).toMatch(/pulse_sync_runs\{state="queued"\} \d+/);
     expect(text).toMatch(/pulse_sync_runs\{state="running"\} \d+/);
   });

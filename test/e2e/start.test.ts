@@ -2,7 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, runCli, stop, waitForHealthy, type RunningCli } from '../helpers/process.js';
+import { execFileSync, spawn } from 'node:child_process';
+import { freePort, repoRoot, runCli, stop, waitFor, waitForHealthy, type RunningCli } from '../helpers/process.js';
+
+/** `ps` exits 1 when a process has no children. */
+const childrenOf = (pid: number): number[] => {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** `pulse-crm start` as a user runs it: a real process on the embedded database in a fresh folder. */
 describe('pulse-crm start on the embedded database', () => {
@@ -37,12 +56,51 @@ describe('pulse-crm start on the embedded database', () => {
     expect(samePort.output()).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
 
     expect(await stop(first)).toBe(0);
-  });
+  }, 90_000);
+
+  it('serves the UI with its security headers, hashed assets cached for a year and compressed, and no source maps', async () => {
+    const port = await freePort();
+    const cli = await startOnce(port);
+    const page = await fetch(`http://127.0.0.1:${port}/settings`);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script the policy would block
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) {
+      const response = await fetch(`http://127.0.0.1:${port}${asset}`, { headers: { 'accept-encoding': 'br, gzip' } });
+      expect(response.headers.get('cache-control'), asset).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('content-encoding'), asset).toBe('br');
+      const body = await response.text();
+      expect(body, asset).not.toContain('sourceMappingURL');
+      expect((await fetch(`http://127.0.0.1:${port}${asset}.map`)).status, `${asset}.map`).toBe(404);
+    }
+    expect(await stop(cli)).toBe(0);
+  }, 90_000);
+
+  it('leaves no process behind when `npm start` is stopped with SIGTERM or SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const port = await freePort();
+      const npm = spawn('npm', ['start'], { cwd: repoRoot, env: { ...process.env, PORT: String(port), PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off' }, stdio: 'ignore' });
+      await waitForHealthy(`http://127.0.0.1:${port}`);
+      const descendants = (pid: number): number[] => {
+        const children = childrenOf(pid);
+        return children.flatMap((child) => [child, ...descendants(child)]);
+      };
+      const tree = descendants(npm.pid!);
+      expect(tree.length).toBeGreaterThanOrEqual(1);
+      npm.kill(signal);
+      await waitFor(async () => (tree.every((pid) => !isAlive(pid)) ? true : undefined), `every process of npm start to end after ${signal}`, 20_000);
+      await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+    }
+  }, 120_000);
 
   it('starts again on the same data after a stop', async () => {
     const port = await freePort();
     const again = await startOnce(port);
     expect(again.output()).not.toMatch(/migrations applied/);
     expect(await stop(again)).toBe(0);
-  });
+  }, 90_000);
 });

@@ -1,15 +1,21 @@
 import { integrationsRepository, type Integration } from '../../src/db/integrations-repository.js';
 import { exchangeCode } from '../../src/crm/oauth.js';
+import { beginOAuth } from '../../src/crm/oauth-begin.js';
 import { completeOAuth, startOAuth } from '../../src/crm/oauth-flow.js';
 import type { AppContext } from '../../src/server/context.js';
 import { answerConsent } from './sandbox.js';
 import { asUser, ensureUser } from './users.js';
 
+
 /** Connects HubSpot for `sub` through the real OAuth flow against the sandbox; returns the integration. */
 export async function connectHubspot(ctx: AppContext, sub: string): Promise<Integration> {
   const userId = await ensureUser(ctx, sub);
-  const { authorizeUrl } = await startOAuth(ctx, userId, { platform: 'hubspot' });
-  const outcome = await completeOAuth(ctx, await answerConsent(authorizeUrl, 'allow'));
+  // The browser's part (begin from the app's origin, the flow's cookie) played in process.
+  const appOrigin = new URL(ctx.config.publicUrl).origin;
+  const { ticket } = await startOAuth(ctx, userId, { platform: 'hubspot', appOrigin });
+  const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
+  if (!begun.ok) throw new Error(`begin failed: ${begun.message}`);
+  const outcome = await completeOAuth(ctx, await answerConsent(begun.authorizeUrl, 'allow'), begun.cookie.value);
   if (!outcome.ok) throw new Error(`connect failed: ${outcome.message}`);
   return outcome.integration;
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { ObjectType } from '../platforms.js';
 import { hubspotObjects } from './spec.js';
 
@@ -11,8 +12,9 @@ export const MAX_TIMESTAMP_AGE_MS = 5 * 60_000;
 
 export function verifyV3Signature(input: { secret: string; method: string; uri: string; body: string; timestamp: string | undefined; signature: string | undefined; now?: number }): boolean {
   const { secret, method, uri, body, timestamp, signature } = input;
-  if (!timestamp || !signature || !/^\d+$/.test(timestamp)) return false;
-  if ((input.now ?? Date.now()) - Number(timestamp) > MAX_TIMESTAMP_AGE_MS) return false;
+  if (!timestamp || !signature || !/^\d{1,15}$/.test(timestamp)) return false;
+  // Bounded both ways: a timestamp from the future would keep a captured delivery replayable for as long.
+  if (Math.abs((input.now ?? Date.now()) - Number(timestamp)) > MAX_TIMESTAMP_AGE_MS) return false;
   let decoded: string;
   try {
     decoded = decodeURI(uri);
@@ -24,13 +26,33 @@ export function verifyV3Signature(input: { secret: string; method: string; uri: 
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export interface HubspotWebhookEvent {
-  portalId: number;
-  subscriptionType: string;
-  objectId?: number;
-  fromObjectId?: number;
-  toObjectId?: number;
-  associationType?: string;
+/**
+ * One event of a delivery, checked for the fields we read (HubSpot adds more; they are kept as sent).
+ * https://developers.hubspot.com/docs/api/webhooks#webhook-payloads
+ */
+const id = z.number().int().nonnegative();
+const text = z.string().max(500).refine((value) => !value.includes('\u0000'), 'cannot contain NUL characters');
+export const hubspotWebhookEvent = z.looseObject({
+  eventId: id,
+  subscriptionId: id,
+  portalId: id,
+  occurredAt: id,
+  subscriptionType: text,
+  attemptNumber: id.optional(),
+  objectId: id.optional(),
+  fromObjectId: id.optional(),
+  toObjectId: id.optional(),
+  associationType: text.optional(),
+});
+export const hubspotWebhookDelivery = z.array(hubspotWebhookEvent).min(1).max(1000);
+export type HubspotWebhookEvent = z.infer<typeof hubspotWebhookEvent>;
+
+/**
+ * The event's identity across HubSpot's retries (which only raise `attemptNumber`). HubSpot does not
+ * promise `eventId` alone is unique, so the subscription and the time it happened go with it.
+ */
+export function eventKey(event: HubspotWebhookEvent): string {
+  return `${event.subscriptionId}:${event.eventId}:${event.occurredAt}`;
 }
 
 const bySingular: Record<string, ObjectType> = { contact: 'contacts', company: 'companies', deal: 'deals' };

@@ -6,10 +6,12 @@ import type { AppContext } from '../context.js';
  * produced them. Each user's stream carries that user's events only (the bus is keyed by user).
  */
 const KEEPALIVE_MS = 15_000;
+/** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/api/events', { schema: { tags: ['sync'], hide: false } }, async (request, reply) => {
+    app.get('/api/events', { config: { tokenInQuery: true }, schema: { tags: ['sync'], hide: false } }, async (request, reply) => {
       if (!ctx.events) return reply.status(503).send({ error: { code: 'not_ready', message: 'Live events are not available on this process.' } });
       reply.hijack();
       const raw = reply.raw;
@@ -24,8 +26,13 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         raw.write(`event: ${event.type}\ndata: ${JSON.stringify({ ...event, at })}\n\n`);
       });
       const keepalive = setInterval(() => raw.write(': keep-alive\n\n'), KEEPALIVE_MS);
+      // A stream must not outlive the token that opened it: end it when the JWT expires, and the
+      // client reconnects with a fresh one (or is refused, if the user signed out).
+      const expiry = request.caller.expiresAt === undefined ? undefined
+        : setTimeout(() => raw.end(), Math.min(Math.max(0, request.caller.expiresAt - Date.now()), MAX_TIMER_MS));
       request.raw.on('close', () => {
         clearInterval(keepalive);
+        clearTimeout(expiry);
         unsubscribe();
       });
     });

@@ -1,14 +1,33 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { beginOAuth } from '../../crm/oauth-begin.js';
+import { browserCookie, browserCookieName, readCookie } from '../../crm/oauth-binding.js';
 import { completeOAuth, startOAuth } from '../../crm/oauth-flow.js';
+import { allowedAppOrigins, safeReturnPath } from '../../crm/oauth-origins.js';
 import { platformIds } from '../../crm/platforms.js';
+import { AppError } from '../../lib/errors.js';
 import type { AppContext } from '../context.js';
-import { renderOAuthResult } from '../oauth-result-page.js';
+import { sendBeginPage, sendBeginRedirectPage, sendBeginRefused } from '../oauth-begin-page.js';
+import { sendOAuthResult } from '../oauth-result-page.js';
 import { errorBodySchema } from '../schemas.js';
 
-/** Connect: start (authenticated API) and the provider's redirect back (a public page). */
+/**
+ * Connect: start (authenticated API, returns a ticket), begin (Pulse's own origin binds the browser
+ * to the flow, then goes to the CRM), and the CRM's redirect back (a public page). README § "Connecting
+ * from a host app" describes the browser's part.
+ */
 export function oauthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const publicUrl = ctx.config.publicUrl;
+  const publicOrigin = new URL(publicUrl).origin;
+  const origins = allowedAppOrigins(ctx.config);
+  const secureCookie = publicUrl.startsWith('https://');
+
   return async (app) => {
+    // The full-page fallback posts an HTML form here (encapsulated: only these routes read forms).
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+
     app.post('/api/integrations/oauth/start', {
       schema: {
         tags: ['connect'],
@@ -16,26 +35,70 @@ export function oauthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           platform: z.enum(platformIds, { error: `platform must be one of ${platformIds.join(', ')}` }),
           scopes: z.array(z.string().max(200)).max(50).optional(),
           integrationId: z.uuid().optional(),
-          returnTo: z.string().regex(/^\/(?!\/)[^\s]*$/, 'returnTo must be a path on this site, like /settings').max(500).optional(),
+          returnTo: z.string().max(500)
+            .refine((value) => safeReturnPath(value, publicUrl) !== null, 'returnTo must be a path on this site, like /settings')
+            .optional(),
+          appOrigin: z.string().max(300)
+            .refine((value) => origins.has(value), `appOrigin must be one of ${[...origins].join(', ')} (more with PULSE_APP_ORIGINS)`)
+            .optional()
+            .describe('Origin of the page that runs the flow; default: the request\'s Origin header, else PUBLIC_URL'),
         }),
-        response: { 200: z.object({ authorizeUrl: z.string(), expiresAt: z.string() }), 400: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema, 503: errorBodySchema },
+        response: {
+          200: z.object({ beginUrl: z.string(), ticket: z.string(), expiresAt: z.string() }),
+          400: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema, 503: errorBodySchema,
+        },
       },
-    }, async (request) => startOAuth(ctx, request.caller.userId, request.body));
+    }, async (request) => {
+      const headerOrigin = request.headers.origin && request.headers.origin !== 'null' ? request.headers.origin : undefined;
+      const appOrigin = request.body.appOrigin ?? headerOrigin ?? publicOrigin;
+      if (!origins.has(appOrigin)) {
+        throw new AppError('validation_failed', `This page's origin (${appOrigin}) may not run the connect flow. Add it to PULSE_APP_ORIGINS.`, [{ where: 'headers.origin', problem: 'not an allowed app origin' }]);
+      }
+      const returnTo = request.body.returnTo === undefined ? undefined : safeReturnPath(request.body.returnTo, publicUrl)!;
+      return startOAuth(ctx, request.caller.userId, { ...request.body, returnTo, appOrigin });
+    });
+
+    app.get('/crm/oauth/begin', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => sendBeginPage(reply));
+
+    app.post('/crm/oauth/begin', {
+      config: { public: true },
+      schema: { hide: true, body: z.object({ ticket: z.string().min(1).max(200), origin: z.string().max(300).optional() }) },
+    }, async (request, reply) => {
+      // JSON comes from the begin page's own script (same origin: a cross-site page cannot send JSON
+      // here without a CORS preflight we never answer); it reports the opener's origin. A form comes
+      // from the app page itself (full-page fallback); the browser's Origin header says which page.
+      const fromBeginPage = request.headers['content-type']?.startsWith('application/json') ?? false;
+      if (fromBeginPage && request.headers.origin !== publicOrigin) {
+        return reply.status(403).send({ error: { code: 'forbidden', message: 'Begin the connection from Pulse\'s sign-in window.' } });
+      }
+      const origin = fromBeginPage ? request.body.origin : request.headers.origin;
+      const outcome = await beginOAuth(ctx, request.body.ticket, origin, fromBeginPage ? 'popup' : 'page');
+      if (!outcome.ok) {
+        request.log.info({ origin }, 'oauth begin refused');
+        return fromBeginPage
+          ? reply.status(403).send({ error: { code: 'forbidden', message: outcome.message } })
+          : sendBeginRefused(reply, outcome.message);
+      }
+      reply.header('set-cookie', browserCookie(outcome.cookie.name, outcome.cookie.value, outcome.cookie.maxAgeSeconds, secureCookie));
+      return fromBeginPage
+        ? reply.header('cache-control', 'no-store').send({ authorizeUrl: outcome.authorizeUrl })
+        : sendBeginRedirectPage(reply, outcome.authorizeUrl);
+    });
 
     app.get('/crm/oauth/callback', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
-      const outcome = await completeOAuth(ctx, new URL(request.url, ctx.config.publicUrl));
+      const url = new URL(request.url, publicUrl);
+      const state = url.searchParams.get('state');
+      const cookieName = state ? browserCookieName(state) : undefined;
+      const outcome = await completeOAuth(ctx, url, cookieName ? readCookie(request.headers.cookie, cookieName) : undefined);
       if (!outcome.ok) request.log.info({ reason: outcome.reason }, 'oauth callback refused');
+      // The cookie has done its job, whatever the outcome.
+      if (cookieName) reply.header('set-cookie', browserCookie(cookieName, '', 0, secureCookie));
       // The first sync starts right away, so the wizard's last step can show it running.
       if (outcome.ok && ctx.sync) {
         await ctx.sync.request({ userId: outcome.integration.userId, integrationId: outcome.integration.id })
           .catch((error) => request.log.warn({ err: error }, 'first sync not started'));
       }
-      return reply
-        .status(outcome.ok ? 200 : 400)
-        .header('cache-control', 'no-store')
-        .header('referrer-policy', 'no-referrer')
-        .type('text/html; charset=utf-8')
-        .send(renderOAuthResult(outcome));
+      return sendOAuthResult(reply, outcome);
     });
   };
 }

@@ -26,6 +26,15 @@ export interface OAuthStart {
   scopes?: string[];
   integrationId?: string;
   returnTo?: string;
+  /** The origin of the page running the flow, where the result comes back (README § Connecting from a host app). */
+  appOrigin?: string;
+}
+
+/** A started flow: the browser hands `ticket` to Pulse's begin page (popup) or posts it there (full page). */
+export interface OAuthFlow {
+  beginUrl: string;
+  ticket: string;
+  expiresAt: string;
 }
 
 const query = (params: Record<string, string | number | boolean | undefined | null>) => {
@@ -74,7 +83,7 @@ export function createApiClient({ baseUrl = '', getToken }: ApiClientOptions = {
     deleteIntegration: (id: string) => request<void>('DELETE', `/api/integrations/${id}`),
     syncLogs: (id: string, page: { limit?: number; cursor?: string | null } = {}) =>
       request<Page<SyncLogDto>>('GET', `/api/integrations/${id}/sync-logs${query(page)}`),
-    startOAuth: (body: OAuthStart) => request<{ authorizeUrl: string; expiresAt: string }>('POST', '/api/integrations/oauth/start', body),
+    startOAuth: (body: OAuthStart) => request<OAuthFlow>('POST', '/api/integrations/oauth/start', body),
     testConnection: (id: string) => request<{ ok: boolean; checks: ConnectionCheck[]; problem: { kind: 'reconnect' | 'retry'; message: string } | null }>('POST', `/api/integrations/${id}/test`),
     startSync: (id: string, options: { full?: boolean } = {}) =>
       request<{ logId: string; joined: boolean }>('POST', `/api/integrations/${id}/sync`, options),

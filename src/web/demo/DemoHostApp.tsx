@@ -1,4 +1,4 @@
-import type { MouseEvent } from 'react';
+import { useEffect, type MouseEvent } from 'react';
 import { PulseCrmProvider } from '../components/crm';
 import { DashboardPage } from './DashboardPage';
 import { DataPage } from './DataPage';
@@ -15,6 +15,9 @@ const pages = [
 /** The demo host page: how a Pulse app embeds the CRM components (Dashboard widget, Settings tab). */
 export function DemoHostApp() {
   const [path, navigate] = useRoute();
+  const title = pages.find((page) => page.path === path)?.label ?? pages[0].label;
+  // Each page names itself in the tab and the history list, as a multi-page site would.
+  useEffect(() => { document.title = `${title} — Pulse`; }, [title]);
   const follow = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();

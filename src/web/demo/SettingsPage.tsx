@@ -1,22 +1,11 @@
 import { useState } from 'react';
 import { IntegrationList, IntegrationSetupWizard } from '../components/crm';
-import { oauthErrorMessage } from '../components/crm/hooks/oauth-popup';
-
-/** What came back from a full-page OAuth redirect (when the popup was blocked), read once. */
-function takeRedirectResult(): { integrationId?: string; error?: string } {
-  const url = new URL(window.location.href);
-  const integrationId = url.searchParams.get('connected') ?? undefined;
-  const reason = url.searchParams.get('oauth_error');
-  if (!integrationId && !reason) return {};
-  url.searchParams.delete('connected');
-  url.searchParams.delete('oauth_error');
-  window.history.replaceState(null, '', url);
-  return { integrationId, error: reason ? oauthErrorMessage(reason) : undefined };
-}
+import { takeOAuthReturn, type OAuthReturn } from '../components/crm/hooks/oauth-return';
 
 /** The host's Settings page with a "CRM Integrations" tab, as the embedding example shows. */
 export function SettingsPage() {
-  const [resume] = useState(takeRedirectResult);
+  // A full-page OAuth return resumes the wizard once; closing it forgets the result (issue 11 #3).
+  const [resume, setResume] = useState<OAuthReturn>(takeOAuthReturn);
   const [wizardOpen, setWizardOpen] = useState(Boolean(resume.integrationId || resume.error));
   const [notice, setNotice] = useState<string>();
 
@@ -41,7 +30,10 @@ export function SettingsPage() {
       </section>
       <IntegrationSetupWizard
         isOpen={wizardOpen}
-        onClose={() => setWizardOpen(false)}
+        onClose={() => {
+          setWizardOpen(false);
+          setResume({});
+        }}
         onComplete={(integration) => setNotice(`${integration.displayName ?? 'Your CRM'} is connected. Its first sync runs in the background.`)}
         resumeIntegrationId={resume.integrationId}
         resumeError={resume.error}

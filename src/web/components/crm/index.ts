@@ -5,3 +5,4 @@ export { IntegrationList } from './IntegrationList';
 export { SyncedDataView } from './SyncedDataView';
 export { PulseCrmProvider, type PulseCrmProviderProps } from './PulseCrmProvider';
 export { createApiClient, ApiError, type ApiClient } from '../../api/client';
+export { takeOAuthReturn, type OAuthReturn } from './hooks/oauth-return';

@@ -1,0 +1,48 @@
+import { asSystem } from '../db/tenant.js';
+import { decryptSecret } from '../lib/secrets.js';
+import type { AppContext } from '../server/context.js';
+import { browserCookieName, newBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
+import { authorizeUrl, pkceChallenge } from './oauth.js';
+import { platforms, type PlatformId } from './platforms.js';
+
+/**
+ * The browser begins a connect flow: `oauth/start` (an API call with a bearer token, maybe from a
+ * host app on another origin) returned a ticket; the page that called it hands the ticket to Pulse's
+ * own origin together with proof of where it comes from — postMessage's `event.origin` in the popup,
+ * the `Origin` header of a form POST in the full-page fallback. If that origin is the one recorded
+ * at start, this browser gets the flow's cookie and goes on to the provider's consent page.
+ * The ticket is the state itself: once begun it is bound to this browser, before that it cannot finish.
+ */
+export type Display = 'popup' | 'page';
+
+export type BeginOutcome =
+  | { ok: true; authorizeUrl: string; cookie: { name: string; value: string; maxAgeSeconds: number } }
+  | { ok: false; message: string };
+
+const refused = 'This sign-in could not start: the link is unknown, already used or expired, or it was opened from a site that did not start it. Nothing was connected; start the connection again from Pulse.';
+
+export async function beginOAuth(ctx: AppContext, ticket: string, origin: string | undefined, display: Display): Promise<BeginOutcome> {
+  if (!origin) return { ok: false, message: refused };
+  const browser = newBrowserNonce();
+  // One statement: a ticket begins once, from its own origin, before it expires.
+  const row = await asSystem(ctx.db.pool, async (tx) => (await tx.query<{
+    platform: PlatformId; scopes: string[]; redirect_uri: string; code_verifier: string | null; seconds_left: number;
+  }>(
+    `UPDATE oauth_states SET browser_hash = $2, display = $3, bound_at = now()
+     WHERE state_hash = $1 AND app_origin = $4 AND bound_at IS NULL AND used_at IS NULL AND expires_at > now()
+     RETURNING platform, scopes, redirect_uri, code_verifier, extract(epoch FROM expires_at - now())::float8 AS seconds_left`,
+    [sha256(ticket), browser.hash, display, origin],
+  )).rows[0]);
+  if (!row) return { ok: false, message: refused };
+  const spec = platforms[row.platform];
+  const required = spec.scopes.filter((scope) => scope.required).map((scope) => scope.name);
+  const verifier = row.code_verifier ? decryptSecret(ctx.keys, row.code_verifier, verifierPlace(sha256(ticket))) : null;
+  const url = authorizeUrl(row.platform, ctx.endpoints(row.platform), {
+    redirectUri: row.redirect_uri,
+    state: ticket,
+    requiredScopes: required,
+    optionalScopes: row.scopes.filter((scope) => !required.includes(scope)),
+    codeChallenge: verifier ? await pkceChallenge(verifier) : undefined,
+  });
+  return { ok: true, authorizeUrl: url, cookie: { name: browserCookieName(ticket), value: browser.nonce, maxAgeSeconds: row.seconds_left } };
+}
