@@ -1,16 +1,19 @@
-import type { Integration } from '../db/integrations-repository.js';
+import type { ConnectionProblem, Integration } from '../db/integrations-repository.js';
 import type { AppContext } from '../server/context.js';
 import type { Connector } from './connector.js';
 import { createConnector } from './connectors.js';
-import { objectTypes, platforms } from './platforms.js';
-import { ProviderError } from './provider-error.js';
+import { objectTypes, platforms, type ObjectType } from './platforms.js';
+import { ProviderError, type ProviderErrorCode } from './provider-error.js';
 
 /**
  * "Will sync work?", answered by the provider itself: can we reach it with this grant, does the
  * grant cover every object we sync, how much of the quota is left. Each check says pass / warn /
- * fail with a sentence a person can act on.
+ * fail with a sentence a person can act on; checks that could not run say so ("skipped") instead of
+ * vanishing. The verdict tells the two kinds of failure apart, because their fixes differ: a
+ * problem the user fixes by reconnecting (a permission left out, a revoked grant) and one on the
+ * CRM's side (down, rate-limiting) that only needs a later retry.
  */
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skipped';
 
 export interface Check {
   id: string;
@@ -21,35 +24,58 @@ export interface Check {
   usage?: { used: number; limit: number; resetsAt: string | null };
 }
 
+export interface ConnectionVerdict {
+  checks: Check[];
+  /** Null when sync will work; otherwise who can fix it and how, in one sentence. */
+  problem: Omit<ConnectionProblem, 'checkedAt'> | null;
+}
+
 /** Above this share of a quota the check warns. */
 const QUOTA_WARN_SHARE = 0.9;
 
-export async function testConnection(ctx: AppContext, integration: Integration): Promise<Check[]> {
+/** Codes the user fixes by signing in again; every other failure is the CRM's and passes on retry. */
+const fixedByReconnecting: ProviderErrorCode[] = ['auth_revoked', 'insufficient_scope'];
+
+export async function testConnection(ctx: AppContext, integration: Integration): Promise<ConnectionVerdict> {
   const spec = platforms[integration.platform];
   const connector: Connector = createConnector(ctx, ctx.services, {
     platform: integration.platform,
     externalAccountId: integration.externalAccountId,
     tokens: ctx.services.tokens.source(integration),
   });
+  const scopeLabel = (object: ObjectType) => `Permission to read ${spec.objects[object]}`;
 
   let account;
   try {
     account = await connector.account();
   } catch (error) {
-    return [{ id: 'connectivity', label: 'API reachable', status: 'fail', message: explain(spec.name, error) }];
+    const reconnect = error instanceof ProviderError && fixedByReconnecting.includes(error.code);
+    const notRun = `Runs once ${spec.name} answers.`;
+    return {
+      checks: [
+        { id: 'connectivity', label: 'API reachable', status: 'fail', message: explain(spec.name, error) },
+        ...objectTypes.map((object) => ({ id: `scope:${object}`, label: scopeLabel(object), status: 'skipped' as const, message: notRun })),
+        { id: 'quota', label: 'API quota', status: 'skipped', message: notRun },
+      ],
+      problem: reconnect
+        ? { kind: 'reconnect', message: `${spec.name} no longer accepts this connection. Reconnect ${spec.name} to sign in again.` }
+        : { kind: 'retry', message: `${spec.name} is not answering right now. This is on ${spec.name}'s side: nothing to change here. Test again in a few minutes.` },
+    };
   }
   const checks: Check[] = [{
     id: 'connectivity', label: 'API reachable', status: 'pass',
     message: `Connected to ${spec.name} account ${account.displayName} (${account.externalAccountId}).`,
   }];
 
+  const unreadable: string[] = [];
   for (const object of objectTypes) {
-    const needed = spec.scopes.filter((scope) => scope.reads?.includes(object)).map((scope) => scope.name);
-    const missing = needed.filter((scope) => !account.grantedScopes.includes(scope));
+    const needed = spec.scopes.filter((scope) => scope.reads?.includes(object));
+    const missing = needed.filter((scope) => !account.grantedScopes.includes(scope.name));
+    if (missing.length > 0) unreadable.push(spec.objects[object]);
     checks.push(missing.length === 0
-      ? { id: `scope:${object}`, label: `Permission to read ${spec.objects[object]}`, status: 'pass', message: `${spec.objects[object]} can be read.` }
-      : { id: `scope:${object}`, label: `Permission to read ${spec.objects[object]}`, status: 'fail',
-        message: `The grant lacks ${missing.join(', ')}, so ${spec.objects[object]} cannot sync. Reconnect and allow ${missing.length > 1 ? 'these scopes' : 'this scope'} on the consent page.` });
+      ? { id: `scope:${object}`, label: scopeLabel(object), status: 'pass', message: `${spec.objects[object]} can be read.` }
+      : { id: `scope:${object}`, label: scopeLabel(object), status: 'fail',
+        message: `The permission "${missing.map((scope) => scope.description).join('", "')}" was not granted (${missing.map((scope) => scope.name).join(', ')}), so ${spec.objects[object]} cannot sync. Reconnect and allow it on the consent page.` });
   }
 
   try {
@@ -73,16 +99,22 @@ export async function testConnection(ctx: AppContext, integration: Integration):
   } catch (error) {
     checks.push({ id: 'quota', label: 'API quota', status: 'warn', message: `Could not read the quota: ${explain(spec.name, error)}` });
   }
-  return checks;
+  return {
+    checks,
+    problem: unreadable.length === 0 ? null : {
+      kind: 'reconnect',
+      message: `Pulse may not read ${unreadable.join(' and ')}. Reconnect ${spec.name} and allow every permission on its consent page.`,
+    },
+  };
 }
 
 function explain(name: string, error: unknown): string {
-  if (!(error instanceof ProviderError)) return `Unexpected error: ${(error as Error).message}`;
+  if (!(error instanceof ProviderError)) return `Unexpected error: ${(error as Error).message}. Retry the test; if it keeps failing, reconnect.`;
   switch (error.code) {
     case 'auth_revoked': return `${name} no longer accepts this connection's token. Reconnect the integration.`;
-    case 'insufficient_scope': return `${name} refused for lack of permission (${error.message}). Reconnect and allow the requested scopes.`;
-    case 'rate_limited': case 'quota_exhausted': return `${name} is rate-limiting this account right now (${error.message}). Try again later.`;
-    case 'temporary': return `${name} did not answer properly (${error.message}). Check that it is reachable and retry.`;
-    default: return error.message;
+    case 'insufficient_scope': return `${name} refused for lack of permission. Reconnect and allow the requested permissions.`;
+    case 'rate_limited': case 'quota_exhausted': return `${name} is rate-limiting this account right now. Retry in a few minutes.`;
+    case 'temporary': return `${name} did not answer properly (a problem on ${name}'s side). Retry in a few minutes.`;
+    default: return `${error.message}. Retry the test; if it keeps failing, reconnect.`;
   }
 }

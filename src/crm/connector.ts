@@ -92,6 +92,16 @@ export interface AccountInfo {
   grantedScopes: string[];
 }
 
+/** A label the CRM shows for a coded value of one of our canonical fields (deal stage, industry…). */
+export interface FieldOption {
+  object: ObjectType;
+  /** Our canonical field name ("stage"), not the CRM's property name. */
+  field: string;
+  value: string;
+  label: string;
+  displayOrder: number;
+}
+
 export interface WriteResult {
   remoteId: string;
 }
@@ -110,6 +120,8 @@ export interface Connector {
   account(): Promise<AccountInfo>;
   /** The provider's own usage figures. */
   quota(): Promise<Quota[]>;
+  /** The CRM's labels for coded field values, from its metadata (a few requests; not per record). */
+  fieldOptions(): Promise<FieldOption[]>;
   create<O extends ObjectType>(object: O, records: { properties: Record<string, string> }[]): Promise<WriteResult[]>;
   update<O extends ObjectType>(object: O, records: { remoteId: string; properties: Record<string, string> }[]): Promise<WriteResult[]>;
   archive(object: ObjectType, remoteIds: string[]): Promise<void>;

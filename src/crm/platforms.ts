@@ -36,6 +36,17 @@ export interface OAuthSpec {
   authorizeParams?: Record<string, string>;
 }
 
+/**
+ * Writing back to the CRM: the feature line and the write scopes it needs. Offered (listed on the
+ * card, asked for at consent) only once `available` is true: until the engine writes back, asking
+ * a person for write access would be asking for more than Pulse uses.
+ */
+export interface TwoWaySpec {
+  available: boolean;
+  feature: string;
+  scopes: Scope[];
+}
+
 export interface PlatformSpec {
   id: PlatformId;
   name: string;
@@ -43,7 +54,9 @@ export interface PlatformSpec {
   color: string;
   /** The provider's name for each of our objects. */
   objects: Record<ObjectType, string>;
+  /** In the user's words: no API jargon (these are shown on the CRM chooser). */
   features: string[];
+  twoWay: TwoWaySpec;
   tiers: Tier[];
   scopes: Scope[];
   setupSteps: string[];
@@ -61,7 +74,16 @@ const registry = {
     name: 'HubSpot',
     color: '#ff7a59',
     objects: { contacts: 'Contacts', companies: 'Companies', deals: 'Deals' },
-    features: ['Full and incremental sync', 'Deletions (archived records)', 'Associations', 'Webhooks', 'Two-way writes (batch)'],
+    features: ['Everything first, then only what changed', 'Deleted records removed', 'Links between contacts, companies and deals', 'Every 15 minutes, or when you press Sync now'],
+    twoWay: {
+      available: false,
+      feature: 'Changes made in Pulse written back',
+      scopes: [
+        { name: 'crm.objects.contacts.write', description: 'Update contacts', required: false },
+        { name: 'crm.objects.companies.write', description: 'Update companies', required: false },
+        { name: 'crm.objects.deals.write', description: 'Update deals', required: false },
+      ],
+    },
     tiers: [
       { name: 'Public OAuth app (any plan)', limits: ['110 requests / 10 s per account', 'Search: 5 requests / s', 'No daily limit'] },
       { name: 'Free & Starter (private app)', limits: ['100 requests / 10 s', '250,000 requests / day'] },
@@ -73,9 +95,6 @@ const registry = {
       { name: 'crm.objects.contacts.read', description: 'Read contacts', required: true, reads: ['contacts'] },
       { name: 'crm.objects.companies.read', description: 'Read companies', required: true, reads: ['companies'] },
       { name: 'crm.objects.deals.read', description: 'Read deals', required: true, reads: ['deals'] },
-      { name: 'crm.objects.contacts.write', description: 'Write contacts back (two-way sync)', required: false },
-      { name: 'crm.objects.companies.write', description: 'Write companies back (two-way sync)', required: false },
-      { name: 'crm.objects.deals.write', description: 'Write deals back (two-way sync)', required: false },
     ],
     setupSteps: [
       'In your HubSpot developer account, open Apps → Create app.',
@@ -100,14 +119,15 @@ const registry = {
     name: 'Salesforce',
     color: '#00a1e0',
     objects: { contacts: 'Contact', companies: 'Account', deals: 'Opportunity' },
-    features: ['Full and incremental sync (SystemModstamp)', 'Deletions (queryAll / IsDeleted)', 'Bulk API 2.0 for large orgs', 'Two-way writes (sObject Collections)'],
+    features: ['Everything first, then only what changed', 'Deleted records removed', 'Fast first sync for large orgs'],
+    twoWay: { available: false, feature: 'Changes made in Pulse written back', scopes: [] },
     tiers: [
       { name: 'Developer Edition', limits: ['15,000 requests / 24 h', '5 long-running requests at once'] },
       { name: 'Professional & Enterprise', limits: ['100,000 + 1,000 per licence requests / 24 h', '25 long-running requests at once'] },
       { name: 'Unlimited & Performance', limits: ['100,000 + 5,000 per licence requests / 24 h', '25 long-running requests at once'] },
     ],
     scopes: [
-      { name: 'api', description: 'Read and write data through the REST API', required: true, reads: ['contacts', 'companies', 'deals'] },
+      { name: 'api', description: 'Access your contacts, accounts and opportunities', required: true, reads: ['contacts', 'companies', 'deals'] },
       { name: 'refresh_token', description: 'Stay connected without asking again', required: true },
       { name: 'id', description: 'Identify the connected user and org', required: false },
     ],
@@ -134,7 +154,15 @@ const registry = {
     name: 'Pipedrive',
     color: '#1a1a1a',
     objects: { contacts: 'Persons', companies: 'Organizations', deals: 'Deals' },
-    features: ['Full and incremental sync (updated_since)', 'Deletions (is_deleted)', 'Webhooks', 'Two-way writes'],
+    features: ['Everything first, then only what changed', 'Deleted records removed'],
+    twoWay: {
+      available: false,
+      feature: 'Changes made in Pulse written back',
+      scopes: [
+        { name: 'contacts:full', description: 'Update persons and organizations', required: false },
+        { name: 'deals:full', description: 'Update deals', required: false },
+      ],
+    },
     tiers: [
       { name: 'Lite', limits: ['80 requests / 2 s (OAuth app)', '30,000 tokens × seats / day'] },
       { name: 'Growth', limits: ['160 requests / 2 s (OAuth app)', '60,000 tokens × seats / day'] },
@@ -145,8 +173,6 @@ const registry = {
       { name: 'base', description: 'Identify the connected user and company', required: true },
       { name: 'contacts:read', description: 'Read persons and organizations', required: true, reads: ['contacts', 'companies'] },
       { name: 'deals:read', description: 'Read deals', required: true, reads: ['deals'] },
-      { name: 'contacts:full', description: 'Write persons and organizations back', required: false },
-      { name: 'deals:full', description: 'Write deals back', required: false },
       { name: 'webhooks:full', description: 'Receive changes as they happen', required: false },
     ],
     setupSteps: [
@@ -172,7 +198,12 @@ const registry = {
     name: 'Zoho CRM',
     color: '#e42527',
     objects: { contacts: 'Contacts', companies: 'Accounts', deals: 'Deals' },
-    features: ['Full and incremental sync (Modified_Time)', 'Deletions (deleted records API)', 'Notifications', 'Two-way writes (batch of 100)'],
+    features: ['Everything first, then only what changed', 'Deleted records removed'],
+    twoWay: {
+      available: false,
+      feature: 'Changes made in Pulse written back',
+      scopes: [{ name: 'ZohoCRM.modules.ALL', description: 'Update records', required: false }],
+    },
     tiers: [
       { name: 'Free', limits: ['5,000 credits / 24 h', '5 concurrent requests'] },
       { name: 'Standard', limits: ['50,000 + 250 per user credits / 24 h (max 100,000)', '10 concurrent requests'] },
@@ -185,7 +216,6 @@ const registry = {
       { name: 'ZohoCRM.modules.deals.READ', description: 'Read deals', required: true, reads: ['deals'] },
       { name: 'ZohoCRM.users.READ', description: 'Identify the connected user', required: true },
       { name: 'ZohoCRM.org.READ', description: 'Read the organization and its limits', required: true },
-      { name: 'ZohoCRM.modules.ALL', description: 'Write records back (two-way sync)', required: false },
     ],
     setupSteps: [
       'In the Zoho API Console, add a Server-based Application.',
@@ -207,5 +237,17 @@ const registry = {
   },
 } as const satisfies Record<PlatformId, PlatformSpec>;
 
-/** Checked as literal data above (every platform present, every field right), read through the wide type. */
-export const platforms: Readonly<Record<PlatformId, PlatformSpec>> = registry;
+/** What a platform offers now: its two-way feature and write scopes join the lists only once available. */
+function offered(spec: PlatformSpec): PlatformSpec {
+  if (!spec.twoWay.available) return spec;
+  return { ...spec, features: [...spec.features, spec.twoWay.feature], scopes: [...spec.scopes, ...spec.twoWay.scopes] };
+}
+
+/**
+ * Checked as literal data above (every platform present, every field right), read through the wide
+ * type with two-way applied: `scopes` is what the consent page may ask for (the OAuth flow accepts no
+ * other), `features` what the chooser lists.
+ */
+export const platforms: Readonly<Record<PlatformId, PlatformSpec>> = Object.fromEntries(
+  platformIds.map((id) => [id, offered(registry[id])]),
+) as Record<PlatformId, PlatformSpec>;

@@ -115,6 +115,10 @@ export function createTokenManager(ctx: AppContext) {
     source(ref: IntegrationRef): TokenSource {
       return { token: () => token(ref), refresh: (failed) => refresh(ref, failed) };
     },
+    /** Drops the remembered token, so the next request reads the grant as stored now (after a reconnect). */
+    forget(integrationId: string): void {
+      cache.delete(integrationId);
+    },
   };
 }
 

@@ -9,6 +9,17 @@ import type { Tx } from './tenant.js';
  */
 export type IntegrationStatus = 'connected' | 'needs_reauth' | 'error' | 'disabled';
 
+/**
+ * The last connection test's verdict when it failed (null when it passed): "reconnect" when the user
+ * can fix it (a permission missing from the grant, a revoked grant), "retry" when the CRM is down or
+ * rate-limiting and a later test will pass without any change.
+ */
+export interface ConnectionProblem {
+  kind: 'reconnect' | 'retry';
+  message: string;
+  checkedAt: string;
+}
+
 export interface IntegrationSettings {
   sync_interval_minutes?: number;
   [key: string]: unknown;
@@ -28,6 +39,7 @@ export interface Integration {
   lastSyncAt: string | null;
   lastError: string | null;
   settings: IntegrationSettings;
+  connectionProblem: ConnectionProblem | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -40,7 +52,7 @@ export interface Credentials {
 }
 
 const columns = `id, user_id, platform, display_name, status, is_active, sync_enabled, external_account_id,
-  granted_scopes, token_expires_at, last_sync_at, last_error, settings, created_at, updated_at`;
+  granted_scopes, token_expires_at, last_sync_at, last_error, settings, connection_check, created_at, updated_at`;
 
 type Row = Record<string, any>;
 
@@ -61,6 +73,7 @@ export function toIntegration(row: Row): Integration {
     lastSyncAt: iso(row.last_sync_at),
     lastError: row.last_error,
     settings: row.settings,
+    connectionProblem: row.connection_check ?? null,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };
@@ -142,6 +155,11 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
           changes.status ?? null, 'lastError' in changes, changes.lastError ?? null, changes.lastSyncAt ?? null, changes.settings ?? null],
       );
       return rows[0] ? toIntegration(rows[0]) : null;
+    },
+
+    /** Records the connection test's verdict: a problem to show, or null once a test passes. */
+    async recordConnectionCheck(id: string, problem: ConnectionProblem | null): Promise<void> {
+      await tx.query('UPDATE crm_integrations SET connection_check = $2 WHERE id = $1', [id, problem]);
     },
 
     async remove(id: string): Promise<boolean> {

@@ -15,6 +15,8 @@ import { platformRoutes } from './routes/platforms.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { connectionRoutes } from './routes/connection.js';
 import { eventRoutes } from './routes/events.js';
+import { browseRoutes } from './routes/browse.js';
+import { recordCountRoutes } from './routes/record-counts.js';
 import { recordRoutes } from './routes/records.js';
 import { syncRoutes } from './routes/sync.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -109,6 +111,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     await routes.register(syncRoutes(ctx));
     await routes.register(eventRoutes(ctx));
     await routes.register(recordRoutes(ctx));
+    await routes.register(recordCountRoutes(ctx));
+    await routes.register(browseRoutes(ctx));
     await routes.register(webhookRoutes(ctx));
   });
 

@@ -31,6 +31,8 @@ export const instantParam = (field: string) => z.iso.datetime({ offset: true, er
 
 export const idParams = z.object({ id: z.uuid({ error: 'must be a UUID like 0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10' }) });
 
+export const connectionProblemSchema = z.object({ kind: z.enum(['reconnect', 'retry']), message: z.string(), checkedAt: z.string() });
+
 export const integrationSchema = z.object({
   id: z.uuid(),
   platform: z.enum(platformIds),
@@ -44,6 +46,7 @@ export const integrationSchema = z.object({
   lastSyncAt: z.string().nullable(),
   lastError: z.string().nullable(),
   settings: z.record(z.string(), z.unknown()),
+  connectionProblem: connectionProblemSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -104,7 +107,7 @@ export type PlatformDto = z.infer<typeof platformSchema>;
 export const connectionCheckSchema = z.object({
   id: z.string(),
   label: z.string(),
-  status: z.enum(['pass', 'warn', 'fail']),
+  status: z.enum(['pass', 'warn', 'fail', 'skipped']),
   message: z.string(),
   usage: z.object({ used: z.number(), limit: z.number(), resetsAt: z.string().nullable() }).optional(),
 });

@@ -7,6 +7,7 @@ import { integrationsRepository } from '../db/integrations-repository.js';
 import { syncLogsRepository, type SyncCounts, type SyncLog, type SyncLogError } from '../db/sync-logs-repository.js';
 import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../server/context.js';
+import { refreshFieldOptions } from './field-options.js';
 import { syncObject } from './object-sync.js';
 
 /**
@@ -56,6 +57,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
     if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
     await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
+    await refreshFieldOptions(ctx, job, connector, log.syncType === 'full');
     const outcomes = await Promise.allSettled(objectTypes.map(async (object) => {
       try {
         await syncObject({

@@ -2,7 +2,10 @@
 import { createServer, type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { HUBSPOT_REQUIRED_SCOPES, SANDBOX_APPS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { seriousAxeViolations } from '../helpers/axe.js';
+import { screenshotDir } from '../helpers/browser.js';
 
 let sb: Sandbox;
 let browser: Browser;
@@ -51,6 +54,20 @@ describe('HubSpot consent page', () => {
     const landed = new URL(page.url());
     expect(landed.searchParams.get('error')).toBe('access_denied');
     expect(landed.searchParams.get('state')).toBe('state-deny');
+    await page.close();
+  });
+
+  it('fits a 375 px phone: no sideways scrolling, Allow and Deny big enough to tap, 0 serious axe findings', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 760 } });
+    await page.goto(authorizeUrl('state-phone'));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    for (const name of ['Allow', 'Deny']) {
+      const box = (await page.getByRole('button', { name }).boundingBox())!;
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      expect(box.x + box.width).toBeLessThanOrEqual(375);
+    }
+    await page.screenshot({ path: join(screenshotDir, 'consent-mobile.png'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();
   });
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { seriousAxeViolations } from './axe.js';
 import { freePort, repoRoot, runCli, stop, waitFor, waitForHealthy, type RunningCli } from './process.js';
 
 export const screenshotDir = join(repoRoot, 'test', 'e2e', '__screenshots__');
@@ -38,7 +39,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const cli = runCli(['start'], { PORT: String(port), PULSE_SANDBOX_PORT: '0', PULSE_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealthy(baseUrl, cli);
-  const sandboxUrl = await waitFor(async () => cli.output().match(/"hubspot":"(http:\/\/[^"]+)"/)?.[1], 'the sandbox URL in the log');
+  // PULSE_SANDBOX=off: no emulator, so the CRMs read as "credentials missing" (a server not set up yet).
+  const sandboxUrl = env.PULSE_SANDBOX === 'off' ? ''
+    : await waitFor(async () => cli.output().match(/"hubspot":"(http:\/\/[^"]+)"/)?.[1], 'the sandbox URL in the log');
   return {
     baseUrl,
     sandboxUrl,
@@ -85,11 +88,18 @@ export function useAppPage(browser: () => Browser, viewport: { width: number; he
   });
 }
 
-/** Saves `<name>.png` (the full page) for a person to review; fonts and animations settle first. */
+/**
+ * Saves `<name>.png` (the full page) for a person to review; fonts and animations settle first.
+ * Every state worth a screenshot is also checked with axe-core: a serious or critical finding fails
+ * the test, so no UI test visits a state without it.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  if (name.startsWith('FAILED-')) return;
+  const violations = await seriousAxeViolations(page);
+  if (violations.length > 0) throw new Error(`axe-core on ${name}:\n${violations.join('\n')}`);
 }
 
 /** The happy path through the wizard from Settings, up to its last step (left open). */

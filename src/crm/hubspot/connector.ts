@@ -1,6 +1,7 @@
 import type { Associations, Connector, ConnectorDeps, DeletionPage, ListCursor, Quota, RecordPage } from '../connector.js';
 import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
+import { labelledProperties, pipelineOptions, propertyOptions, type HubspotPipeline } from './field-options.js';
 import { compareIds, mapRecord, type HubspotRecord } from './mapping.js';
 import { hubspotLimits, hubspotObjects } from './spec.js';
 
@@ -130,6 +131,19 @@ export function hubspotConnector({ http, baseUrl, currentToken, lastWindow }: Hu
         quotas.push({ name: `Requests per ${window.intervalMs / 1000} s`, used: window.max - window.remaining, limit: window.max, resetsAt: null });
       }
       return quotas;
+    },
+
+    async fieldOptions() {
+      // Pipelines may also be read with a deals read scope; properties with the object's read scope.
+      const { data: pipelines } = await http<{ results?: HubspotPipeline[] }>('GET', '/crm/v3/pipelines/deals');
+      const options = pipelineOptions(pipelines.results ?? []);
+      for (const target of labelledProperties) {
+        const { data } = await http<{ options?: { value: string; label: string; displayOrder?: number }[] }>(
+          'GET', `/crm/v3/properties/${target.object}/${target.property}`, { label: `/crm/v3/properties/${target.object}/{property}` },
+        );
+        options.push(...propertyOptions(target, data));
+      }
+      return options;
     },
 
     async create(object, records) {

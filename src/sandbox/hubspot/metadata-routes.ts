@@ -18,6 +18,16 @@ const typeScopes = (req: FastifyRequest) => {
   return type ? [`crm.schemas.${type}.read`, OBJECTS[type].readScope] : [];
 };
 
+/**
+ * The label HubSpot shows for an option: its internal value is a code ("COMPUTER_SOFTWARE",
+ * "qualifiedtobuy"), its label words ("Computer Software", "Qualified To Buy").
+ */
+function optionLabel(property: string, value: string, index: number): string {
+  if (property === 'dealstage') return LABELS[index] ?? value;
+  if (!/^[A-Z0-9_]+$/.test(value)) return value;
+  return value.toLowerCase().split('_').map((word, i) => (i > 0 && ['and', 'of', 'the'].includes(word) ? word : word.charAt(0).toUpperCase() + word.slice(1))).join(' ');
+}
+
 export function registerMetadataRoutes(app: FastifyInstance, ctx: HubspotContext): void {
   const iso = (ms: number) => new Date(ms).toISOString();
   const defined = iso(ctx.options.anchor - 4 * 365 * 86_400_000);
@@ -30,7 +40,7 @@ export function registerMetadataRoutes(app: FastifyInstance, ctx: HubspotContext
     fieldType: p.fieldType,
     description: '',
     groupName: p.groupName,
-    options: (p.options ?? []).map((o, n) => ({ label: o, value: o, displayOrder: n, hidden: false })),
+    options: (p.options ?? []).map((o, n) => ({ label: optionLabel(p.name, o, n), value: o, displayOrder: n, hidden: false })),
     displayOrder: i,
     calculated: false,
     externalOptions: p.name === 'hubspot_owner_id',

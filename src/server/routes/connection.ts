@@ -4,19 +4,28 @@ import { testConnection } from '../../crm/connection-test.js';
 import { integrationsRepository } from '../../db/integrations-repository.js';
 import { notFound } from '../../lib/errors.js';
 import type { AppContext } from '../context.js';
-import { connectionCheckSchema, errorBodySchema, idParams } from '../schemas.js';
+import { connectionCheckSchema, connectionProblemSchema, errorBodySchema, idParams } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
 
-/** The wizard's third step: live checks against the provider. */
+/**
+ * The wizard's third step: live checks against the provider. The verdict is kept on the integration
+ * (a failure shows as "Needs attention" wherever the integration is listed, until a test passes).
+ */
 export function connectionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/api/integrations/:id/test', {
-      schema: { tags: ['connect'], params: idParams, response: { 200: z.object({ checks: z.array(connectionCheckSchema), ok: z.boolean() }), 400: errorBodySchema, 404: errorBodySchema } },
+      schema: { tags: ['connect'], params: idParams, response: { 200: z.object({ checks: z.array(connectionCheckSchema), ok: z.boolean(), problem: connectionProblemSchema.omit({ checkedAt: true }).nullable() }), 400: errorBodySchema, 404: errorBodySchema } },
     }, async (request) => {
       const integration = await asCaller(ctx, request, (tx) => integrationsRepository(tx, ctx.keys).find(request.params.id));
       if (!integration) throw notFound('Integration');
-      const checks = await testConnection(ctx, integration);
-      return { checks, ok: checks.every((check) => check.status !== 'fail') };
+      // The test judges the grant as stored now: a reconnect a moment ago may have replaced the token
+      // this process still remembers, and the old one lacks the permissions just granted.
+      ctx.services.tokens.forget(integration.id);
+      const { checks, problem } = await testConnection(ctx, integration);
+      await asCaller(ctx, request, (tx) => integrationsRepository(tx, ctx.keys)
+        .recordConnectionCheck(integration.id, problem && { ...problem, checkedAt: new Date().toISOString() }));
+      await ctx.events?.publish(integration.userId, { type: 'integration.updated', integrationId: integration.id });
+      return { checks, ok: problem === null, problem };
     });
   };
 }

@@ -1,5 +1,5 @@
 import type {
-  ConnectionCheck, IntegrationDto, Page, PlatformDto, RecordKind, RecordsByKind, SyncLogDto,
+  BrowsePage, ConnectionCheck, IntegrationDto, Page, PlatformDto, RecordKind, RecordsByKind, SyncLogDto,
 } from './types';
 
 /** An API answer that was not 2xx: `message` is written for the person on screen. */
@@ -84,9 +84,12 @@ export function createApiClient({ baseUrl = '', getToken }: ApiClientOptions = {
     syncLogs: (id: string, page: { limit?: number; cursor?: string | null } = {}) =>
       request<Page<SyncLogDto>>('GET', `/api/integrations/${id}/sync-logs${query(page)}`),
     startOAuth: (body: OAuthStart) => request<OAuthFlow>('POST', '/api/integrations/oauth/start', body),
-    testConnection: (id: string) => request<{ ok: boolean; checks: ConnectionCheck[] }>('POST', `/api/integrations/${id}/test`),
+    testConnection: (id: string) => request<{ ok: boolean; checks: ConnectionCheck[]; problem: { kind: 'reconnect' | 'retry'; message: string } | null }>('POST', `/api/integrations/${id}/test`),
     startSync: (id: string, options: { full?: boolean } = {}) =>
       request<{ logId: string; joined: boolean }>('POST', `/api/integrations/${id}/sync`, options),
+    browse: <K extends RecordKind>(kind: K, params: { integrationId?: string; q?: string; sort?: string; order?: 'asc' | 'desc'; page?: number; pageSize?: number }) =>
+      request<BrowsePage<K>>('GET', `/api/${kind}/browse${query(params)}`),
+    recordCounts: (integrationId?: string) => request<Record<RecordKind, number>>('GET', `/api/record-counts${query({ integrationId })}`),
     records: <K extends RecordKind>(kind: K, params: { integrationId?: string; includeDeleted?: boolean; limit?: number; cursor?: string | null }) =>
       request<Page<RecordsByKind[K]>>('GET', `/api/${kind}${query(params)}`),
   };

@@ -22,6 +22,15 @@ export interface RecordsByKind {
 }
 export type RecordKind = keyof RecordsByKind;
 
+/** A record as the data page browses it: with the CRM's labels for its coded values. */
+export type BrowsedRecord<K extends RecordKind> = RecordsByKind[K] & { labels: Record<string, string> };
+export interface BrowsePage<K extends RecordKind> {
+  items: BrowsedRecord<K>[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
 /** What the OAuth result page posts to the window that opened it (src/server/oauth-result-page.ts). */
 export type OAuthResultMessage =
   | { source: 'pulse-crm'; type: 'oauth-result'; ok: true; integrationId: string; reconnected?: boolean }

@@ -4,6 +4,9 @@ import './IntegrationSetupWizard.css';
 import { usePulseCrm, useSyncState, withPulseCrm } from './PulseCrmProvider';
 import { useIntegrations } from './hooks/use-integrations';
 import { usePlatforms } from './hooks/use-platforms';
+import { DisconnectConfirm } from './settings/DisconnectConfirm';
+import { ConnectionProblemNotice } from './status/ConnectionProblemNotice';
+import { ReconnectNotice } from './status/ReconnectNotice';
 import { PlatformMark } from './ui/PlatformMark';
 import { RelativeTime } from './ui/RelativeTime';
 import { displayStatus } from './ui/status';
@@ -41,6 +44,7 @@ function IntegrationRow({ integration }: { integration: IntegrationDto }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string>();
   const name = integration.displayName ?? platform?.name ?? integration.platform;
+  const status = displayStatus(integration, live);
 
   const disconnect = async () => {
     try {
@@ -52,24 +56,28 @@ function IntegrationRow({ integration }: { integration: IntegrationDto }) {
   };
   return (
     <li className="pcrm-card pcrm-integration">
-      <PlatformMark name={platform?.name ?? integration.platform} color={platform?.color ?? '#64748b'} size={36} />
+      <PlatformMark platform={integration.platform} name={platform?.name ?? integration.platform} color={platform?.color ?? '#64748b'} size={36} />
       <div className="pcrm-integration__main">
-        <p className="pcrm-integration__name">{name} <StatusPill status={displayStatus(integration, live)} /></p>
+        <p className="pcrm-integration__name">{name} <StatusPill status={status} /></p>
         <p className="pcrm-muted">
           {platform?.name} account {integration.externalAccountId} · connected <RelativeTime iso={integration.createdAt} />
         </p>
         {error && <p className="pcrm-alert pcrm-alert--error" role="alert">{error}</p>}
       </div>
       <div className="pcrm-integration__actions">
-        {confirming ? (
-          <>
-            <button type="button" className="pcrm-button pcrm-button--small pcrm-button--danger" onClick={disconnect}>Yes, disconnect {name}</button>
-            <button type="button" className="pcrm-button pcrm-button--small" onClick={() => setConfirming(false)}>Keep</button>
-          </>
-        ) : (
-          <button type="button" className="pcrm-button pcrm-button--small" onClick={() => setConfirming(true)} aria-label={`Disconnect ${name}`}>Disconnect</button>
-        )}
+        {!confirming && <button type="button" className="pcrm-button pcrm-button--small" onClick={() => setConfirming(true)} aria-label={`Disconnect ${name}`}>Disconnect</button>}
       </div>
+      {confirming && <DisconnectConfirm integration={integration} name={name} platformName={platform?.name ?? 'the CRM'} onConfirm={disconnect} onCancel={() => setConfirming(false)} />}
+      {!confirming && status === 'needs_reauth' && (
+        <div className="pcrm-integration__notice">
+          <ReconnectNotice integration={integration} platformName={platform?.name ?? 'The CRM'} detail={live?.needsReauth ?? integration.lastError} />
+        </div>
+      )}
+      {!confirming && status !== 'needs_reauth' && integration.connectionProblem && (
+        <div className="pcrm-integration__notice">
+          <ConnectionProblemNotice integration={{ ...integration, connectionProblem: integration.connectionProblem }} />
+        </div>
+      )}
     </li>
   );
 }

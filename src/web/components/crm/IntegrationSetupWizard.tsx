@@ -30,7 +30,7 @@ type Stage =
 /** The guided setup: choose a CRM, authorize it, test the connection, watch the first sync. */
 export const IntegrationSetupWizard = withPulseCrm(function IntegrationSetupWizard(props: IntegrationSetupWizardProps) {
   return (
-    <Modal isOpen={props.isOpen} onClose={props.onClose} labelledBy="pcrm-wizard-title">
+    <Modal isOpen={props.isOpen} onClose={props.onClose} labelledBy="pcrm-wizard-title" initialFocus="pcrm-step-title">
       <WizardBody {...props} />
     </Modal>
   );
@@ -65,7 +65,7 @@ function WizardBody({ onClose, onComplete, resumeIntegrationId, resumeError }: I
       <div className="pcrm-wizard__body">
         {stage.step === 0 && (
           <>
-            {stage.error && <p className="pcrm-alert pcrm-alert--error" role="alert"><strong>Not connected.</strong> {stage.error}</p>}
+            {stage.error && <p className="pcrm-alert pcrm-alert--error" role="alert"><span><strong>Not connected.</strong> {stage.error}</span></p>}
             <PlatformSelector onSelect={(platform) => setStage({ step: 1, platform })} />
           </>
         )}

@@ -36,9 +36,10 @@ export function applyEvent(state: SyncState, event: PulseEvent, now = Date.now()
     ({ ...state, ...extra, live: { ...state.live, [id]: live }, revision: state.revision + 1 });
   const others = state.notices.filter((n) => n.integrationId !== id);
   const mine = state.notices.find((n) => n.integrationId === id);
-  // One notice per integration: a new failure replaces the last unless the last says more (reconnect > error > failed).
+  // One notice per integration: a new failure replaces the last unless the last says more (error > failed).
+  // None while it needs re-auth: its Reconnect notice already explains every failure that follows.
   const notice = (tone: Notice['tone'], message: string, weight: number) =>
-    mine && mine.weight > weight ? state.notices : [...others, { id: nextNoticeId++, integrationId: id, tone, message, weight }];
+    current.needsReauth || (mine && mine.weight > weight) ? state.notices : [...others, { id: nextNoticeId++, integrationId: id, tone, message, weight }];
 
   switch (event.type) {
     case 'sync.started':
@@ -51,7 +52,8 @@ export function applyEvent(state: SyncState, event: PulseEvent, now = Date.now()
     case 'sync.error':
       return put({ ...current, running: undefined }, { notices: notice('error', event.message, 2) });
     case 'integration.needs_reauth':
-      return put({ ...current, running: undefined, needsReauth: event.message }, { notices: notice('warning', 'Access was revoked or has expired. Use Reconnect to sign in again.', 3) });
+      // No notice: the integration's own Reconnect notice says it, once (two had said the same thing).
+      return put({ ...current, running: undefined, needsReauth: event.message }, { notices: others });
     case 'integration.connected':
       return put({ ...current, needsReauth: undefined }, { notices: others });
     case 'integration.deleted': {

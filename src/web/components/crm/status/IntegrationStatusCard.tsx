@@ -6,6 +6,7 @@ import { RelativeTime } from '../ui/RelativeTime';
 import { displayStatus } from '../ui/status';
 import { StatusPill } from '../ui/StatusPill';
 import { SyncProgress } from '../ui/SyncProgress';
+import { ConnectionProblemNotice } from './ConnectionProblemNotice';
 import { ReconnectNotice } from './ReconnectNotice';
 import { SyncActions } from './SyncActions';
 import { SyncHistory } from './SyncHistory';
@@ -27,7 +28,7 @@ export function IntegrationStatusCard({ integration, platform }: { integration: 
   return (
     <article className="pcrm-status-card" aria-labelledby={headingId}>
       <header className="pcrm-status-card__head">
-        <PlatformMark name={platform?.name ?? integration.platform} color={platform?.color ?? '#64748b'} size={36} />
+        <PlatformMark platform={integration.platform} name={platform?.name ?? integration.platform} color={platform?.color ?? '#64748b'} size={36} />
         <div className="pcrm-status-card__title">
           <div className="pcrm-status-card__name">
             <h3 id={headingId}>{name}</h3>
@@ -38,7 +39,8 @@ export function IntegrationStatusCard({ integration, platform }: { integration: 
       </header>
 
       {live?.running && <SyncProgress running={live.running} />}
-      {status === 'needs_reauth' && <ReconnectNotice integration={integration} message={live?.needsReauth ?? integration.lastError ?? `${platform?.name ?? 'The CRM'} needs you to sign in again.`} />}
+      {status === 'needs_reauth' && <ReconnectNotice integration={integration} platformName={platform?.name ?? 'The CRM'} detail={live?.needsReauth ?? integration.lastError} />}
+      {status !== 'needs_reauth' && integration.connectionProblem && <ConnectionProblemNotice integration={{ ...integration, connectionProblem: integration.connectionProblem }} />}
       {status === 'error' && (
         <p className="pcrm-alert pcrm-alert--error" role="alert">
           <span><strong>Last sync failed.</strong> {integration.lastError ?? 'See the history below for the reason.'}</span>

@@ -20,13 +20,15 @@ export function Counts({ counts }: { counts: SyncCounts }) {
 
 /** A running sync: a bar against the expected total when the CRM told one (else indeterminate), and counts so far. */
 export function SyncProgress({ running }: { running: NonNullable<LiveIntegration['running']> }) {
-  const object = running.object ? ` — ${running.object}` : '';
   const done = total(running.counts);
   const expected = running.expected && running.expected > 0 ? running.expected : undefined;
+  // The figures are totals over every object; the object being read is said apart, so the label
+  // never reads as "deals: 600 of 2,005" when 2,005 counts contacts and companies too.
   return (
     <div className="pcrm-progress" role="status">
       <p className="pcrm-progress__label">
-        {running.syncType === 'full' ? 'Full sync' : 'Sync'} in progress{object}: {done.toLocaleString()}{expected ? ` of ${expected.toLocaleString()}` : ''} records
+        {running.syncType === 'full' ? 'Full sync' : 'Sync'} in progress: {done.toLocaleString()}{expected ? ` of ${expected.toLocaleString()}` : ''} records
+        {running.object && <span className="pcrm-muted"> · now reading {running.object}</span>}
       </p>
       <Meter label="Sync progress" value={expected ? done : undefined} max={expected} />
       <Counts counts={running.counts} />

@@ -2,13 +2,14 @@ import type { IntegrationDto } from '../../../api/types';
 import type { LiveIntegration } from '../state/sync-store';
 
 /** What a person sees about an integration: one word and one colour, from one table. */
-export type DisplayStatus = 'idle' | 'syncing' | 'error' | 'needs_reauth' | 'paused' | 'disabled';
+export type DisplayStatus = 'idle' | 'syncing' | 'error' | 'needs_reauth' | 'attention' | 'paused' | 'disabled';
 
 export const statusStyles: Record<DisplayStatus, { label: string; tone: 'ok' | 'busy' | 'bad' | 'warn' | 'muted' }> = {
   idle: { label: 'Up to date', tone: 'ok' },
   syncing: { label: 'Syncing', tone: 'busy' },
   error: { label: 'Error', tone: 'bad' },
   needs_reauth: { label: 'Needs reconnect', tone: 'warn' },
+  attention: { label: 'Needs attention', tone: 'warn' },
   paused: { label: 'Sync paused', tone: 'muted' },
   disabled: { label: 'Disabled', tone: 'muted' },
 };
@@ -19,6 +20,8 @@ export function displayStatus(integration: IntegrationDto, live: LiveIntegration
   if (live?.running) return 'syncing';
   if (integration.status === 'disabled' || !integration.isActive) return 'disabled';
   if (live?.finished?.status === 'failed' || integration.status === 'error') return 'error';
+  // A failed connection test outranks "Up to date": sync goes on, but not everything will arrive.
+  if (integration.connectionProblem) return 'attention';
   if (!integration.syncEnabled) return 'paused';
   return 'idle';
 }

@@ -3,7 +3,8 @@ import type { ConnectionCheck } from '../../../api/types';
 import { usePulseCrm } from '../PulseCrmProvider';
 import { CheckRow } from './CheckRow';
 
-type Run = { state: 'running' } | { state: 'done'; ok: boolean; checks: ConnectionCheck[] } | { state: 'error'; message: string };
+type Problem = { kind: 'reconnect' | 'retry'; message: string };
+type Run = { state: 'running' } | { state: 'done'; problem: Problem | null; checks: ConnectionCheck[] } | { state: 'error'; message: string };
 
 const pending = ['API reachable', 'Permissions to read contacts, companies and deals', 'API quota'];
 
@@ -14,9 +15,14 @@ interface Props {
   onReconnect: () => void;
 }
 
-/** Step 3: asks the provider whether sync will work, and says what to do when it will not. */
+/**
+ * Step 3: asks the provider whether sync will work, and says what to do when it will not. A failure
+ * is either the person's to fix (Reconnect is the primary action) or the CRM's (Retry is). Closing
+ * the wizard here does not hide it: the server keeps the verdict and the integration reads "Needs
+ * attention" in Settings and on the dashboard until a test passes.
+ */
 export function ConnectionTest({ integrationId, platformName, onContinue, onReconnect }: Props) {
-  const { api } = usePulseCrm();
+  const { api, store } = usePulseCrm();
   const [attempt, setAttempt] = useState(0);
   const [run, setRun] = useState<Run>({ state: 'running' });
 
@@ -24,15 +30,16 @@ export function ConnectionTest({ integrationId, platformName, onContinue, onReco
     let current = true;
     setRun({ state: 'running' });
     api.testConnection(integrationId).then(
-      (result) => current && setRun({ state: 'done', ...result }),
+      (result) => current && setRun({ state: 'done', problem: result.problem, checks: result.checks }),
       (error: Error) => current && setRun({ state: 'error', message: error.message }),
-    );
+    ).finally(() => store.touch());
     return () => {
       current = false;
     };
-  }, [api, integrationId, attempt]);
+  }, [api, store, integrationId, attempt]);
 
-  const failed = run.state === 'error' || (run.state === 'done' && !run.ok);
+  const problem: Problem | null = run.state === 'error' ? { kind: 'retry', message: `The test could not run: ${run.message} Retry in a moment.` }
+    : run.state === 'done' ? run.problem : null;
   return (
     <section aria-labelledby="pcrm-step-title" className="pcrm-stack">
       <h2 id="pcrm-step-title" className="pcrm-step-title" tabIndex={-1}>Testing the connection to {platformName}</h2>
@@ -41,19 +48,28 @@ export function ConnectionTest({ integrationId, platformName, onContinue, onReco
         {run.state === 'done' && run.checks.map((check) => <CheckRow key={check.id} check={check} />)}
         {run.state === 'error' && <CheckRow check={{ label: 'Connection test', status: 'fail', message: run.message }} />}
       </ul>
-      {run.state === 'done' && (
-        <p className={`pcrm-alert ${run.ok ? 'pcrm-alert--ok' : 'pcrm-alert--error'}`} role="status">
-          {run.ok ? `All set: Pulse can sync ${platformName}.` : 'Sync would not work yet. Fix what failed above, then retry the test.'}
-        </p>
+      {run.state !== 'running' && (
+        <div className={`pcrm-alert ${problem ? 'pcrm-alert--error' : 'pcrm-alert--ok'}`} role="status">
+          {!problem ? <p>All set: Pulse can sync {platformName}.</p> : (
+            <p>
+              <strong>{problem.kind === 'reconnect' ? 'Needs your action.' : 'Try again later.'}</strong> {problem.message}{' '}
+              {problem.kind === 'reconnect'
+                ? 'Until then, Pulse syncs what it may read and shows this integration as "Needs attention".'
+                : 'Pulse keeps trying on its own; the integration shows "Needs attention" until a test passes.'}
+            </p>
+          )}
+        </div>
       )}
       <div className="pcrm-actions">
-        {failed && <button type="button" className="pcrm-button" onClick={onReconnect}>Reconnect</button>}
-        <button type="button" className="pcrm-button" onClick={() => setAttempt((n) => n + 1)} disabled={run.state === 'running'}>
+        {problem?.kind === 'reconnect' && <button type="button" className="pcrm-button pcrm-button--primary" onClick={onReconnect}>Reconnect</button>}
+        <button type="button" className={`pcrm-button${problem?.kind === 'retry' ? ' pcrm-button--primary' : ''}`} onClick={() => setAttempt((n) => n + 1)} disabled={run.state === 'running'}>
           {run.state === 'running' ? 'Testing…' : 'Retry test'}
         </button>
-        <button type="button" className="pcrm-button pcrm-button--primary" onClick={onContinue} disabled={run.state !== 'done' || !run.ok}>
-          Continue
-        </button>
+        {!problem && (
+          <button type="button" className="pcrm-button pcrm-button--primary" onClick={onContinue} disabled={run.state !== 'done'}>
+            Continue
+          </button>
+        )}
       </div>
     </section>
   );

@@ -1,21 +1,19 @@
 import type { PlatformDto } from '../../../api/types';
 
-/** Says plainly which HubSpot the Connect button will reach. */
+/** Says plainly which HubSpot the Connect button will reach; nothing when it is the person's real account. */
 export function CredentialsNotice({ platform }: { platform: PlatformDto }) {
-  if (platform.credentials === 'configured') {
-    return <p className="pcrm-alert pcrm-alert--ok">This server has {platform.name} app credentials: Connect signs in to your real {platform.name} account.</p>;
-  }
+  if (platform.credentials === 'configured') return null;
   if (platform.credentials === 'sandbox') {
     return (
       <p className="pcrm-alert pcrm-alert--info">
-        <strong>Sandbox mode.</strong> This server has no {platform.name} app credentials, so Connect uses a local {platform.name} sandbox
-        with demo data. Nothing in a real {platform.name} account is touched. The steps below are only needed for a real account.
+        <span><strong>Sandbox mode.</strong> Connect opens a local {platform.name} sandbox with demo data; no real {platform.name} account is touched.</span>
       </p>
     );
   }
   return (
     <p className="pcrm-alert pcrm-alert--error" role="alert">
-      <strong>Not ready.</strong> This server has no {platform.name} app credentials yet. Follow the steps below, then restart the server.
+      <span><strong>{platform.name} is not set up on this server yet.</strong> Ask your administrator to register the {platform.name} app
+      (the steps are under "For developers" below); then Connect will work.</span>
     </p>
   );
 }

@@ -3,7 +3,8 @@ import type { PlatformDto } from '../../../api/types';
 import { usePulseCrm } from '../PulseCrmProvider';
 import { connectWithPopup } from '../hooks/oauth-popup';
 import { CredentialsNotice } from './CredentialsNotice';
-import { RedirectUrl } from './RedirectUrl';
+import { connectFailureMessage } from './connect-failure';
+import { DeveloperSetup } from './DeveloperSetup';
 import { ScopeList } from './ScopeList';
 
 interface Props {
@@ -16,7 +17,10 @@ interface Props {
   onBack: () => void;
 }
 
-/** Step 2: what to register at the provider, which permissions, then Connect in a popup. */
+/**
+ * Step 2: what Pulse will be allowed to do, then Connect (in a popup), in the first screen even on a
+ * phone. App registration is a developer's concern, shown only when the server still lacks it.
+ */
 export function OAuthConfiguration({ platform, initialError, integrationId, onConnected, onBack }: Props) {
   const { api } = usePulseCrm();
   const [chosen, setChosen] = useState<string[]>([]);
@@ -30,7 +34,7 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
       const outcome = await connectWithPopup(api, { platform: platform.id, scopes: chosen, integrationId });
       if (outcome.ok === 'redirecting') return;
       if (outcome.ok) onConnected(outcome.integrationId);
-      else setError(outcome.message);
+      else setError(connectFailureMessage(outcome.reason, outcome.message, platform.name));
     } catch (failure) {
       setError((failure as Error).message);
     }
@@ -41,17 +45,9 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
   return (
     <section aria-labelledby="pcrm-step-title" className="pcrm-stack">
       <h2 id="pcrm-step-title" className="pcrm-step-title" tabIndex={-1}>Authorize {platform.name}</h2>
-      <CredentialsNotice platform={platform} />
-      <RedirectUrl url={platform.redirectUrl} />
-      {/* Open when the server still needs the app; otherwise a reference a person can unfold. */}
-      <details className="pcrm-setup-steps" open={platform.credentials === 'missing'}>
-        <summary>Set up your {platform.name} app ({platform.setupSteps.length} steps)</summary>
-        <ol className="pcrm-numbered">
-          {platform.setupSteps.map((step) => <li key={step}>{step}</li>)}
-        </ol>
-        <a className="pcrm-link" href={platform.docsUrl} target="_blank" rel="noreferrer">{platform.name} OAuth guide (opens in a new tab)</a>
-      </details>
+      <p>{platform.name} opens in a new window: sign in there and choose <strong>Allow</strong>. You can disconnect at any time.</p>
       <ScopeList scopes={platform.scopes} chosen={chosen} onToggle={toggle} />
+      <CredentialsNotice platform={platform} />
       {/* Next to the Connect button, where the person is looking when the popup comes back. */}
       {error && <p className="pcrm-alert pcrm-alert--error" role="alert"><span><strong>Not connected.</strong> {error}</span></p>}
       <div className="pcrm-actions">
@@ -61,6 +57,7 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
         </button>
       </div>
       {waiting && <p className="pcrm-muted" role="status">A {platform.name} window is open: sign in there and choose Allow.</p>}
+      {platform.credentials === 'missing' && <DeveloperSetup platform={platform} />}
     </section>
   );
 }

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { objectTypes } from '../../crm/platforms.js';
+import { recordTables } from '../../sync/record-tables.js';
+import type { AppContext } from '../context.js';
+import { errorBodySchema } from '../schemas.js';
+import { asCaller } from '../tenant-request.js';
+
+export const recordCountsSchema = z.object({ contacts: z.number(), companies: z.number(), deals: z.number() });
+
+/**
+ * How many synced records (not deleted) the caller holds per object, for one integration or all:
+ * the totals on the data page, and what a Disconnect will remove, said before it happens.
+ */
+export function recordCountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/record-counts', {
+      schema: { tags: ['data'], querystring: z.strictObject({ integrationId: z.uuid().optional() }), response: { 200: recordCountsSchema, 400: errorBodySchema } },
+    }, async (request) => {
+      const integrationId = request.query.integrationId ?? null;
+      const { rows } = await asCaller(ctx, request, (tx) => tx.query(
+        `SELECT ${objectTypes.map((object) => `(SELECT count(*)::int FROM ${recordTables[object].table}
+            WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR integration_id = $1)) AS ${object}`).join(', ')}`,
+        [integrationId],
+      ));
+      return rows[0];
+    });
+  };
+}
