@@ -183,6 +183,8 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   });
   if (!saved) return fail('wrong_account');
   const { integration, reconnected } = saved;
+  // This process may remember the old grant's token for up to 30 s; the next request must use the new one.
+  if (reconnected) ctx.services.tokens.forget(integration.id);
   ctx.logger.info({ integrationId: integration.id, platform: row.platform, reconnected }, 'integration connected');
   await ctx.events?.publish(row.user_id, { type: 'integration.connected', integrationId: integration.id });
   return { ok: true, integration, reconnected, target };
