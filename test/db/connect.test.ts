@@ -69,6 +69,8 @@ describe(`connecting HubSpot on ${engine}`, () => {
       const platform = await start({ platform: 'dynamics' });
       expect(platform.statusCode).toBe(400);
       expect(platform.json().error.message).toMatch(/platform must be one of hubspot, salesforce, pipedrive, zoho/);
+      const writeScope = await start({ platform: 'hubspot', scopes: ['crm.objects.deals.write'] });
+      expect(writeScope.statusCode).toBe(400);
       const scope = await start({ platform: 'hubspot', scopes: ['crm.everything'] });
       expect(scope.statusCode).toBe(400);
       expect(scope.json().error.message).toMatch(/Unknown HubSpot scope\(s\): crm.everything/);
@@ -79,13 +81,14 @@ describe(`connecting HubSpot on ${engine}`, () => {
     });
 
     it('builds the authorize URL with the exact redirect URI, a random state and PKCE', async () => {
-      const url = await authorize(['crm.objects.deals.write']);
+      const url = await authorize();
       const other = await authorize();
       expect(url.origin).toBe(sandbox.urls.hubspot);
       expect(url.pathname).toBe('/oauth/authorize');
       expect(url.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
       expect(url.searchParams.get('scope')).toBe('oauth crm.objects.contacts.read crm.objects.companies.read crm.objects.deals.read');
-      expect(url.searchParams.get('optional_scope')).toBe('crm.objects.deals.write');
+      // Write scopes are not asked for until two-way sync exists (issue 11 #6).
+      expect(url.searchParams.get('optional_scope')).toBeNull();
       expect(url.searchParams.get('code_challenge_method')).toBe('S256');
       expect(url.searchParams.get('state')).toMatch(/^[\w-]{40,}$/);
       expect(url.searchParams.get('state')).not.toBe(other.searchParams.get('state'));

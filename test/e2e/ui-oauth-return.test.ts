@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startApp, viewports, type RunningApp } from '../helpers/browser.js';
+import { allowInPopup, launchBrowser, sandboxAdmin, screenshot, startApp, viewports, type RunningApp } from '../helpers/browser.js';
 
 let browser: Browser;
 let app: RunningApp;
@@ -119,6 +119,25 @@ for (const hostName of ['localhost', '127.0.0.1'] as const) {
       expect(await dialog.getByText('All set: Pulse can sync HubSpot.').count()).toBe(0);
       expect(await dialog.getByRole('heading', { name: 'Testing the connection to HubSpot' }).count()).toBe(0);
       if (hostName === 'localhost') await atBothWidths(page, 'oauth-return-localhost-page-reopened');
+    });
+
+    it('leaves a connection whose test failed visibly "Needs attention" after the wizard closes (issue 11 #4)', async () => {
+      // The callback's own account lookup goes through; the connection test's lookups meet a HubSpot outage.
+      await sandboxAdmin(app, '/_sandbox/faults', { kind: 503, skip: 1, next: 50, pathPrefix: '/account-info/v3/details' });
+      try {
+        const page = await openPage();
+        const dialog = await wizardAtAuthorize(page, origins()[hostName]);
+        const popupOpened = page.waitForEvent('popup');
+        await dialog.getByRole('button', { name: 'Connect HubSpot' }).click();
+        await allowInPopup(await popupOpened);
+        await dialog.getByText('Try again later.').waitFor({ timeout: 60_000 });
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'hidden' });
+        const row = page.getByRole('list', { name: 'Connected CRMs' }).getByRole('listitem').first();
+        await row.getByText('Needs attention', { exact: true }).waitFor();
+      } finally {
+        await sandboxAdmin(app, '/_sandbox/faults', {}, 'DELETE');
+      }
     });
 
     it('shows a declined full-page flow once, then starts fresh', async () => {
