@@ -52,6 +52,8 @@ for (const [size, viewport] of Object.entries(viewports)) {
     it('opens the chooser with focus on its heading; CRMs that cannot sync say so, in plain words; a search box narrows the cards', async () => {
       await page.goto(`${app.baseUrl}/settings`);
       await page.getByText('No CRM connected yet').waitFor();
+      // Each page names itself in the tab and the history list (issue 11 #16).
+      await expect(page.title()).resolves.toBe('Settings — Pulse');
       await shot('0-settings-empty');
       const dialog = await openChooser(page, app);
       await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Which CRM do you use?');
@@ -111,6 +113,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
       await shot('5-settings-needs-attention');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
       await panel().getByText('Needs attention', { exact: true }).waitFor();
+      await expect(page.title()).resolves.toBe('Dashboard — Pulse');
       await shot('6-dashboard-needs-attention');
 
       await sandboxAdmin(app, '/_sandbox/faults', {}, 'DELETE');
