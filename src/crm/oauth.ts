@@ -59,16 +59,15 @@ export function authorizeUrl(platform: PlatformId, endpoints: ProviderEndpoints,
 }): string {
   const spec: OAuthSpec = platforms[platform].oauth;
   const url = new URL(endpoints.authorizeUrl);
+  // Some CRMs take the user's optional choices in a parameter of their own; others get one scope list.
+  const separate = spec.optionalScopeParam;
   const params: Record<string, string | undefined> = {
     client_id: endpoints.clientId,
     redirect_uri: input.redirectUri,
     response_type: 'code',
     state: input.state,
-    scope: input.requiredScopes.join(spec.scopeSeparator),
-    // HubSpot takes the user's optional choices separately; others get one scope list.
-    ...(platform === 'hubspot'
-      ? { optional_scope: input.optionalScopes.length ? input.optionalScopes.join(' ') : undefined }
-      : { scope: [...input.requiredScopes, ...input.optionalScopes].join(spec.scopeSeparator) }),
+    scope: (separate ? input.requiredScopes : [...input.requiredScopes, ...input.optionalScopes]).join(spec.scopeSeparator),
+    ...(separate ? { [separate]: input.optionalScopes.join(spec.scopeSeparator) || undefined } : {}),
     code_challenge: input.codeChallenge,
     code_challenge_method: input.codeChallenge ? 'S256' : undefined,
     ...spec.authorizeParams,

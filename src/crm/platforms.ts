@@ -32,6 +32,11 @@ export interface OAuthSpec {
   clientAuth: 'body' | 'basic';
   pkce: boolean;
   scopeSeparator: ' ' | ',';
+  /**
+   * The authorize parameter that carries the scopes a user may decline (HubSpot's `optional_scope`);
+   * without one, optional scopes join the `scope` list.
+   */
+  optionalScopeParam?: string;
   /** Extra query parameters the authorize URL needs. */
   authorizeParams?: Record<string, string>;
 }
@@ -110,6 +115,7 @@ const registry = {
       clientAuth: 'body',
       pkce: true,
       scopeSeparator: ' ',
+      optionalScopeParam: 'optional_scope',
     },
     apiBaseUrl: 'https://api.hubapi.com',
     available: true,
