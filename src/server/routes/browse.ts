@@ -4,6 +4,7 @@ import { objectTypes, type ObjectType } from '../../crm/platforms.js';
 import { recordTables } from '../../sync/record-tables.js';
 import type { AppContext } from '../context.js';
 import { errorBodySchema, recordSchemas } from '../schemas.js';
+import { recordRows } from '../record-rows.js';
 import { asCaller } from '../tenant-request.js';
 
 /**
@@ -11,7 +12,6 @@ import { asCaller } from '../tenant-request.js';
  * total, and the CRM's labels for coded values (crm_field_options). Offset paging is fine at the
  * depths a person pages to; integrations that read everything use the keyset-paged /api/<object>.
  */
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 interface BrowseSpec {
   /** Sort keys → SQL (on alias r); a labelled field sorts in the CRM's own order (a pipeline's stages). */
@@ -64,8 +64,7 @@ export function browseRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 function registerBrowse(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext, object: ObjectType) {
   const table = recordTables[object];
   const spec = specs[object];
-  const columns = ['id', 'integration_id', 'remote_id', ...table.fields.map(([c]) => c), ...table.associations.map(([c]) => c),
-    'properties', 'remote_created_at', 'remote_updated_at', 'deleted_at', 'updated_at'];
+  const { columns, toItem } = recordRows(object);
   const columnOf = (field: string) => table.fields.find(([, f]) => f === field)![0];
   const labels = spec.labelled.map((field) => `'${field}', (SELECT f.label FROM crm_field_options f WHERE f.integration_id = r.integration_id
       AND f.object = '${object}' AND f.field = '${field}' AND f.value = r.${columnOf(field)})`);
@@ -95,8 +94,7 @@ function registerBrowse(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppConte
       [integrationId ?? null, pattern, pageSize, (page - 1) * pageSize],
     ));
     return {
-      items: rows.map(({ total: _total, ...row }) => Object.fromEntries(Object.entries(row)
-        .map(([key, value]) => [camel(key), value instanceof Date ? value.toISOString() : value]))) as never[],
+      items: rows.map((row) => ({ ...toItem(row), labels: row.labels })) as never[],
       total: rows.length > 0 ? Number(rows[0].total) : 0,
       page,
       pageSize,

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, timestampText } from '../../db/keyset-curso
 import { recordTables } from '../../sync/record-tables.js';
 import type { AppContext } from '../context.js';
 import { cursorParam, errorBodySchema, instantParam, recordSchemas } from '../schemas.js';
+import { recordRows } from '../record-rows.js';
 import { asCaller } from '../tenant-request.js';
 
 /**
@@ -12,7 +13,6 @@ import { asCaller } from '../tenant-request.js';
  * and "updated since", keyset-paged on (updated_at, id) so paging stays fast and stable at any depth.
  * Deleted records are included (with deletedAt) so a consumer polling for changes sees deletions.
  */
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 const query = z.strictObject({
   integrationId: z.uuid().optional(),
@@ -30,19 +30,7 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
 function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext, object: ObjectType) {
   const spec = recordTables[object];
-  const columns = ['id', 'integration_id', 'remote_id', ...spec.fields.map(([c]) => c), ...spec.associations.map(([c]) => c),
-    'properties', 'remote_created_at', 'remote_updated_at', 'deleted_at', 'updated_at'];
-  // Column → field names worked out once: renaming every key of every row had cost a sixth of the
-  // server's CPU under load (bench-data-api profile).
-  const fieldNames = columns.map((column) => [column, camel(column)] as const);
-  const toItem = (row: Record<string, unknown>) => {
-    const item: Record<string, unknown> = {};
-    for (const [column, name] of fieldNames) {
-      const value = row[column];
-      item[name] = value instanceof Date ? value.toISOString() : value;
-    }
-    return item;
-  };
+  const { columns, toItem } = recordRows(object);
   app.get(`/api/${object}`, {
     schema: {
       tags: ['data'],
