@@ -122,8 +122,9 @@ export interface Connector {
   quota(): Promise<Quota[]>;
   /** The CRM's labels for coded field values, from its metadata (a few requests; not per record). */
   fieldOptions(): Promise<FieldOption[]>;
-  create<O extends ObjectType>(object: O, records: { properties: Record<string, string> }[]): Promise<WriteResult[]>;
-  update<O extends ObjectType>(object: O, records: { remoteId: string; properties: Record<string, string> }[]): Promise<WriteResult[]>;
+  /** Writes take our canonical fields; the connector maps them to the CRM's properties (null clears a value). */
+  create<O extends ObjectType>(object: O, records: { fields: Partial<FieldsOf[O]> }[]): Promise<WriteResult[]>;
+  update<O extends ObjectType>(object: O, records: { remoteId: string; fields: Partial<FieldsOf[O]> }[]): Promise<WriteResult[]>;
   archive(object: ObjectType, remoteIds: string[]): Promise<void>;
   /** Revoke the grant at the provider (disconnect). */
   revoke(refreshToken: string | null, accessToken: string | null): Promise<void>;

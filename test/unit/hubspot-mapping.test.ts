@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHubspotError } from '../../src/crm/hubspot/errors.js';
-import { compareIds, mapRecord } from '../../src/crm/hubspot/mapping.js';
+import { writeFields } from '../../src/crm/field-codec.js';
+import { compareIds, hubspotFields, mapRecord } from '../../src/crm/hubspot/mapping.js';
 
 describe('HubSpot record mapping', () => {
   it('maps a contact, lower-casing the email and keeping the raw properties', () => {
@@ -50,5 +51,17 @@ describe('HubSpot error parsing', () => {
 
   it('honours Retry-After when HubSpot sends one', () => {
     expect(parseHubspotError(503, {}, new Headers({ 'retry-after': '3' })).details.retryAfterMs).toBe(3000);
+  });
+});
+
+describe('writing canonical fields back as HubSpot properties', () => {
+  it('uses the same table backwards: names, number and date forms, null clears, absent is left alone', () => {
+    expect(writeFields(hubspotFields.deals, { name: 'Renewal', amount: 1500.5, closeDate: '2024-06-30T00:00:00.000Z', stage: null }))
+      .toEqual({ dealname: 'Renewal', amount: '1500.5', closedate: '2024-06-30T00:00:00.000Z', dealstage: '' });
+    expect(writeFields(hubspotFields.contacts, { email: 'ada@example.com' })).toEqual({ email: 'ada@example.com' });
+  });
+
+  it('refuses a field our model does not have', () => {
+    expect(() => writeFields(hubspotFields.contacts, { nickname: 'x' } as never)).toThrow(/nickname is not a canonical field/);
   });
 });

@@ -2,7 +2,8 @@ import type { Associations, Connector, ConnectorDeps, DeletionPage, ListCursor, 
 import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { labelledProperties, pipelineOptions, propertyOptions, type HubspotPipeline } from './field-options.js';
-import { compareIds, mapRecord, type HubspotRecord } from './mapping.js';
+import { writeFields } from '../field-codec.js';
+import { compareIds, hubspotFields, mapRecord, type HubspotRecord } from './mapping.js';
 import { hubspotLimits, hubspotObjects } from './spec.js';
 
 /**
@@ -148,14 +149,14 @@ export function hubspotConnector({ http, baseUrl, currentToken, lastWindow }: Hu
 
     async create(object, records) {
       const { data } = await http<{ results: HubspotRecord[] }>('POST', `/crm/v3/objects/${hubspotObjects[object].path}/batch/create`, {
-        body: { inputs: records.map((record) => ({ properties: record.properties })) },
+        body: { inputs: records.map((record) => ({ properties: writeFields(hubspotFields[object], record.fields) })) },
       });
       return data.results.map((record) => ({ remoteId: String(record.id) }));
     },
 
     async update(object, records) {
       const { data } = await http<{ results: HubspotRecord[] }>('POST', `/crm/v3/objects/${hubspotObjects[object].path}/batch/update`, {
-        body: { inputs: records.map((record) => ({ id: record.remoteId, properties: record.properties })) },
+        body: { inputs: records.map((record) => ({ id: record.remoteId, properties: writeFields(hubspotFields[object], record.fields) })) },
       });
       return data.results.map((record) => ({ remoteId: String(record.id) }));
     },

@@ -1,10 +1,11 @@
-import type { Associations, CanonicalRecord, FieldsOf } from '../connector.js';
+import type { Associations, CanonicalRecord } from '../connector.js';
+import { instant, lowercase, number, readFields, readInstant, text, type FieldTables } from '../field-codec.js';
 import type { ObjectType } from '../platforms.js';
 import { hubspotObjects } from './spec.js';
 
 /**
- * HubSpot records → our unified model. Pure functions: every value HubSpot sends is a string (or
- * null), so numbers and dates are parsed here, once.
+ * HubSpot records ↔ our unified model. Pure functions over one table: every value HubSpot sends is a
+ * string (or null), so numbers and dates are parsed here, once; writes use the same table backwards.
  */
 export interface HubspotRecord {
   id: string;
@@ -16,37 +17,19 @@ export interface HubspotRecord {
   associations?: Record<string, { results: { id: string; type?: string }[] }>;
 }
 
-const text = (value: string | null | undefined): string | null => (value === undefined || value === null || value === '' ? null : value);
-
-function number(value: string | null | undefined): number | null {
-  const parsed = text(value) === null ? NaN : Number(value);
-  return Number.isFinite(parsed) ? parsed : null;
-}
-
-// HubSpot's own timestamps are already canonical ISO (what toISOString gives): keep them as they are.
-const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-function date(value: string | null | undefined): string | null {
-  const raw = text(value);
-  if (!raw) return null;
-  if (raw.length === 24 && CANONICAL_ISO.test(raw)) return raw;
-  const at = /^\d+$/.test(raw) ? new Date(Number(raw)) : new Date(raw);
-  return Number.isNaN(at.getTime()) ? null : at.toISOString();
-}
-
-const fieldMaps: { [O in ObjectType]: (p: HubspotRecord['properties']) => FieldsOf[O] } = {
-  contacts: (p) => ({
-    firstName: text(p.firstname), lastName: text(p.lastname), email: text(p.email)?.toLowerCase() ?? null,
-    phone: text(p.phone), jobTitle: text(p.jobtitle), ownerId: text(p.hubspot_owner_id),
-  }),
-  companies: (p) => ({
-    name: text(p.name), domain: text(p.domain)?.toLowerCase() ?? null, industry: text(p.industry),
-    phone: text(p.phone), city: text(p.city), country: text(p.country), ownerId: text(p.hubspot_owner_id),
-  }),
-  deals: (p) => ({
-    name: text(p.dealname), amount: number(p.amount), currency: text(p.deal_currency_code), stage: text(p.dealstage),
-    pipeline: text(p.pipeline), closeDate: date(p.closedate), ownerId: text(p.hubspot_owner_id),
-  }),
+export const hubspotFields: FieldTables = {
+  contacts: {
+    firstName: text('firstname'), lastName: text('lastname'), email: lowercase('email'),
+    phone: text('phone'), jobTitle: text('jobtitle'), ownerId: text('hubspot_owner_id'),
+  },
+  companies: {
+    name: text('name'), domain: lowercase('domain'), industry: text('industry'),
+    phone: text('phone'), city: text('city'), country: text('country'), ownerId: text('hubspot_owner_id'),
+  },
+  deals: {
+    name: text('dealname'), amount: number('amount'), currency: text('deal_currency_code'), stage: text('dealstage'),
+    pipeline: text('pipeline'), closeDate: instant('closedate'), ownerId: text('hubspot_owner_id'),
+  },
 };
 
 /** HubSpot names association keys by object ("companies"); ids repeat across association labels. */
@@ -63,11 +46,11 @@ export function mapRecord<O extends ObjectType>(object: O, record: HubspotRecord
   const spec = hubspotObjects[object];
   return {
     remoteId: String(record.id),
-    fields: fieldMaps[object](record.properties),
+    fields: readFields(hubspotFields[object], record.properties),
     properties: record.properties,
     associations: withAssociations ? mapAssociations(object, record.associations) : undefined,
-    remoteCreatedAt: date(record.createdAt ?? record.properties.createdate),
-    remoteUpdatedAt: date(record.updatedAt ?? record.properties[spec.modifiedProperty]),
+    remoteCreatedAt: readInstant(record.createdAt ?? record.properties.createdate),
+    remoteUpdatedAt: readInstant(record.updatedAt ?? record.properties[spec.modifiedProperty]),
   };
 }
 
