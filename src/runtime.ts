@@ -7,8 +7,8 @@ import { loadKeyRing } from './lib/key-file.js';
 import { createLogger, type Logger } from './logger.js';
 import { createAuthenticator } from './server/auth.js';
 import { postgresRateLimiter } from './crm/rate-limiter.js';
-import { createTokenManager, type TokenManager } from './crm/tokens.js';
-import type { AppContext } from './server/context.js';
+import { createTokenManager } from './crm/tokens.js';
+import type { AppContext } from './app-context.js';
 
 /**
  * Assembles the shared context every process kind (server, worker, CLI) starts from: validated
@@ -35,18 +35,19 @@ export async function createContext(options: RuntimeOptions = {}): Promise<AppCo
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const keys = loadKeyRing(config.PULSE_ENCRYPTION_KEY, config.PULSE_DATA_DIR);
     const sandbox = options.sandbox ?? (await defaultSandbox(config));
+    const endpoints = (platform: PlatformId) => resolveEndpoints(config, platform, sandbox);
+    // Live events are attached to the context later, by the processes that have them (server, worker).
+    const tokens = createTokenManager({ pool: db.pool, keys, logger, endpoints, publish: async (userId, event) => ctx.events?.publish(userId, event) });
     const ctx: AppContext & { close(): Promise<void> } = {
       config,
       logger,
       db,
       keys,
       authenticate: createAuthenticator(config),
-      endpoints: (platform) => resolveEndpoints(config, platform, sandbox),
-      services: { limiter: postgresRateLimiter(db.pool), tokens: undefined as unknown as TokenManager },
+      endpoints,
+      services: { limiter: postgresRateLimiter(db.pool), tokens },
       close: () => db.close(),
     };
-    // The token manager needs the context it belongs to.
-    ctx.services.tokens = createTokenManager(ctx);
     return ctx;
   } catch (error) {
     await db.close();

@@ -10,7 +10,7 @@ import { createLogger } from '../logger.js';
 import { createContext } from '../runtime.js';
 import { SANDBOX_APPS } from '../sandbox/index.js';
 import { userIdFor } from '../server/auth.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
 import { withUser } from '../db/tenant.js';
 import { startSyncServices } from '../sync/services.js';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 import type { ConnectionProblem, Integration } from '../db/integrations-repository.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
 import type { Connector } from './connector.js';
-import { createConnector } from './connectors.js';
+import { integrationConnector } from './connectors.js';
 import { objectTypes, platforms, type ObjectType } from './platforms.js';
 import { ProviderError, type ProviderErrorCode } from './provider-error.js';
 
@@ -38,11 +38,7 @@ const fixedByReconnecting: ProviderErrorCode[] = ['auth_revoked', 'insufficient_
 
 export async function testConnection(ctx: AppContext, integration: Integration): Promise<ConnectionVerdict> {
   const spec = platforms[integration.platform];
-  const connector: Connector = createConnector(ctx, ctx.services, {
-    platform: integration.platform,
-    externalAccountId: integration.externalAccountId,
-    tokens: ctx.services.tokens.source(integration),
-  });
+  const connector: Connector = integrationConnector(ctx, integration);
   const scopeLabel = (object: ObjectType) => `Permission to read ${spec.objects[object]}`;
 
   let account;

@@ -1,10 +1,12 @@
-import type { HttpClient } from './http.js';
 import type { ObjectType, PlatformId } from './platforms.js';
 
 /**
  * The one narrow contract between the sync engine and a CRM. A cursor goes in, canonical records
  * and the next cursor come out; connectors never touch the database and never decide what to do
- * about a failure (they throw ProviderError with a code, the engine decides).
+ * about a failure (they throw ProviderError with a code, the engine decides). How a connector lists
+ * (pages, a bulk job, a search) is its own choice per object and run; the engine sees only pages.
+ * What a CRM sends is checked where it enters (provider-contract.ts): a response without the fields
+ * we read fails with `provider_contract`, naming the path, instead of writing nulls.
  */
 
 /** Our unified model's typed columns, per object; everything else stays in `properties`. */
@@ -66,10 +68,13 @@ export interface ListCursor {
 
 export interface RecordPage<O extends ObjectType = ObjectType> {
   records: CanonicalRecord<O>[];
+  /**
+   * Remote ids this page reports deleted, for CRMs whose listings carry deletions (Salesforce
+   * `queryAll` rows with IsDeleted, flagged rows in Zoho and Pipedrive): deletion mode `in_page`.
+   */
+  deleted?: string[];
   /** Null when the listing is complete. */
   next: ListCursor | null;
-  /** The newest remote modification time seen in this page (the incremental high-water mark). */
-  maxUpdatedAt: string | null;
 }
 
 export interface DeletionPage {
@@ -108,10 +113,16 @@ export interface WriteResult {
 
 export interface Connector {
   readonly platform: PlatformId;
-  /** One page of records; with `fields`, only those provider properties beyond the mapped ones. */
+  /**
+   * One page of records. A cursor the CRM no longer accepts (an expired query locator or search
+   * window) throws `cursor_invalid`: the engine then lists the object in full again.
+   */
   listRecords<O extends ObjectType>(object: O, cursor: ListCursor): Promise<RecordPage<O>>;
-  /** One page of records deleted (archived) in the CRM; `position` null starts from the beginning. */
-  listDeleted(object: ObjectType, position: unknown | null, since: string | null): Promise<DeletionPage>;
+  /**
+   * One page of records deleted in the CRM since `since`; `position` null starts from the beginning.
+   * Only for deletion mode `listing` (connector-module.ts).
+   */
+  listDeleted?(object: ObjectType, position: unknown | null, since: string | null): Promise<DeletionPage>;
   /** How many live records the CRM holds (for progress bars); null when the CRM cannot say cheaply. */
   countRecords(object: ObjectType): Promise<number | null>;
   /** Associations of the given records, for changes the records' own timestamps do not show. */
@@ -130,9 +141,3 @@ export interface Connector {
   revoke(refreshToken: string | null, accessToken: string | null): Promise<void>;
 }
 
-/** What a connector is built from: an HTTP client already carrying auth, limits and retries. */
-export interface ConnectorDeps {
-  http: HttpClient;
-  /** The API origin (real or sandbox). */
-  baseUrl: string;
-}

@@ -1,22 +1,25 @@
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
+import type { Integration } from '../db/integrations-repository.js';
+import { connectionEndpoints, type ConnectionConfig } from './connection-config.js';
+import type { RateWindow } from './connector-module.js';
 import type { Connector } from './connector.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
-import { hubspotConnector } from './hubspot/connector.js';
-import { parseHubspotError } from './hubspot/errors.js';
-import { hubspotLimits } from './hubspot/spec.js';
+import { moduleFor } from './modules.js';
 import type { PlatformId } from './platforms.js';
 import type { Rate, RateLimiter } from './rate-limiter.js';
 import type { TokenSource } from './tokens.js';
 
 /**
- * Builds a provider's connector over the shared HTTP client. What differs per provider is small and
- * listed here: how to read its errors, which headers announce its rate limit, which requests have
- * limits of their own.
+ * Builds a CRM's connector over the shared HTTP client, from its module: how to read its errors,
+ * which headers announce its rate limit, which requests have limits of their own. Nothing here
+ * names a CRM.
  */
 export interface ConnectorTarget {
   platform: PlatformId;
   /** The CRM account the limiter counts against (HubSpot portal id…); unknown before connect. */
   externalAccountId: string | null;
+  /** Where the account lives (connection-config.ts); {} for CRMs with one API origin. */
+  connectionConfig?: ConnectionConfig;
   tokens: TokenSource;
 }
 
@@ -25,63 +28,61 @@ export interface ConnectorServices {
   onRequest?: HttpClientOptions['onRequest'];
 }
 
-export class UnsupportedPlatformError extends Error {
-  override name = 'UnsupportedPlatformError';
+export function createConnector(ctx: AppContext, services: ConnectorServices, target: ConnectorTarget): Connector {
+  const module = moduleFor(target.platform);
+  const connection = target.connectionConfig ?? {};
+  const endpoints = connectionEndpoints(target.platform, ctx.endpoints(target.platform), connection);
+  const account = `${target.platform}:${target.externalAccountId ?? 'unknown'}`;
+  const { fixed = {}, readWindow, declared } = module.rateLimits;
+
+  let window: RateWindow | null = null;
+  const accountRate = (): Rate | null => (window ? { max: window.max, windowMs: window.intervalMs } : declared ?? null);
+  // A CRM that announces its window: until a response has been seen, one request goes alone and the
+  // others wait for it. Requests sent side by side before the rate is known would not be counted by
+  // the limiter and could overflow the first window (one 429 per first sync of an account, measured
+  // by the bench).
+  let firstAnswer: Promise<void> | null = null;
+  let answered = () => {};
+  const limiter: RateLimiter = !readWindow ? services.limiter : {
+    async acquire(key, known) {
+      if (known || key !== account) return services.limiter.acquire(key, known);
+      if (firstAnswer) {
+        await firstAnswer;
+        return services.limiter.acquire(key, accountRate());
+      }
+      firstAnswer = new Promise((resolve) => (answered = resolve));
+      // If even the limiter fails, the requests waiting for this one must not wait forever.
+      return services.limiter.acquire(key, null).catch((error) => {
+        answered();
+        throw error;
+      });
+    },
+  };
+  const http = createHttpClient({
+    baseUrl: endpoints.apiBaseUrl,
+    auth: { ...target.tokens, header: module.authorization },
+    limiter,
+    parseError: module.parseError,
+    // Called after every attempt, answered or failed: a failed first request must not hold the rest.
+    onRequest: (info) => {
+      answered();
+      services.onRequest?.(info);
+    },
+    timeoutMs: ctx.config.PULSE_HTTP_TIMEOUT_MS,
+    rateFor: (bucket) => (fixed[bucket] ? { key: `${account}:${bucket}`, rate: fixed[bucket] } : { key: account, rate: accountRate() }),
+    observe(headers) {
+      window = readWindow?.(headers) ?? window;
+    },
+  });
+  return module.connector({
+    http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window,
+  });
 }
 
-export function createConnector(ctx: AppContext, services: ConnectorServices, target: ConnectorTarget): Connector {
-  const baseUrl = ctx.endpoints(target.platform).apiBaseUrl;
-  const account = `${target.platform}:${target.externalAccountId ?? 'unknown'}`;
-  switch (target.platform) {
-    case 'hubspot': {
-      // HubSpot announces the window on every non-search response; learn it rather than assume a tier.
-      let window: { max: number; remaining: number; intervalMs: number } | null = null;
-      const rate = (): Rate | null => (window ? { max: window.max, windowMs: window.intervalMs } : null);
-      // Until a response has been seen, one request goes alone and the others wait for it: requests
-      // sent side by side before the rate is known would not be counted by the limiter and could
-      // overflow the first window (one 429 per first sync of an account, measured by the bench).
-      let firstAnswer: Promise<void> | null = null;
-      let answered = () => {};
-      const limiter: RateLimiter = {
-        async acquire(key, known) {
-          if (known || key !== account) return services.limiter.acquire(key, known);
-          if (firstAnswer) {
-            await firstAnswer;
-            return services.limiter.acquire(key, rate());
-          }
-          firstAnswer = new Promise((resolve) => (answered = resolve));
-          // If even the limiter fails, the requests waiting for this one must not wait forever.
-          return services.limiter.acquire(key, null).catch((error) => {
-            answered();
-            throw error;
-          });
-        },
-      };
-      const http = createHttpClient({
-        baseUrl,
-        auth: target.tokens,
-        limiter,
-        parseError: parseHubspotError,
-        // Called after every attempt, answered or failed: a failed first request must not hold the rest.
-        onRequest: (info) => {
-          answered();
-          services.onRequest?.(info);
-        },
-        timeoutMs: ctx.config.PULSE_HTTP_TIMEOUT_MS,
-        rateFor: (bucket): { key: string; rate: Rate | null } =>
-          bucket === 'search'
-            ? { key: `${account}:search`, rate: hubspotLimits.searchRate }
-            : { key: account, rate: rate() },
-        observe(headers) {
-          const max = Number(headers.get(hubspotLimits.headers.max));
-          const intervalMs = Number(headers.get(hubspotLimits.headers.interval));
-          const remaining = Number(headers.get(hubspotLimits.headers.remaining));
-          if (max > 0 && intervalMs > 0) window = { max, intervalMs, remaining: Number.isFinite(remaining) ? remaining : max };
-        },
-      });
-      return hubspotConnector({ http, baseUrl, currentToken: () => target.tokens.token(), lastWindow: () => window });
-    }
-    default:
-      throw new UnsupportedPlatformError(`${target.platform} is described in the registry but its connector is not built yet.`);
-  }
+/** A stored integration's connector: its account, where it lives, tokens refreshed by the token manager. */
+export function integrationConnector(ctx: AppContext, integration: Integration, services: ConnectorServices = ctx.services): Connector {
+  return createConnector(ctx, services, {
+    platform: integration.platform, externalAccountId: integration.externalAccountId, connectionConfig: integration.connectionConfig,
+    tokens: ctx.services.tokens.source(integration),
+  });
 }

@@ -1,7 +1,7 @@
 import { integrationsRepository } from '../db/integrations-repository.js';
 import { withUser } from '../db/tenant.js';
-import type { AppContext } from '../server/context.js';
-import { createConnector } from './connectors.js';
+import type { AppContext } from '../app-context.js';
+import { integrationConnector } from './connectors.js';
 
 /**
  * Disconnect: revoke the grant at the provider, then delete the integration; its synced records,
@@ -17,7 +17,7 @@ export async function disconnectIntegration(ctx: AppContext, userId: string, int
   if (!found) return false;
   const { integration, credentials } = found;
   try {
-    const connector = createConnector(ctx, ctx.services, { platform: integration.platform, externalAccountId: integration.externalAccountId, tokens: ctx.services.tokens.source(integration) });
+    const connector = integrationConnector(ctx, integration);
     await connector.revoke(credentials?.refreshToken ?? null, credentials?.accessToken ?? null);
   } catch (error) {
     ctx.logger.warn({ err: error, integrationId }, 'could not revoke the token at the provider; deleting the integration anyway');

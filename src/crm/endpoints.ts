@@ -26,15 +26,11 @@ export interface SandboxApp {
   clientSecret: string;
 }
 
-const envPrefix = { hubspot: 'HUBSPOT', salesforce: 'SALESFORCE', pipedrive: 'PIPEDRIVE', zoho: 'ZOHO' } as const;
+/** `HUBSPOT_CLIENT_ID`…: each platform's credentials are named after its registry id. */
+const envPrefix = (platform: PlatformId) => platform.toUpperCase() as Uppercase<PlatformId>;
 
-/** Where each provider's real OAuth and API paths live under the sandbox's single origin. */
-const sandboxPaths: Record<PlatformId, { authorize: string; token: string; revoke?: string }> = {
-  hubspot: { authorize: '/oauth/authorize', token: '/oauth/v1/token', revoke: '/oauth/v1/refresh-tokens/{token}' },
-  salesforce: { authorize: '/services/oauth2/authorize', token: '/services/oauth2/token', revoke: '/services/oauth2/revoke' },
-  pipedrive: { authorize: '/oauth/authorize', token: '/oauth/token', revoke: '/oauth/revoke' },
-  zoho: { authorize: '/oauth/v2/auth', token: '/oauth/v2/token', revoke: '/oauth/v2/token/revoke' },
-};
+/** An emulator serves the real paths at the root of its own origin: the sandbox URL keeps the path. */
+const onSandbox = (base: string, real: string | undefined) => (real ? base + real.slice(new URL(real).origin.length) : undefined);
 
 export function resolveEndpoints(
   config: Config,
@@ -42,8 +38,8 @@ export function resolveEndpoints(
   sandbox: { urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>> },
 ): ProviderEndpoints {
   const spec = platforms[platform];
-  const clientId = config[`${envPrefix[platform]}_CLIENT_ID`];
-  const clientSecret = config[`${envPrefix[platform]}_CLIENT_SECRET`];
+  const clientId = config[`${envPrefix(platform)}_CLIENT_ID`];
+  const clientSecret = config[`${envPrefix(platform)}_CLIENT_SECRET`];
   if (clientId && clientSecret) {
     return {
       mode: 'configured',
@@ -60,14 +56,13 @@ export function resolveEndpoints(
   if (!base || !app) {
     return { mode: 'missing', clientId: '', clientSecret: '', authorizeUrl: '', tokenUrl: '', apiBaseUrl: '' };
   }
-  const paths = sandboxPaths[platform];
   return {
     mode: 'sandbox',
     clientId: app.clientId,
     clientSecret: app.clientSecret,
-    authorizeUrl: base + paths.authorize,
-    tokenUrl: base + paths.token,
-    revokeUrl: paths.revoke ? base + paths.revoke : undefined,
+    authorizeUrl: onSandbox(base, spec.oauth.authorizeUrl)!,
+    tokenUrl: onSandbox(base, spec.oauth.tokenUrl)!,
+    revokeUrl: onSandbox(base, spec.oauth.revokeUrl),
     apiBaseUrl: base,
   };
 }

@@ -1,9 +1,10 @@
+import { oauthStatesRepository } from '../db/oauth-states-repository.js';
 import { asSystem } from '../db/tenant.js';
 import { decryptSecret } from '../lib/secrets.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
 import { browserCookieName, newBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
 import { authorizeUrl, pkceChallenge } from './oauth.js';
-import { platforms, type PlatformId } from './platforms.js';
+import { platforms } from './platforms.js';
 
 /**
  * The browser begins a connect flow: `oauth/start` (an API call with a bearer token, maybe from a
@@ -25,24 +26,17 @@ export async function beginOAuth(ctx: AppContext, ticket: string, origin: string
   if (!origin) return { ok: false, message: refused };
   const browser = newBrowserNonce();
   // One statement: a ticket begins once, from its own origin, before it expires.
-  const row = await asSystem(ctx.db.pool, async (tx) => (await tx.query<{
-    platform: PlatformId; scopes: string[]; redirect_uri: string; code_verifier: string | null; seconds_left: number;
-  }>(
-    `UPDATE oauth_states SET browser_hash = $2, display = $3, bound_at = now()
-     WHERE state_hash = $1 AND app_origin = $4 AND bound_at IS NULL AND used_at IS NULL AND expires_at > now()
-     RETURNING platform, scopes, redirect_uri, code_verifier, extract(epoch FROM expires_at - now())::float8 AS seconds_left`,
-    [sha256(ticket), browser.hash, display, origin],
-  )).rows[0]);
+  const row = await asSystem(ctx.db.pool, (tx) => oauthStatesRepository(tx).begin(sha256(ticket), origin, browser.hash, display));
   if (!row) return { ok: false, message: refused };
   const spec = platforms[row.platform];
   const required = spec.scopes.filter((scope) => scope.required).map((scope) => scope.name);
-  const verifier = row.code_verifier ? decryptSecret(ctx.keys, row.code_verifier, verifierPlace(sha256(ticket))) : null;
+  const verifier = row.sealedVerifier ? decryptSecret(ctx.keys, row.sealedVerifier, verifierPlace(sha256(ticket))) : null;
   const url = authorizeUrl(row.platform, ctx.endpoints(row.platform), {
-    redirectUri: row.redirect_uri,
+    redirectUri: row.redirectUri,
     state: ticket,
     requiredScopes: required,
     optionalScopes: row.scopes.filter((scope) => !required.includes(scope)),
     codeChallenge: verifier ? await pkceChallenge(verifier) : undefined,
   });
-  return { ok: true, authorizeUrl: url, cookie: { name: browserCookieName(ticket), value: browser.nonce, maxAgeSeconds: row.seconds_left } };
+  return { ok: true, authorizeUrl: url, cookie: { name: browserCookieName(ticket), value: browser.nonce, maxAgeSeconds: row.secondsLeft } };
 }

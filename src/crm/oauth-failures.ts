@@ -7,7 +7,7 @@ import { platforms, type PlatformId } from './platforms.js';
  */
 export type CallbackFailure =
   | 'denied' | 'missing_state' | 'unknown_state' | 'replayed_state' | 'expired_state' | 'other_browser'
-  | 'code_rejected' | 'provider_error' | 'wrong_account' | 'unreachable';
+  | 'code_rejected' | 'provider_error' | 'wrong_account' | 'unreachable' | 'untrusted_location';
 
 const messages: Record<CallbackFailure, (name: string) => string> = {
   denied: (name) => `You declined access in ${name}, so nothing was connected. Press Connect again when you are ready.`,
@@ -19,6 +19,7 @@ const messages: Record<CallbackFailure, (name: string) => string> = {
   code_rejected: (name) => `${name} rejected the authorization code. Nothing was connected; start again.`,
   provider_error: (name) => `${name} reported an error. Nothing was connected; try again in a minute.`,
   wrong_account: (name) => `You signed in to a different ${name} account than the one this integration syncs. Nothing was changed: reconnect with the same account, or connect the other one as a new integration.`,
+  untrusted_location: (name) => `${name} said your account lives at an address that is not one of ${name}'s own, so Pulse did not connect to it. Nothing was connected; try again, and tell your administrator if it happens again.`,
   unreachable: (name) => `${name} could not be reached to finish the connection. Nothing was connected; check the network and try again.`,
 };
 

@@ -1,8 +1,10 @@
 import { integrationsRepository, type Integration } from '../db/integrations-repository.js';
+import { oauthStatesRepository } from '../db/oauth-states-repository.js';
 import { asSystem, withUser } from '../db/tenant.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
+import { keepConnectionConfig } from './connection-config.js';
 import { createConnector } from './connectors.js';
 import type { Display } from './oauth-begin.js';
 import { holdsBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
@@ -76,45 +78,16 @@ export async function startOAuth(ctx: AppContext, userId: string, request: Start
     if (request.integrationId && !(await integrationsRepository(tx, ctx.keys).find(request.integrationId))) {
       throw notFound('Integration');
     }
-    await tx.query(
-      `INSERT INTO oauth_states (state_hash, user_id, platform, code_verifier, scopes, redirect_uri, integration_id, return_to, app_origin, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [hashState(state), userId, request.platform, pkce ? encryptSecret(ctx.keys, pkce.verifier, verifierPlace(hashState(state))) : null, [...required, ...chosen],
-        redirectUri(ctx), request.integrationId ?? null, request.returnTo ?? null, request.appOrigin, expiresAt],
-    );
+    await oauthStatesRepository(tx).insert({
+      stateHash: hashState(state), userId, platform: request.platform,
+      sealedVerifier: pkce ? encryptSecret(ctx.keys, pkce.verifier, verifierPlace(hashState(state))) : null,
+      scopes: [...required, ...chosen], redirectUri: redirectUri(ctx), integrationId: request.integrationId ?? null,
+      returnTo: request.returnTo ?? null, appOrigin: request.appOrigin, expiresAt,
+    });
   });
   // The provider's URL is built when the browser begins (oauth-begin.ts): handed out here, it would be
   // a link that anyone's browser could complete.
   return { beginUrl: `${ctx.config.publicUrl}/crm/oauth/begin`, ticket: state, expiresAt: expiresAt.toISOString() };
-}
-
-interface StateRow {
-  user_id: string;
-  platform: PlatformId;
-  code_verifier: string | null;
-  redirect_uri: string;
-  integration_id: string | null;
-  return_to: string | null;
-  app_origin: string | null;
-  display: Display | null;
-  browser_hash: string | null;
-}
-
-/** Marks the state used (once) and returns it, or says why it cannot be used. */
-async function consumeState(ctx: AppContext, state: string): Promise<StateRow | CallbackFailure> {
-  return asSystem(ctx.db.pool, async (tx) => {
-    const { rows } = await tx.query<StateRow & { used_at: Date | null; expired: boolean }>(
-      `SELECT user_id, platform, code_verifier, redirect_uri, integration_id, return_to, app_origin, display, browser_hash,
-              used_at, expires_at < now() AS expired
-       FROM oauth_states WHERE state_hash = $1 FOR UPDATE`,
-      [hashState(state)],
-    );
-    const row = rows[0];
-    if (!row) return 'unknown_state';
-    if (row.used_at) return 'replayed_state';
-    await tx.query('UPDATE oauth_states SET used_at = now() WHERE state_hash = $1', [hashState(state)]);
-    return row.expired ? 'expired_state' : row;
-  });
 }
 
 /**
@@ -125,10 +98,10 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   const params = callbackUrl.searchParams;
   const state = params.get('state');
   if (!state) return failure('missing_state');
-  const row = await consumeState(ctx, state);
+  const row = await asSystem(ctx.db.pool, (tx) => oauthStatesRepository(tx).consume(hashState(state)));
   if (typeof row === 'string') return failure(row);
-  if (!holdsBrowserNonce(browserNonce, row.browser_hash) || !row.app_origin) return failure('other_browser', row.platform);
-  const target: ResultTarget = { appOrigin: row.app_origin, display: row.display ?? 'popup', returnTo: row.return_to };
+  if (!holdsBrowserNonce(browserNonce, row.browserHash) || !row.appOrigin) return failure('other_browser', row.platform);
+  const target: ResultTarget = { appOrigin: row.appOrigin, display: row.display ?? 'popup', returnTo: row.returnTo };
   const fail = (reason: CallbackFailure, detail?: string) => {
     // The provider's words are for the log only (see oauth-failures.ts).
     if (detail) ctx.logger.info({ reason, platform: row.platform, detail: detail.slice(0, 500) }, 'oauth callback failed');
@@ -141,8 +114,8 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   const endpoints = ctx.endpoints(row.platform);
   let tokens;
   try {
-    const verifier = row.code_verifier ? decryptSecret(ctx.keys, row.code_verifier, verifierPlace(hashState(state))) : null;
-    tokens = await exchangeCode(row.platform, endpoints, callbackUrl, state, row.redirect_uri, verifier);
+    const verifier = row.sealedVerifier ? decryptSecret(ctx.keys, row.sealedVerifier, verifierPlace(hashState(state))) : null;
+    tokens = await exchangeCode(row.platform, endpoints, callbackUrl, state, row.redirectUri, verifier);
   } catch (error) {
     if (error instanceof OAuthGrantError) {
       return fail(error.kind === 'invalid_grant' ? 'code_rejected' : error.kind === 'unreachable' ? 'unreachable' : 'provider_error', error.message);
@@ -150,34 +123,36 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
     return fail('provider_error', (error as Error).message);
   }
 
+  // Where the account lives, if the CRM says so at token time: checked before any request goes there.
+  const kept = keepConnectionConfig(platforms[row.platform], { token: tokens.raw, callback: params }, endpoints.mode === 'sandbox' ? new URL(endpoints.apiBaseUrl).origin : null);
+  if (!kept.ok) return fail('untrusted_location', `${kept.field} ${kept.problem}`);
+  const connectionConfig = kept.config;
+
   let account;
   try {
     const staticTokens = { token: async () => tokens.accessToken, refresh: async () => { throw new ProviderError('auth_revoked', 'A brand-new token was refused.'); } };
-    account = await createConnector(ctx, ctx.services, { platform: row.platform, externalAccountId: null, tokens: staticTokens }).account();
+    account = await createConnector(ctx, ctx.services, { platform: row.platform, externalAccountId: null, connectionConfig, tokens: staticTokens }).account();
   } catch (error) {
     return fail('provider_error', `a token was issued but the account lookup failed: ${(error as Error).message}`);
   }
 
-  const saved = await withUser(ctx.db.pool, row.user_id, async (tx) => {
+  const saved = await withUser(ctx.db.pool, row.userId, async (tx) => {
     const repo = integrationsRepository(tx, ctx.keys);
-    if (row.integration_id) {
-      const current = await repo.find(row.integration_id);
+    if (row.integrationId) {
+      const current = await repo.find(row.integrationId);
       if (current?.externalAccountId && current.externalAccountId !== account.externalAccountId) return null;
     }
-    const existingId = row.integration_id ?? (await tx.query<{ id: string }>(
-      'SELECT id FROM crm_integrations WHERE platform = $1 AND external_account_id = $2', [row.platform, account.externalAccountId],
-    )).rows[0]?.id;
+    const existingId = row.integrationId ?? (await repo.idByAccount(row.platform, account.externalAccountId));
     const grantedScopes = tokens.scopes ?? account.grantedScopes;
     if (existingId) {
       await repo.findForUpdate(existingId);
       await repo.saveTokens(existingId, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt });
-      await tx.query(`UPDATE crm_integrations SET status = 'connected', last_error = NULL, is_active = true, granted_scopes = $2, external_account_id = $3 WHERE id = $1`,
-        [existingId, grantedScopes, account.externalAccountId]);
+      await repo.markConnected(existingId, { grantedScopes, externalAccountId: account.externalAccountId, connectionConfig });
       return { integration: (await repo.find(existingId))!, reconnected: true };
     }
     const created = await repo.create({
       platform: row.platform, displayName: account.displayName, externalAccountId: account.externalAccountId, grantedScopes,
-      accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tokenExpiresAt: tokens.expiresAt,
+      accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tokenExpiresAt: tokens.expiresAt, connectionConfig,
     });
     return { integration: created, reconnected: false };
   });
@@ -186,7 +161,7 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   // This process may remember the old grant's token for up to 30 s; the next request must use the new one.
   if (reconnected) ctx.services.tokens.forget(integration.id);
   ctx.logger.info({ integrationId: integration.id, platform: row.platform, reconnected }, 'integration connected');
-  await ctx.events?.publish(row.user_id, { type: 'integration.connected', integrationId: integration.id });
+  await ctx.events?.publish(row.userId, { type: 'integration.connected', integrationId: integration.id });
   return { ok: true, integration, reconnected, target };
 }
 

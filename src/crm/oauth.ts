@@ -1,10 +1,11 @@
 import * as oauth from 'oauth4webapi';
 import type { ProviderEndpoints } from './endpoints.js';
+import { connectorModules } from './modules.js';
 import { platforms, type OAuthSpec, type PlatformId } from './platforms.js';
 
 /**
- * Authorization code + PKCE + refresh on oauth4webapi. Providers' token responses differ in small
- * ways (HubSpot says "bearer", Salesforce sends no expires_in, Zoho answers errors with HTTP 200);
+ * Authorization code + PKCE + refresh on oauth4webapi. CRMs' token responses differ in small ways
+ * (a lowercase "bearer", no expires_in, errors with HTTP 200, errors in their own words);
  * oauth4webapi validates the standard parts and we read the extras from the same body.
  */
 export interface TokenSet {
@@ -82,7 +83,7 @@ export async function exchangeCode(platform: PlatformId, endpoints: ProviderEndp
   const params = oauth.validateAuthResponse(as, client, callbackUrl, expectedState);
   return grant(endpoints.tokenUrl, async () => {
     const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, redirectUri, codeVerifier ?? oauth.nopkce, insecure(endpoints.tokenUrl));
-    return oauth.processAuthorizationCodeResponse(as, client, await normalise(response));
+    return oauth.processAuthorizationCodeResponse(as, client, await normalise(platform, response));
   });
 }
 
@@ -91,15 +92,15 @@ export async function refreshTokens(platform: PlatformId, endpoints: ProviderEnd
   const [client, clientAuth] = clientOf(platform, endpoints);
   return grant(endpoints.tokenUrl, async () => {
     const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, insecure(endpoints.tokenUrl));
-    return oauth.processRefreshTokenResponse(as, client, await normalise(response));
+    return oauth.processRefreshTokenResponse(as, client, await normalise(platform, response));
   });
 }
 
 /**
- * Maps provider quirks onto RFC 6749 before oauth4webapi reads the body: HubSpot's error bodies carry
- * `status` (BAD_REFRESH_TOKEN, BAD_AUTH_CODE…) instead of `error`; Zoho reports errors with HTTP 200.
+ * Maps a token endpoint's answer onto RFC 6749 before oauth4webapi reads the body: errors in the
+ * CRM's own dialect (its module's `tokenError`), errors sent with HTTP 200, `token_type` in any case.
  */
-async function normalise(response: Response): Promise<Response> {
+async function normalise(platform: PlatformId, response: Response): Promise<Response> {
   const text = await response.text();
   let body: Record<string, unknown>;
   try {
@@ -107,10 +108,13 @@ async function normalise(response: Response): Promise<Response> {
   } catch {
     return new Response(text, response);
   }
-  const hubspotStatus = typeof body.status === 'string' && !body.error ? body.status : undefined;
-  if (hubspotStatus) body.error = /BAD_(REFRESH_TOKEN|AUTH_CODE|GRANT)|EXPIRED|REVOKED/.test(hubspotStatus) ? 'invalid_grant' : /CLIENT/.test(hubspotStatus) ? 'invalid_client' : 'invalid_request';
-  if (hubspotStatus && !body.error_description && typeof body.message === 'string') body.error_description = body.message;
-  if (typeof body.error === 'string' && body.error === 'invalid_code') body.error = 'invalid_grant';
+  const dialect = body.error ? null : connectorModules[platform]?.tokenError?.(body);
+  if (dialect) {
+    body.error = dialect.error;
+    if (!body.error_description && dialect.description) body.error_description = dialect.description;
+  }
+  // Not in RFC 6749, but what a refused code means: the grant is no good.
+  if (body.error === 'invalid_code') body.error = 'invalid_grant';
   const status = response.status === 200 && body.error && !body.access_token ? 400 : response.status;
   if (typeof body.token_type === 'string') body.token_type = body.token_type.toLowerCase();
   const headers = new Headers(response.headers);

@@ -4,6 +4,8 @@
  * Code reads this table; provider modules hold only what data cannot say.
  * Sources for every number: ../shared/crm-api-facts.md.
  */
+import type { ConnectionSpec } from './connection-config.js';
+
 export const platformIds = ['hubspot', 'salesforce', 'pipedrive', 'zoho'] as const;
 export type PlatformId = (typeof platformIds)[number];
 export const objectTypes = ['contacts', 'companies', 'deals'] as const;
@@ -69,6 +71,8 @@ export interface PlatformSpec {
   oauth: OAuthSpec;
   /** Real API origin; the sandbox replaces it when no client id is configured. */
   apiBaseUrl: string;
+  /** Where an account lives when the CRM tells only at token time (absent: apiBaseUrl serves everyone). */
+  connection?: ConnectionSpec;
   /** Whether the engine can sync this CRM yet (the wizard says so plainly when not). */
   available: boolean;
 }
@@ -153,6 +157,13 @@ const registry = {
       scopeSeparator: ' ',
     },
     apiBaseUrl: 'https://login.salesforce.com',
+    connection: {
+      fields: [
+        { name: 'instance_url', from: 'token', required: true, allow: ['https://*.salesforce.com', 'https://*.force.com'] },
+        { name: 'id', from: 'token', required: false, allow: ['https://*.salesforce.com', 'https://*.force.com'] },
+      ],
+      apiBase: 'instance_url',
+    },
     available: false,
   },
   pipedrive: {
@@ -197,6 +208,10 @@ const registry = {
       scopeSeparator: ',',
     },
     apiBaseUrl: 'https://api.pipedrive.com',
+    connection: {
+      fields: [{ name: 'api_domain', from: 'token', required: true, allow: ['https://*.pipedrive.com'] }],
+      apiBase: 'api_domain',
+    },
     available: false,
   },
   zoho: {
@@ -239,6 +254,17 @@ const registry = {
       authorizeParams: { access_type: 'offline', prompt: 'consent' },
     },
     apiBaseUrl: 'https://www.zohoapis.com',
+    connection: {
+      fields: [
+        { name: 'api_domain', from: 'token', required: true, allow: ['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'sa', 'com.cn'].map((tld) => `https://www.zohoapis.${tld}`) },
+        {
+          name: 'accounts-server', from: 'callback', required: false,
+          allow: ['com', 'eu', 'in', 'com.au', 'jp', 'sa', 'com.cn'].map((tld) => `https://accounts.zoho.${tld}`).concat('https://accounts.zohocloud.ca'),
+        },
+      ],
+      apiBase: 'api_domain',
+      tokenOrigin: 'accounts-server',
+    },
     available: false,
   },
 } as const satisfies Record<PlatformId, PlatformSpec>;

@@ -1,7 +1,12 @@
 import { integrationsRepository } from '../db/integrations-repository.js';
 import { withUser } from '../db/tenant.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
-import type { AppContext } from '../server/context.js';
+import type { Pool } from 'pg';
+import type { PulseEvent } from '../events/types.js';
+import type { KeyRing } from '../lib/secrets.js';
+import type { Logger } from '../logger.js';
+import { connectionEndpoints } from './connection-config.js';
+import type { ProviderEndpoints } from './endpoints.js';
 import { OAuthGrantError, refreshTokens } from './oauth.js';
 import type { PlatformId } from './platforms.js';
 import { ProviderError } from './provider-error.js';
@@ -31,7 +36,16 @@ const EXPIRY_MARGIN_MS = 2 * 60_000;
  */
 const CACHE_MS = 30_000;
 
-export function createTokenManager(ctx: AppContext) {
+/** What token refresh needs; `publish` tells the user's browsers when a grant needs reconnecting. */
+export interface TokenManagerDeps {
+  pool: Pool;
+  keys: KeyRing;
+  logger: Logger;
+  endpoints(platform: PlatformId): ProviderEndpoints;
+  publish(userId: string, event: PulseEvent): Promise<void>;
+}
+
+export function createTokenManager(deps: TokenManagerDeps) {
   // Same-process callers share one refresh; the row lock covers other processes.
   const inflight = new Map<string, Promise<string>>();
   const cache = new Map<string, { token: string; expiresAt: Date | null; until: number }>();
@@ -39,14 +53,14 @@ export function createTokenManager(ctx: AppContext) {
     cache.set(id, { token, expiresAt, until: Date.now() + CACHE_MS });
     return token;
   };
-  const repo = (tx: Parameters<typeof integrationsRepository>[0]) => integrationsRepository(tx, ctx.keys);
+  const repo = (tx: Parameters<typeof integrationsRepository>[0]) => integrationsRepository(tx, deps.keys);
 
   const isFresh = (expiresAt: Date | null) => !expiresAt || expiresAt.getTime() - Date.now() > EXPIRY_MARGIN_MS;
 
   async function token(ref: IntegrationRef): Promise<string> {
     const cached = cache.get(ref.id);
     if (cached && cached.until > Date.now() && isFresh(cached.expiresAt)) return cached.token;
-    const credentials = await withUser(ctx.db.pool, ref.userId, (tx) => repo(tx).readCredentials(ref.id));
+    const credentials = await withUser(deps.pool, ref.userId, (tx) => repo(tx).readCredentials(ref.id));
     if (!credentials?.accessToken) throw new ProviderError('auth_revoked', 'The integration has no access token; reconnect it.');
     return isFresh(credentials.tokenExpiresAt) ? remember(ref.id, credentials.accessToken, credentials.tokenExpiresAt) : refresh(ref, credentials.accessToken);
   }
@@ -62,7 +76,7 @@ export function createTokenManager(ctx: AppContext) {
 
   async function refreshUnderLock(ref: IntegrationRef, failed: string): Promise<string> {
     let rejection: string | undefined;
-    const result = await withUser(ctx.db.pool, ref.userId, async (tx) => {
+    const result = await withUser(deps.pool, ref.userId, async (tx) => {
       const integration = await repo(tx).findForUpdate(ref.id);
       if (!integration) throw new ProviderError('auth_revoked', 'The integration no longer exists.');
       if (integration.status === 'needs_reauth') throw new ProviderError('auth_revoked', integration.lastError ?? 'Reconnect this integration.');
@@ -73,9 +87,10 @@ export function createTokenManager(ctx: AppContext) {
         return null;
       }
       try {
-        const tokens = await refreshTokens(ref.platform, ctx.endpoints(ref.platform), stored.refreshToken);
+        const endpoints = connectionEndpoints(ref.platform, deps.endpoints(ref.platform), integration.connectionConfig);
+        const tokens = await refreshTokens(ref.platform, endpoints, stored.refreshToken);
         await repo(tx).saveTokens(ref.id, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt });
-        ctx.logger.info({ integrationId: ref.id }, 'access token refreshed');
+        deps.logger.info({ integrationId: ref.id }, 'access token refreshed');
         return remember(ref.id, tokens.accessToken, tokens.expiresAt);
       } catch (error) {
         // Our database going away is not the CRM's failure: the run pauses and resumes (run-through-outages.ts).
@@ -96,8 +111,8 @@ export function createTokenManager(ctx: AppContext) {
    * a refresh outside our lock with a rotating provider). Checked against what is stored now.
    */
   async function confirmRejection(ref: IntegrationRef, failed: string, reason: string): Promise<string> {
-    const message = `${ctx.endpoints(ref.platform).mode === 'sandbox' ? 'The sandbox' : 'The CRM'} refused to renew access (${reason}). Reconnect the integration to continue syncing.`;
-    const marked = await withUser(ctx.db.pool, ref.userId, async (tx) => {
+    const message = `${deps.endpoints(ref.platform).mode === 'sandbox' ? 'The sandbox' : 'The CRM'} refused to renew access (${reason}). Reconnect the integration to continue syncing.`;
+    const marked = await withUser(deps.pool, ref.userId, async (tx) => {
       await repo(tx).findForUpdate(ref.id);
       const stored = await repo(tx).readCredentials(ref.id);
       if (stored?.accessToken && stored.accessToken !== failed && isFresh(stored.tokenExpiresAt)) return stored.accessToken;
@@ -105,8 +120,8 @@ export function createTokenManager(ctx: AppContext) {
       return null;
     });
     if (marked) return marked;
-    ctx.logger.warn({ integrationId: ref.id }, 'integration needs re-authorization');
-    await ctx.events?.publish(ref.userId, { type: 'integration.needs_reauth', integrationId: ref.id, message });
+    deps.logger.warn({ integrationId: ref.id }, 'integration needs re-authorization');
+    await deps.publish(ref.userId, { type: 'integration.needs_reauth', integrationId: ref.id, message });
     throw new ProviderError('auth_revoked', message);
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ConnectionConfig } from '../crm/connection-config.js';
 import type { PlatformId } from '../crm/platforms.js';
 import { decryptSecret, encryptSecret, type KeyRing } from '../lib/secrets.js';
 import type { Tx } from './tenant.js';
@@ -40,6 +41,8 @@ export interface Integration {
   lastError: string | null;
   settings: IntegrationSettings;
   connectionProblem: ConnectionProblem | null;
+  /** Where the account lives, for CRMs that tell at token time (see connection-config.ts); {} otherwise. */
+  connectionConfig: ConnectionConfig;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,7 +55,7 @@ export interface Credentials {
 }
 
 const columns = `id, user_id, platform, display_name, status, is_active, sync_enabled, external_account_id,
-  granted_scopes, token_expires_at, last_sync_at, last_error, settings, connection_check, created_at, updated_at`;
+  granted_scopes, token_expires_at, last_sync_at, last_error, settings, connection_check, connection_config, created_at, updated_at`;
 
 type Row = Record<string, any>;
 
@@ -74,6 +77,7 @@ export function toIntegration(row: Row): Integration {
     lastError: row.last_error,
     settings: row.settings,
     connectionProblem: row.connection_check ?? null,
+    connectionConfig: row.connection_config ?? {},
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };
@@ -89,6 +93,14 @@ export interface NewIntegration {
   apiKey?: string | null;
   tokenExpiresAt?: Date | null;
   settings?: IntegrationSettings;
+  connectionConfig?: ConnectionConfig;
+}
+
+/** A (re)connection's outcome on an existing integration. */
+export interface Reconnection {
+  grantedScopes: string[];
+  externalAccountId: string;
+  connectionConfig: ConnectionConfig;
 }
 
 export interface IntegrationChanges {
@@ -131,11 +143,11 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
       const id = randomUUID();
       const { rows } = await tx.query(
         `INSERT INTO crm_integrations (id, platform, display_name, external_account_id, granted_scopes,
-           access_token, refresh_token, api_key, token_expires_at, settings)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${columns}`,
+           access_token, refresh_token, api_key, token_expires_at, settings, connection_config)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${columns}`,
         [id, input.platform, input.displayName ?? null, input.externalAccountId ?? null, input.grantedScopes ?? [],
           seal(id, 'access_token', input.accessToken), seal(id, 'refresh_token', input.refreshToken), seal(id, 'api_key', input.apiKey),
-          input.tokenExpiresAt ?? null, input.settings ?? {}],
+          input.tokenExpiresAt ?? null, input.settings ?? {}, input.connectionConfig ?? {}],
       );
       return toIntegration(rows[0]);
     },
@@ -155,6 +167,37 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
           changes.status ?? null, 'lastError' in changes, changes.lastError ?? null, changes.lastSyncAt ?? null, changes.settings ?? null],
       );
       return rows[0] ? toIntegration(rows[0]) : null;
+    },
+
+    /**
+     * Enabled, connected integrations whose last run started longer ago than their interval (default
+     * `defaultMinutes`) and none running: every user's, so run as the system role.
+     */
+    async dueForSync(defaultMinutes: number): Promise<{ id: string; userId: string }[]> {
+      const { rows } = await tx.query(
+        `SELECT i.id, i.user_id FROM crm_integrations i
+         WHERE i.sync_enabled AND i.is_active AND i.status = 'connected'
+           AND NOT EXISTS (
+             SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = i.id AND (l.status = 'running'
+               OR l.started_at > now() - make_interval(mins => coalesce((i.settings->>'sync_interval_minutes')::int, $1))))`,
+        [defaultMinutes],
+      );
+      return rows.map((row) => ({ id: row.id, userId: row.user_id }));
+    },
+
+    /** The user's integration with this CRM account, if any (a connect to the same account reconnects it). */
+    async idByAccount(platform: PlatformId, externalAccountId: string): Promise<string | null> {
+      const { rows } = await tx.query('SELECT id FROM crm_integrations WHERE platform = $1 AND external_account_id = $2', [platform, externalAccountId]);
+      return rows[0]?.id ?? null;
+    },
+
+    /** A new grant on an existing integration: connected again, with what this grant holds. */
+    async markConnected(id: string, connection: Reconnection): Promise<void> {
+      await tx.query(
+        `UPDATE crm_integrations SET status = 'connected', last_error = NULL, is_active = true, granted_scopes = $2, external_account_id = $3, connection_config = $4
+         WHERE id = $1`,
+        [id, connection.grantedScopes, connection.externalAccountId, connection.connectionConfig],
+      );
     },
 
     /** Records the connection test's verdict: a problem to show, or null once a test passes. */

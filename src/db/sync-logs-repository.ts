@@ -92,6 +92,49 @@ export function syncLogsRepository(tx: Tx) {
       return toSyncLog(rows[0]);
     },
 
+    /**
+     * Opens a running run, or finds the one already running (a unique index allows one per integration,
+     * across every process); if that run finishes in between, tries again.
+     */
+    async openOrJoin(integrationId: string, syncType: SyncType): Promise<{ id: string; joined: boolean }> {
+      for (;;) {
+        const { rows } = await tx.query<{ id: string }>(
+          `INSERT INTO crm_sync_logs (integration_id, sync_type, status, started_at, heartbeat_at) VALUES ($1, $2, 'running', clock_timestamp(), clock_timestamp())
+           ON CONFLICT (integration_id) WHERE status = 'running' DO NOTHING RETURNING id`,
+          [integrationId, syncType],
+        );
+        if (rows[0]) return { id: rows[0].id, joined: false };
+        const running = await tx.query<{ id: string }>(`SELECT id FROM crm_sync_logs WHERE integration_id = $1 AND status = 'running'`, [integrationId]);
+        if (running.rows[0]) return { id: running.rows[0].id, joined: true };
+      }
+    },
+
+    /** The queue job carrying the run (for handing it back when its worker dies). */
+    async setJob(id: string, jobId: string): Promise<void> {
+      await tx.query('UPDATE crm_sync_logs SET job_id = $2 WHERE id = $1', [id, jobId]);
+    },
+
+    /** Running runs whose worker sent no heartbeat for `timeoutMs` (every user's: run as the system role). */
+    async stale(timeoutMs: number): Promise<{ id: string; jobId: string | null; userId: string; integrationId: string }[]> {
+      const { rows } = await tx.query(
+        `SELECT id, job_id, user_id, integration_id FROM crm_sync_logs
+         WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < clock_timestamp() - make_interval(secs => $1 / 1000.0)`,
+        [timeoutMs],
+      );
+      return rows.map((row) => ({ id: row.id, jobId: row.job_id, userId: row.user_id, integrationId: row.integration_id }));
+    },
+
+    /** A fresh heartbeat without progress: a run handed back to the queue gets a full timeout before anyone looks again. */
+    async touch(id: string): Promise<void> {
+      await tx.query('UPDATE crm_sync_logs SET heartbeat_at = clock_timestamp() WHERE id = $1', [id]);
+    },
+
+    /** Runs going now, across users (for metrics). */
+    async countRunning(): Promise<number> {
+      const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM crm_sync_logs WHERE status = 'running'`);
+      return rows[0]!.n;
+    },
+
     async expect(id: string, total: number | null): Promise<void> {
       await tx.query('UPDATE crm_sync_logs SET records_expected = $2 WHERE id = $1', [id, total]);
     },

@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { Caller } from './auth.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app-context.js';
 import { authenticateRoute } from './authenticate-route.js';
 import { badUrlError, registerErrorHandler, sendError } from './errors.js';
 import { registerMetrics } from './metrics.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { withUser } from '../db/tenant.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app-context.js';
 
 /**
  * The `onRequest` hook of the authenticated scope: a route is protected unless its own config says

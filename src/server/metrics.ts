@@ -3,7 +3,9 @@ import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppError } from '../lib/errors.js';
 import { authMode } from './auth.js';
-import type { AppContext } from './context.js';
+import { syncLogsRepository } from '../db/sync-logs-repository.js';
+import { asSystem } from '../db/tenant.js';
+import type { AppContext } from '../app-context.js';
 
 /**
  * Prometheus metrics at /metrics: HTTP by route, the pg pool, and whatever gauges later parts
@@ -34,8 +36,7 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext): Registry
     name: 'pulse_sync_runs', help: 'Sync runs by state: queued (jobs waiting in the queue) and running', labelNames: ['state'], registers: [registry],
     async collect() {
       if (ctx.sync?.queued) this.set({ state: 'queued' }, await ctx.sync.queued().catch(() => 0));
-      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM crm_sync_logs WHERE status = 'running'`).catch(() => ({ rows: [{ n: 0 }] }));
-      this.set({ state: 'running' }, rows[0]?.n ?? 0);
+      this.set({ state: 'running' }, await asSystem(pool, (tx) => syncLogsRepository(tx).countRunning()).catch(() => 0));
     },
   });
 

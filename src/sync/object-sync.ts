@@ -1,14 +1,17 @@
+import type { DeletionMode } from '../crm/connector-module.js';
 import type { Connector, ListCursor, RecordPage } from '../crm/connector.js';
 import type { ObjectType } from '../crm/platforms.js';
+import { ProviderError } from '../crm/provider-error.js';
 import { withUser, type Tx } from '../db/tenant.js';
+import { webhookEventsRepository } from '../db/webhook-events-repository.js';
 import { recordsRepository, serializeRows } from './records-repository.js';
 import { syncStateRepository, type SyncState } from './sync-state-repository.js';
 
 /**
  * One object's sync: a full listing (first run, or asked for), else the changes since the last run
- * with an overlap, then deletions, then associations the records' own timestamps cannot show. Pages
- * stream through bounded memory — the next page is in flight while this one is written — and each
- * is committed together with the cursor that follows it.
+ * with an overlap, then deletions as the CRM reports them, then associations the records' own
+ * timestamps cannot show. Pages stream through bounded memory — the next page is in flight while
+ * this one is written — and each is committed together with the cursor that follows it.
  */
 export interface ObjectSyncContext {
   pool: import('pg').Pool;
@@ -18,10 +21,14 @@ export interface ObjectSyncContext {
   /** This run's id (its sync log): the marker a new full listing stamps on the records it sees. */
   runId: string;
   requestedFull: boolean;
+  /** How this CRM reports deletions (connector-module.ts). */
+  deletions: DeletionMode;
   /** Aborted when this worker no longer owns the run: nothing more may be written. */
   signal: AbortSignal;
   /** Called after each committed page with the number of records it wrote. */
   onWritten(object: ObjectType, count: number): void;
+  /** Something the run did that a person reading the logs should know (not a failure). */
+  onNotice(object: ObjectType, message: string): void;
 }
 
 /** Re-read this much before the last run's start: provider indexes (HubSpot search) lag a little. */
@@ -31,6 +38,20 @@ const ASSOCIATION_BATCH = 1000;
 const emptyState: SyncState = { phase: 'full', cursor: null, fullRun: null, highWater: null, deletionsCheckedAt: null, deletionsCursor: null };
 
 export async function syncObject(run: ObjectSyncContext, object: ObjectType): Promise<void> {
+  try {
+    await syncFromState(run, object);
+  } catch (error) {
+    if (!(error instanceof ProviderError) || error.code !== 'cursor_invalid') throw error;
+    // The CRM no longer accepts where we stood (an expired query locator, a search window it cannot
+    // page): only a new full listing is sure to see everything. One reset per run; a full listing
+    // that fails the same way is a real failure.
+    run.onNotice(object, `${object}: the CRM no longer accepts the saved listing position (${error.message}); listing them all again.`);
+    await withUser(run.pool, run.userId, (tx) => syncStateRepository(tx, run.integrationId).save(object, emptyState));
+    await syncFromState(run, object);
+  }
+}
+
+async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promise<void> {
   const inTx = <T>(work: (tx: Tx) => Promise<T>) =>
     withUser(run.pool, run.userId, async (tx) => {
       run.signal.throwIfAborted();
@@ -41,23 +62,27 @@ export async function syncObject(run: ObjectSyncContext, object: ObjectType): Pr
     });
   let state = (await inTx((tx) => syncStateRepository(tx, run.integrationId).get(object))) ?? emptyState;
   const save = (tx: Tx, next: SyncState) => syncStateRepository(tx, run.integrationId).save(object, (state = next));
+  const records = (tx: Tx) => recordsRepository(tx, run.integrationId);
 
   const resumingFull = state.phase === 'full' && state.cursor !== null;
   // A retried job of a full run must not list again what this run already listed in full.
   const alreadyFullThisRun = state.fullRun === run.runId && state.phase === 'incremental';
-  if (!resumingFull && !alreadyFullThisRun && (run.requestedFull || state.phase === 'full')) {
+  // A CRM that reports no deletions at all is listed in full every run: what is not seen is gone.
+  const wantsFull = run.requestedFull || state.phase === 'full' || run.deletions === 'reconcile';
+  if (!resumingFull && !alreadyFullThisRun && wantsFull) {
     const startedAt = new Date().toISOString();
     await inTx((tx) => save(tx, { ...state, phase: 'full', fullRun: run.runId, cursor: { listing: { mode: 'full' }, startedAt } }));
   }
 
   if (state.phase === 'full') {
     const fullRun = state.fullRun!;
-    await listPages(run, state.cursor!.listing, object, async (tx, page) => {
-      await recordsRepository(tx, run.integrationId).upsertRows(object, page.rows, fullRun);
-      if (page.next) return save(tx, { ...state, cursor: { ...state.cursor!, listing: page.next } });
-      await recordsRepository(tx, run.integrationId).sweepUnseen(object, fullRun);
+    await listPages(run, state.cursor!.listing, object, async (tx, batch) => {
+      await records(tx).upsertRows(object, batch.rows, fullRun);
+      await records(tx).softDelete(object, batch.deleted);
+      if (batch.next) return save(tx, { ...state, cursor: { ...state.cursor!, listing: batch.next } });
+      await records(tx).sweepUnseen(object, fullRun);
       const startedAt = state.cursor!.startedAt;
-      await save(tx, { ...emptyState, phase: 'incremental', highWater: startedAt, deletionsCheckedAt: startedAt });
+      await save(tx, { ...emptyState, phase: 'incremental', fullRun, highWater: startedAt, deletionsCheckedAt: startedAt });
     }, inTx);
     return;
   }
@@ -66,12 +91,13 @@ export async function syncObject(run: ObjectSyncContext, object: ObjectType): Pr
     const since = new Date(Date.parse(state.highWater!) - OVERLAP_MS).toISOString();
     await inTx((tx) => save(tx, { ...state, cursor: { listing: { mode: 'changes', since }, startedAt: new Date().toISOString() } }));
   }
-  await listPages(run, state.cursor!.listing, object, async (tx, page) => {
-    await recordsRepository(tx, run.integrationId).upsertRows(object, page.rows, null);
-    await save(tx, page.next ? { ...state, cursor: { ...state.cursor!, listing: page.next } } : { ...state, cursor: null, highWater: state.cursor!.startedAt });
+  await listPages(run, state.cursor!.listing, object, async (tx, batch) => {
+    await records(tx).upsertRows(object, batch.rows, null);
+    await records(tx).softDelete(object, batch.deleted);
+    await save(tx, batch.next ? { ...state, cursor: { ...state.cursor!, listing: batch.next } } : { ...state, cursor: null, highWater: state.cursor!.startedAt });
   }, inTx);
 
-  await syncDeletions(run, object, () => state, save, inTx);
+  if (run.deletions === 'listing') await syncDeletions(run, object, () => state, save, inTx);
   await syncAssociations(run, object, inTx);
 }
 
@@ -97,6 +123,8 @@ export const MIN_BATCH_RECORDS = 1_000;
 interface RowBatch {
   rows: string;
   count: number;
+  /** Remote ids the pages reported deleted (CRMs whose listings carry deletions). */
+  deleted: string[];
   next: ListCursor | null;
 }
 
@@ -128,10 +156,11 @@ async function listPages(
       const page = await inFlight;
       // The next request goes out before this page is serialized: a listing is a chain of cursors,
       // so anything done between a response and the next request lengthens the whole chain.
-      inFlight = page.next && (await room(page.records.length)) ? run.connector.listRecords(object, page.next) : null;
+      inFlight = page.next && (await room(page.records.length + (page.deleted?.length ?? 0))) ? run.connector.listRecords(object, page.next) : null;
       inFlight?.catch(() => {}); // surfaced when awaited
-      arrived.push({ rows: serializeRows(object, page.records), count: page.records.length, next: page.next });
-      buffered += page.records.length;
+      const deleted = page.deleted ?? [];
+      arrived.push({ rows: serializeRows(object, page.records), count: page.records.length + deleted.length, deleted, next: page.next });
+      buffered += page.records.length + deleted.length;
       signal('writer');
     }
   })().then(() => { fetched = true; }, (error) => { failure = { error }; }).finally(() => signal('writer'));
@@ -150,6 +179,7 @@ async function listPages(
       const batch: RowBatch = {
         rows: pages.map((page) => page.rows).filter((rows) => rows !== '').join(','),
         count: pages.reduce((sum, page) => sum + page.count, 0),
+        deleted: pages.flatMap((page) => page.deleted),
         next: pages[pages.length - 1]!.next,
       };
       await inTx((tx) => write(tx, batch));
@@ -173,7 +203,7 @@ async function syncDeletions(
   const since = checkedAt ? new Date(Date.parse(checkedAt) - OVERLAP_MS).toISOString() : null;
   for (;;) {
     const listing = current().deletionsCursor!;
-    const page = await run.connector.listDeleted(object, listing.position, since);
+    const page = await run.connector.listDeleted!(object, listing.position, since);
     const deleted = await inTx(async (tx) => {
       const count = await recordsRepository(tx, run.integrationId).softDelete(object, page.remoteIds);
       await save(tx, page.next !== null
@@ -196,18 +226,15 @@ async function syncAssociations(run: ObjectSyncContext, object: ObjectType, inTx
     // can be marked processed.
     const { unknown, events } = await inTx(async (tx) => {
       const unknown = await recordsRepository(tx, run.integrationId).unknownAssociations(object, ASSOCIATION_BATCH);
-      const events = (await tx.query<{ id: string; remote_id: string }>(
-        `SELECT id, remote_id FROM crm_webhook_events WHERE integration_id = $1 AND kind = 'association_change' AND object = $2 AND processed_at IS NULL ORDER BY id LIMIT $3`,
-        [run.integrationId, object, ASSOCIATION_BATCH - unknown.length],
-      )).rows;
+      const events = await webhookEventsRepository(tx).pendingAssociationChanges(run.integrationId, object, ASSOCIATION_BATCH - unknown.length);
       return { unknown, events };
     });
-    const ids = [...new Set([...unknown, ...events.map((event) => event.remote_id)])];
+    const ids = [...new Set([...unknown, ...events.map((event) => event.remoteId)])];
     if (ids.length === 0) return;
     const associations = await run.connector.readAssociations(object, ids);
     await inTx(async (tx) => {
       await recordsRepository(tx, run.integrationId).setAssociations(object, associations);
-      await tx.query('UPDATE crm_webhook_events SET processed_at = now() WHERE id = ANY($1::bigint[])', [events.map((event) => event.id)]);
+      await webhookEventsRepository(tx).markProcessed(events.map((event) => event.id));
     });
     if (unknown.length + events.length < ASSOCIATION_BATCH) return;
   }

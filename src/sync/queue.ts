@@ -1,7 +1,8 @@
 import pg from 'pg';
 import PgBoss from 'pg-boss';
+import { syncLogsRepository } from '../db/sync-logs-repository.js';
 import { withUser } from '../db/tenant.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
 import type { SyncJob } from './run-sync.js';
 import { runSyncThroughOutages } from './run-through-outages.js';
 
@@ -57,7 +58,7 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
     localWorkers,
     async enqueue(job) {
       const id = await boss.send(SYNC_QUEUE, job);
-      if (id) await withUser(ctx.db.pool, job.userId, (tx) => tx.query('UPDATE crm_sync_logs SET job_id = $2 WHERE id = $1', [job.logId, id]));
+      if (id) await withUser(ctx.db.pool, job.userId, (tx) => syncLogsRepository(tx).setJob(job.logId, id));
       wakeLocal();
       if (listener) await ctx.db.pool.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, '']).catch(() => {});
     },

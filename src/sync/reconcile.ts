@@ -1,6 +1,6 @@
 import { asSystem } from '../db/tenant.js';
 import { syncLogsRepository } from '../db/sync-logs-repository.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
 import { SYNC_QUEUE, type SyncQueue } from './queue.js';
 
 /**
@@ -11,26 +11,22 @@ import { SYNC_QUEUE, type SyncQueue } from './queue.js';
 export const HEARTBEAT_TIMEOUT_MS = 30_000;
 
 export async function reconcileStaleRuns(ctx: AppContext, queue: SyncQueue, timeoutMs = HEARTBEAT_TIMEOUT_MS): Promise<number> {
-  const stale = await asSystem(ctx.db.pool, async (tx) => (await tx.query<{ id: string; job_id: string | null; user_id: string; integration_id: string }>(
-    `SELECT id, job_id, user_id, integration_id FROM crm_sync_logs
-     WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < clock_timestamp() - make_interval(secs => $1 / 1000.0)`,
-    [timeoutMs],
-  )).rows);
+  const stale = await asSystem(ctx.db.pool, (tx) => syncLogsRepository(tx).stale(timeoutMs));
   for (const run of stale) {
-    const job = run.job_id ? await queue.boss.getJobById(SYNC_QUEUE, run.job_id) : null;
+    const job = run.jobId ? await queue.boss.getJobById(SYNC_QUEUE, run.jobId) : null;
     // Still waiting in the queue (or about to be retried): nothing is wrong, a worker will take it.
     if (job && (job.state === 'created' || job.state === 'retry')) continue;
     if (job?.state === 'active') {
-      await queue.boss.fail(SYNC_QUEUE, run.job_id!, { message: 'worker stopped sending heartbeats' });
+      await queue.boss.fail(SYNC_QUEUE, run.jobId!, { message: 'worker stopped sending heartbeats' });
       // Fresh heartbeat: the retry gets a full timeout before anyone looks again.
-      await asSystem(ctx.db.pool, (tx) => tx.query('UPDATE crm_sync_logs SET heartbeat_at = clock_timestamp() WHERE id = $1', [run.id]));
-      ctx.logger.warn({ logId: run.id, jobId: run.job_id }, 'sync worker stopped; its run was handed back to the queue');
+      await asSystem(ctx.db.pool, (tx) => syncLogsRepository(tx).touch(run.id));
+      ctx.logger.warn({ logId: run.id, jobId: run.jobId }, 'sync worker stopped; its run was handed back to the queue');
       continue;
     }
     // No job (a `pulse-crm sync` that died, a run never queued) or a job that ended: nobody will finish
     // this run, and while it stays "running" every new request would join it.
     await asSystem(ctx.db.pool, (tx) => syncLogsRepository(tx).fail(run.id, 'The sync stopped unexpectedly (its worker went away). The next sync resumes from where it stopped.'));
-    await ctx.events?.publish(run.user_id, { type: 'sync.error', integrationId: run.integration_id, logId: run.id, code: 'worker_lost', message: 'The sync stopped unexpectedly; the next one resumes where it stopped.' });
+    await ctx.events?.publish(run.userId, { type: 'sync.error', integrationId: run.integrationId, logId: run.id, code: 'worker_lost', message: 'The sync stopped unexpectedly; the next one resumes where it stopped.' });
   }
   return stale.length;
 }

@@ -1,7 +1,7 @@
 import { integrationsRepository } from '../db/integrations-repository.js';
 import { withUser } from '../db/tenant.js';
 import { AppError, notFound } from '../lib/errors.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
 import type { SyncQueue } from './queue.js';
 import { syncStateRepository } from './sync-state-repository.js';
 import { syncLogsRepository } from '../db/sync-logs-repository.js';
@@ -40,16 +40,7 @@ export async function createRun(ctx: AppContext, request: SyncRequest): Promise<
     }
     const incremental = await syncStateRepository(tx, request.integrationId).incrementalObjects();
     const full = request.full === true || incremental.length < objectTypes.length;
-    // Insert, or join the running run; if that run finishes in between, insert again.
-    for (;;) {
-      const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO crm_sync_logs (integration_id, sync_type, status, started_at, heartbeat_at) VALUES ($1, $2, 'running', clock_timestamp(), clock_timestamp())
-         ON CONFLICT (integration_id) WHERE status = 'running' DO NOTHING RETURNING id`,
-        [request.integrationId, full ? 'full' : 'incremental'],
-      );
-      if (rows[0]) return { logId: rows[0].id, full, joined: false };
-      const running = await tx.query<{ id: string }>(`SELECT id FROM crm_sync_logs WHERE integration_id = $1 AND status = 'running'`, [request.integrationId]);
-      if (running.rows[0]) return { logId: running.rows[0].id, full, joined: true };
-    }
+    const run = await syncLogsRepository(tx).openOrJoin(request.integrationId, full ? 'full' : 'incremental');
+    return { logId: run.id, full, joined: run.joined };
   });
 }

@@ -1,12 +1,13 @@
 import type { Connector } from '../crm/connector.js';
 import { randomUUID } from 'node:crypto';
-import { createConnector } from '../crm/connectors.js';
+import { integrationConnector } from '../crm/connectors.js';
+import { moduleFor } from '../crm/modules.js';
 import { objectTypes, type ObjectType } from '../crm/platforms.js';
 import { ProviderError, type ProviderErrorCode } from '../crm/provider-error.js';
 import { integrationsRepository } from '../db/integrations-repository.js';
 import { syncLogsRepository, type SyncCounts, type SyncLog, type SyncLogError } from '../db/sync-logs-repository.js';
 import { withUser } from '../db/tenant.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
 import { syncObject } from './object-sync.js';
 
@@ -48,9 +49,8 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   };
   // From the claim on, well inside the timeout after which other workers presume this one dead.
   const heartbeat = setInterval(() => void report(true).catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
-  const connector = createConnector(ctx, { ...ctx.services, onRequest: () => { requests++; } }, {
-    platform: integration.platform, externalAccountId: integration.externalAccountId, tokens: ctx.services.tokens.source(integration),
-  });
+  const connector = integrationConnector(ctx, integration, { ...ctx.services, onRequest: () => { requests++; } });
+  const { deletions } = moduleFor(integration.platform);
   const failures = new Map<ObjectType, ProviderError | Error>();
 
   try {
@@ -61,7 +61,10 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     const outcomes = await Promise.allSettled(objectTypes.map(async (object) => {
       try {
         await syncObject({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, runId: job.logId, requestedFull: job.full, signal: lease.signal,
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, runId: job.logId, requestedFull: job.full, signal: lease.signal,
+          onNotice(object, message) {
+            ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId, object }, message);
+          },
           onWritten(object, count) {
             counts[object] += count;
             void report().catch(() => {});
@@ -90,9 +93,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   }
 
   const fatal = [...failures.values()].find((error) => error instanceof ProviderError && stopsTheRun.includes(error.code)) as ProviderError | undefined;
-  const anyWritten = counts.contacts + counts.companies + counts.deals > 0;
-  const status = failures.size === 0 ? 'success'
-    : fatal?.code === 'quota_exhausted' || (failures.size < objectTypes.length) || anyWritten ? 'partial' : 'failed';
+  const status = runStatus(failures, counts);
   const message = failures.size === 0 ? null : summarize(failures);
   const finished = await tenant(async (tx) => {
     const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests, runToken);
@@ -112,6 +113,19 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   if (message) await ctx.events?.publish(job.userId, { type: 'sync.error', integrationId: job.integrationId, logId: job.logId, code: fatal?.code ?? 'partial', message });
   ctx.logger.info({ integrationId: job.integrationId, logId: job.logId, status, counts, requests, durationMs: finished.durationMs }, 'sync finished');
   return finished;
+}
+
+/**
+ * `success` when every object synced. Otherwise `partial` if anything of this run is kept — an object
+ * done, records written, or a spent quota (nothing is wrong; the next run resumes from the
+ * checkpoints) — and `failed` only when the run kept nothing at all.
+ */
+function runStatus(failures: Map<ObjectType, ProviderError | Error>, counts: SyncCounts): Exclude<SyncLog['status'], 'running'> {
+  if (failures.size === 0) return 'success';
+  const quotaSpent = [...failures.values()].some((error) => error instanceof ProviderError && error.code === 'quota_exhausted');
+  const someObjectsSynced = failures.size < objectTypes.length;
+  const someRecordsWritten = counts.contacts + counts.companies + counts.deals > 0;
+  return quotaSpent || someObjectsSynced || someRecordsWritten ? 'partial' : 'failed';
 }
 
 /** The CRM's own count of what a full run will list; a progress bar is not worth failing a run for. */

@@ -1,5 +1,5 @@
 import { isDatabaseUnavailable } from '../db/unavailable.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
 import { runSync, type SyncJob } from './run-sync.js';
 
 /**

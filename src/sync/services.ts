@@ -1,5 +1,5 @@
 import { createLocalBus, createPostgresBus } from '../events/bus.js';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../app-context.js';
 import { startQueue, startWorkers, SYNC_QUEUE, type SyncQueue } from './queue.js';
 import { requestSync } from './request-sync.js';
 import { startScheduler } from './scheduler.js';

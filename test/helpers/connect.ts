@@ -2,7 +2,7 @@ import { integrationsRepository, type Integration } from '../../src/db/integrati
 import { exchangeCode } from '../../src/crm/oauth.js';
 import { beginOAuth } from '../../src/crm/oauth-begin.js';
 import { completeOAuth, startOAuth } from '../../src/crm/oauth-flow.js';
-import type { AppContext } from '../../src/server/context.js';
+import type { AppContext } from '../../src/app-context.js';
 import { answerConsent } from './sandbox.js';
 import { asUser, ensureUser } from './users.js';
 

@@ -6,7 +6,7 @@ import type { SandboxApp, SandboxUrls } from '../../src/crm/endpoints.js';
 import type { PlatformId } from '../../src/crm/platforms.js';
 import { createLogger } from '../../src/logger.js';
 import { createContext } from '../../src/runtime.js';
-import type { AppContext } from '../../src/server/context.js';
+import type { AppContext } from '../../src/app-context.js';
 import { createTestDatabase, type Engine } from './database.js';
 
 export interface TestContext extends AppContext {

@@ -1,7 +1,7 @@
 import { recordTables } from '../../src/sync/record-tables.js';
 import { asSystem } from '../../src/db/tenant.js';
 import { objectTypes, type ObjectType } from '../../src/crm/platforms.js';
-import type { AppContext } from '../../src/server/context.js';
+import type { AppContext } from '../../src/app-context.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { hubspotObjects } from '../../src/crm/hubspot/spec.js';
 

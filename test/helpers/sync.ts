@@ -1,7 +1,7 @@
 import { asSystem } from '../../src/db/tenant.js';
 import type { SyncLog } from '../../src/db/sync-logs-repository.js';
 import { syncLogsRepository } from '../../src/db/sync-logs-repository.js';
-import type { AppContext } from '../../src/server/context.js';
+import type { AppContext } from '../../src/app-context.js';
 import { waitFor } from './process.js';
 
 /** Waits until the run's log leaves "running", and returns it. */

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { userIdFor } from '../../src/server/auth.js';
 import { withUser, type Tx } from '../../src/db/tenant.js';
-import type { AppContext } from '../../src/server/context.js';
+import type { AppContext } from '../../src/app-context.js';
 
 export const TEST_JWT_SECRET = 'test-secret-at-least-32-bytes-long!!';
 

@@ -1,4 +1,5 @@
-import type { Associations, Connector, ConnectorDeps, DeletionPage, ListCursor, Quota, RecordPage } from '../connector.js';
+import type { ConnectorDeps } from '../connector-module.js';
+import type { Associations, Connector, DeletionPage, ListCursor, Quota, RecordPage } from '../connector.js';
 import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { labelledProperties, pipelineOptions, propertyOptions, type HubspotPipeline } from './field-options.js';
@@ -16,14 +17,7 @@ interface ListResponse {
   paging?: { next?: { after: string } };
 }
 
-export interface HubspotDeps extends ConnectorDeps {
-  /** The raw access token, for the token-info endpoint that takes it in the path. */
-  currentToken(): Promise<string>;
-  /** The newest rate-limit window figures seen in response headers. */
-  lastWindow(): { max: number; remaining: number; intervalMs: number } | null;
-}
-
-export function hubspotConnector({ http, baseUrl, currentToken, lastWindow }: HubspotDeps): Connector {
+export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: ConnectorDeps): Connector {
   async function listPage<O extends ObjectType>(object: O, after: string | undefined): Promise<RecordPage<O>> {
     const spec = hubspotObjects[object];
     const { data } = await http<ListResponse>('GET', `/crm/v3/objects/${spec.path}`, {
@@ -37,7 +31,7 @@ export function hubspotConnector({ http, baseUrl, currentToken, lastWindow }: Hu
     });
     const records = data.results.map((record) => mapRecord(object, record, true));
     const next = data.paging?.next?.after;
-    return { records, next: next ? { mode: 'full', position: { after: next } } : null, maxUpdatedAt: maxOf(records.map((r) => r.remoteUpdatedAt)) };
+    return { records, next: next ? { mode: 'full', position: { after: next } } : null };
   }
 
   async function searchPage<O extends ObjectType>(object: O, cursor: ListCursor): Promise<RecordPage<O>> {
@@ -57,22 +51,30 @@ export function hubspotConnector({ http, baseUrl, currentToken, lastWindow }: Hu
     const records = data.results.map((record) => mapRecord(object, record, false));
     const maxUpdatedAt = maxOf(records.map((r) => r.remoteUpdatedAt));
     const after = data.paging?.next?.after;
-    if (!after) return { records, next: null, maxUpdatedAt };
+    if (!after) return { records, next: null };
     if (Number(after) + hubspotLimits.searchPageSize <= hubspotLimits.searchResultCap) {
-      return { records, next: { ...cursor, position: { after, windowSince } }, maxUpdatedAt };
+      return { records, next: { ...cursor, position: { after, windowSince } } };
     }
     // Search cannot page past 10,000 results: continue with a new query from the newest time seen.
     if (!maxUpdatedAt || maxUpdatedAt === windowSince) {
-      throw new ProviderError('unknown', `More than ${hubspotLimits.searchResultCap} HubSpot ${object} share the modification time ${windowSince}; run a full sync.`);
+      throw new ProviderError('cursor_invalid', `more than ${hubspotLimits.searchResultCap} HubSpot ${object} share the modification time ${windowSince}, past what search can page`);
     }
-    return { records, next: { ...cursor, position: { windowSince: maxUpdatedAt } }, maxUpdatedAt };
+    return { records, next: { ...cursor, position: { windowSince: maxUpdatedAt } } };
   }
 
   return {
     platform: 'hubspot',
 
-    listRecords(object, cursor) {
-      return cursor.mode === 'full' ? listPage(object, (cursor.position as { after?: string } | undefined)?.after) : searchPage(object, cursor);
+    async listRecords(object, cursor) {
+      try {
+        return await (cursor.mode === 'full' ? listPage(object, (cursor.position as { after?: string } | undefined)?.after) : searchPage(object, cursor));
+      } catch (error) {
+        // HubSpot answers 400 to an `after` it does not accept (garbled, or past search's 10,000 cap):
+        // a saved position from an older run is no good, not the request.
+        const resumed = (cursor.position as { after?: string } | undefined)?.after !== undefined;
+        if (resumed && error instanceof ProviderError && error.code === 'invalid_request') throw new ProviderError('cursor_invalid', error.message, error.details);
+        throw error;
+      }
     },
 
     async listDeleted(object, position, since): Promise<DeletionPage> {
@@ -166,9 +168,9 @@ export function hubspotConnector({ http, baseUrl, currentToken, lastWindow }: Hu
     },
 
     async revoke(refreshToken) {
-      if (!refreshToken) return;
+      if (!refreshToken || !endpoints.revokeUrl) return;
       // Needs no access token (it may be the one that stopped working), so not through `http`.
-      const response = await fetch(`${baseUrl}/oauth/v1/refresh-tokens/${encodeURIComponent(refreshToken)}`, { method: 'DELETE', signal: AbortSignal.timeout(15_000) });
+      const response = await fetch(endpoints.revokeUrl.replace('{token}', encodeURIComponent(refreshToken)), { method: 'DELETE', signal: AbortSignal.timeout(15_000) });
       await response.body?.cancel();
       if (!response.ok && response.status !== 404) throw new ProviderError('temporary', `HubSpot did not revoke the token (HTTP ${response.status}).`);
     },

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { WebhookReceiver } from '../connector-module.js';
 import type { ObjectType } from '../platforms.js';
 import { hubspotObjects } from './spec.js';
 
@@ -71,3 +72,37 @@ export function associationTarget(event: HubspotWebhookEvent): { object: ObjectT
   if (hubspotObjects[to].associations.includes(from)) return { object: to, remoteId: String(event.toObjectId) };
   return null;
 }
+
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export const hubspotWebhooks: WebhookReceiver = {
+  verify: (delivery) => verifyV3Signature({
+    secret: delivery.secret,
+    method: delivery.method,
+    uri: delivery.url,
+    body: delivery.body,
+    timestamp: header(delivery.headers['x-hubspot-request-timestamp']),
+    signature: header(delivery.headers['x-hubspot-signature-v3']),
+  }),
+
+  parse(body) {
+    // PostgreSQL's jsonb cannot hold NUL; no real event carries one.
+    if (body.includes('\\u0000')) return { ok: false, problem: 'NUL characters are not accepted' };
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return { ok: false, problem: 'body: not JSON' };
+    }
+    const parsed = hubspotWebhookDelivery.safeParse(json);
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0]!;
+      return { ok: false, problem: `${problem.path.join('.') || 'body'}: ${problem.message}` };
+    }
+    const events = parsed.data.flatMap((event) => {
+      const target = associationTarget(event);
+      return target ? [{ accountId: String(event.portalId), kind: 'association_change' as const, ...target, key: eventKey(event), payload: event }] : [];
+    });
+    return { ok: true, events };
+  },
+};

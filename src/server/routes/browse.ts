@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { objectTypes, type ObjectType } from '../../crm/platforms.js';
 import { recordTables } from '../../sync/record-tables.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { errorBodySchema, recordSchemas } from '../schemas.js';
 import { recordRows } from '../record-rows.js';
 import { asCaller } from '../tenant-request.js';

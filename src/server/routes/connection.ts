@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { testConnection } from '../../crm/connection-test.js';
 import { integrationsRepository } from '../../db/integrations-repository.js';
 import { notFound } from '../../lib/errors.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { connectionCheckSchema, connectionProblemSchema, errorBodySchema, idParams } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
 

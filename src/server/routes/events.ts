@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 
 /**
  * Server-Sent Events: the caller's integration and sync events, live, from whichever process

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pendingMigrations } from '../../db/migrate.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 
 /** Liveness and readiness in one: the database answers and the schema is current. */
 export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {

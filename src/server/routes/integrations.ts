@@ -4,7 +4,7 @@ import { disconnectIntegration } from '../../crm/disconnect.js';
 import { integrationsRepository } from '../../db/integrations-repository.js';
 import { syncLogsRepository } from '../../db/sync-logs-repository.js';
 import { AppError, notFound } from '../../lib/errors.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { errorBodySchema, idParams, integrationPatchSchema, integrationSchema, pageQuery, syncLogSchema } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
 

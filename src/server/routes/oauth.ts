@@ -7,7 +7,7 @@ import { completeOAuth, startOAuth } from '../../crm/oauth-flow.js';
 import { allowedAppOrigins, safeReturnPath } from '../../crm/oauth-origins.js';
 import { platformIds } from '../../crm/platforms.js';
 import { AppError } from '../../lib/errors.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { sendBeginPage, sendBeginRedirectPage, sendBeginRefused } from '../oauth-begin-page.js';
 import { sendOAuthResult } from '../oauth-result-page.js';
 import { errorBodySchema } from '../schemas.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { redirectUri } from '../../crm/oauth-flow.js';
 import { platformIds, platforms } from '../../crm/platforms.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { platformSchema, type PlatformDto } from '../schemas.js';
 
 /** The wizard's first step: the four CRMs from the registry, with what this server can do for each. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { objectTypes } from '../../crm/platforms.js';
 import { recordTables } from '../../sync/record-tables.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { errorBodySchema } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
 

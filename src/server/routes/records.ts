@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { objectTypes, type ObjectType } from '../../crm/platforms.js';
 import { decodeCursor, encodeCursor, timestampText } from '../../db/keyset-cursor.js';
 import { recordTables } from '../../sync/record-tables.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { cursorParam, errorBodySchema, instantParam, recordSchemas } from '../schemas.js';
 import { recordRows } from '../record-rows.js';
 import { asCaller } from '../tenant-request.js';

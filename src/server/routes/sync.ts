@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { errorBodySchema, idParams } from '../schemas.js';
 
 /** "Sync now": 202 with the run's log id; joining the run already going if there is one. */

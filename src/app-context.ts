@@ -1,13 +1,13 @@
-import type { Config } from '../config.js';
-import type { Database } from '../db/pool.js';
-import type { KeyRing } from '../lib/secrets.js';
-import type { Logger } from '../logger.js';
-import type { Authenticate } from './auth.js';
-import type { ProviderEndpoints } from '../crm/endpoints.js';
-import type { PlatformId } from '../crm/platforms.js';
-import type { EventBus } from '../events/types.js';
-import type { RateLimiter } from '../crm/rate-limiter.js';
-import type { TokenManager } from '../crm/tokens.js';
+import type { Config } from './config.js';
+import type { Database } from './db/pool.js';
+import type { KeyRing } from './lib/secrets.js';
+import type { Logger } from './logger.js';
+import type { Authenticate } from './server/auth.js';
+import type { ProviderEndpoints } from './crm/endpoints.js';
+import type { PlatformId } from './crm/platforms.js';
+import type { EventBus } from './events/types.js';
+import type { RateLimiter } from './crm/rate-limiter.js';
+import type { TokenManager } from './crm/tokens.js';
 
 /**
  * What the server and worker share: plain values passed to plain functions, no container.

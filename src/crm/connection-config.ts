@@ -1,0 +1,107 @@
+import { isIP } from 'node:net';
+import type { ProviderEndpoints } from './endpoints.js';
+import { platforms, type PlatformId, type PlatformSpec } from './platforms.js';
+import { ProviderError } from './provider-error.js';
+
+/**
+ * Per-connection configuration: where a connected account lives, for CRMs that tell us only at
+ * token time (Salesforce `instance_url`, Pipedrive and Zoho `api_domain`, Zoho's accounts server in
+ * the callback). The registry names the fields a CRM keeps and the origins each may point at; we
+ * send requests (with the user's token) to these URLs, so each value is an SSRF risk until checked:
+ * only an https origin on an allowed host, no IP literal, no credentials, no other port. In sandbox
+ * mode the emulator's origin is the only one allowed, and the real hosts are not.
+ */
+export type ConnectionConfig = Record<string, string>;
+
+export interface ConnectionField {
+  /** The field's name in the token response, or the callback's query parameter. */
+  name: string;
+  from: 'token' | 'callback';
+  /**
+   * Origins the value may name: `https://*.pipedrive.com`, where `*` stands for one or more DNS
+   * labels, or an exact origin `https://www.zohoapis.eu`.
+   */
+  allow: string[];
+  /** Without it the connection cannot work: a response lacking it is refused. */
+  required: boolean;
+}
+
+export interface ConnectionSpec {
+  fields: ConnectionField[];
+  /** The field whose origin serves this connection's API (instead of the registry's apiBaseUrl). */
+  apiBase?: string;
+  /** The field whose origin serves token refresh and revocation (Zoho: the user's data centre). */
+  tokenOrigin?: string;
+}
+
+export type KeptConfig =
+  | { ok: true; config: ConnectionConfig }
+  | { ok: false; field: string; problem: string };
+
+/**
+ * Reads and checks the fields a CRM keeps from a token response (and the callback's query).
+ * `sandboxOrigin` is the emulator's origin when the platform runs on its sandbox, else null.
+ */
+export function keepConnectionConfig(
+  spec: PlatformSpec, sources: { token: Record<string, unknown>; callback?: URLSearchParams }, sandboxOrigin: string | null,
+): KeptConfig {
+  const config: ConnectionConfig = {};
+  for (const field of spec.connection?.fields ?? []) {
+    const raw = field.from === 'token' ? sources.token[field.name] : sources.callback?.get(field.name);
+    if (raw === undefined || raw === null || raw === '') {
+      if (field.required) return { ok: false, field: field.name, problem: 'is missing' };
+      continue;
+    }
+    if (typeof raw !== 'string') return { ok: false, field: field.name, problem: 'is not a URL' };
+    const problem = locationProblem(raw, sandboxOrigin ? [sandboxOrigin] : field.allow);
+    if (problem) return { ok: false, field: field.name, problem };
+    config[field.name] = raw;
+  }
+  return { ok: true, config };
+}
+
+/** Why a URL may not be used (null when it may): checked against origin patterns. */
+export function locationProblem(value: string, allow: string[]): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.username || url.password) return 'carries credentials';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const allowed = allow.some((pattern) => {
+    const want = new URL(pattern.replace('*.', 'wildcard.'));
+    if (url.protocol !== want.protocol || url.port !== want.port) return false;
+    // An IP literal is only ever allowed by an exact pattern naming it (the local sandbox).
+    if (!pattern.includes('*.')) return host === want.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host)) return false;
+    const suffix = want.hostname.slice('wildcard'.length);
+    return host.endsWith(suffix) && /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host.slice(0, -suffix.length));
+  });
+  return allowed ? null : `points at ${url.protocol}//${url.host}, which is not one of this CRM's hosts`;
+}
+
+/** The origin a kept field names (requests are built on it, never on its path). */
+export function originOf(config: ConnectionConfig, field: string | undefined): string | null {
+  const value = field ? config[field] : undefined;
+  return value ? new URL(value).origin : null;
+}
+
+/**
+ * A platform's endpoints for one connection: its API (and, for Zoho, token) origin moved to where
+ * the account lives. Stored values are checked again here, so a row edited behind our back cannot
+ * send a request (and the user's token) anywhere the allowlist does not name.
+ */
+export function connectionEndpoints(platform: PlatformId, endpoints: ProviderEndpoints, config: ConnectionConfig): ProviderEndpoints {
+  const connection = platforms[platform].connection;
+  if (!connection || endpoints.mode === 'missing') return endpoints;
+  const sandboxOrigin = endpoints.mode === 'sandbox' ? new URL(endpoints.apiBaseUrl).origin : null;
+  const kept = keepConnectionConfig(platforms[platform], { token: config, callback: new URLSearchParams(config) }, sandboxOrigin);
+  if (!kept.ok) throw new ProviderError('invalid_request', `This connection's stored ${kept.field} ${kept.problem}; reconnect the integration.`);
+  const api = originOf(config, connection.apiBase);
+  const accounts = originOf(config, connection.tokenOrigin);
+  // Swapped as text: a path template like /refresh-tokens/{token} must survive unencoded.
+  const moved = (url: string | undefined) => (url && accounts ? accounts + url.slice(new URL(url).origin.length) : url);
+  return { ...endpoints, apiBaseUrl: api ?? endpoints.apiBaseUrl, tokenUrl: moved(endpoints.tokenUrl)!, revokeUrl: moved(endpoints.revokeUrl) };
+}

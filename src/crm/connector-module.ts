@@ -1,0 +1,99 @@
+import type { ConnectionConfig } from './connection-config.js';
+import type { Connector } from './connector.js';
+import type { ProviderEndpoints } from './endpoints.js';
+import type { HttpClient } from './http.js';
+import type { ObjectType, PlatformId } from './platforms.js';
+import type { ProviderError } from './provider-error.js';
+import type { Rate } from './rate-limiter.js';
+
+/**
+ * What a CRM plugs into the engine, beside its registry entry (platforms.ts, data): everything here
+ * is code because data cannot say it. A CRM is one folder `src/crm/<id>/` exporting one of these,
+ * listed in modules.ts; shared code never names a CRM.
+ */
+export interface ConnectorModule {
+  platform: PlatformId;
+  /**
+   * How deleted records are found: `listing`, the CRM lists them (Connector.listDeleted); `in_page`,
+   * listing pages carry them (RecordPage.deleted); `reconcile`, neither, so every run lists every
+   * record and what was not seen is gone.
+   */
+  deletions: DeletionMode;
+  /** The CRM's error responses → our codes. Pure: status, body and headers in. */
+  parseError(status: number, body: unknown, headers: Headers): ProviderError;
+  rateLimits: RateLimits;
+  /** How a request carries the access token (default `Bearer <token>`). */
+  authorization?(token: string): string;
+  connector(deps: ConnectorDeps): Connector;
+  /**
+   * A token endpoint's error body in the CRM's own words, as an RFC 6749 `error` (invalid_grant,
+   * invalid_client, invalid_request); null when the body is not an error this reads.
+   */
+  tokenError?(body: Record<string, unknown>): { error: string; description?: string } | null;
+  /** Pushed change notifications, for CRMs whose changes are not all visible by polling. */
+  webhooks?: WebhookReceiver;
+}
+
+export type DeletionMode = 'listing' | 'in_page' | 'reconcile';
+
+/** A CRM's announced request window, as its response headers state it. */
+export interface RateWindow {
+  max: number;
+  remaining: number;
+  intervalMs: number;
+}
+
+export interface RateLimits {
+  /** Request buckets with a rate of their own, known in advance (HubSpot search: 5 per second). */
+  fixed?: Record<string, Rate>;
+  /** The account's window, when the CRM announces it on responses: learned rather than assumed. */
+  readWindow?(headers: Headers): RateWindow | null;
+  /** The account's rate when the CRM does not announce one. */
+  declared?: Rate;
+}
+
+/** What a connector is built from: an HTTP client already carrying auth, limits and retries. */
+export interface ConnectorDeps {
+  http: HttpClient;
+  /** The API origin for this connection (real, per-connection, or sandbox). */
+  baseUrl: string;
+  endpoints: ProviderEndpoints;
+  /** Where this account lives (see connection-config.ts); {} for CRMs with one API origin. */
+  connection: ConnectionConfig;
+  /** The current access token, for the few endpoints that take it other than in the header. */
+  currentToken(): Promise<string>;
+  /** The newest window figures the CRM announced, if it announces any. */
+  lastWindow(): RateWindow | null;
+}
+
+/** One change a webhook delivery reports, reduced to what the engine acts on. */
+export interface WebhookEvent {
+  /** The CRM account it is about: every integration of that account gets it. */
+  accountId: string;
+  /** The only kind the engine needs pushed today: association changes move no modification time. */
+  kind: 'association_change';
+  /** The record whose stored associations changed (the side the connector reads them from). */
+  object: ObjectType;
+  remoteId: string;
+  /** The event's identity across the CRM's retries, so a redelivery is stored once. */
+  key: string;
+  payload: unknown;
+}
+
+export interface WebhookDelivery {
+  /** The app's client secret (what CRMs sign deliveries with). */
+  secret: string;
+  method: string;
+  /** The full public URL the CRM posted to. */
+  url: string;
+  /** The body exactly as received: signatures cover the bytes. */
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface WebhookReceiver {
+  /** Whether the delivery really comes from the CRM (signature, timestamp); false is answered 401. */
+  verify(delivery: WebhookDelivery): boolean;
+  /** A verified body's events, or what is wrong with it (answered 400, naming the path). */
+  parse(body: string): { ok: true; events: WebhookEvent[] } | { ok: false; problem: string };
+}

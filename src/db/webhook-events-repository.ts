@@ -1,0 +1,39 @@
+import type { WebhookEvent } from '../crm/connector-module.js';
+import type { ObjectType, PlatformId } from '../crm/platforms.js';
+import type { Tx } from './tenant.js';
+
+/**
+ * crm_webhook_events: changes a CRM pushed, kept until a sync applies them. A delivery names a CRM
+ * account, not a user, so recording runs as the system role and fans out to every integration of
+ * that account; a redelivered event (same key) is stored once.
+ */
+export function webhookEventsRepository(tx: Tx) {
+  return {
+    async record(platform: PlatformId, events: WebhookEvent[]): Promise<void> {
+      if (events.length === 0) return;
+      await tx.query(
+        `INSERT INTO crm_webhook_events (integration_id, user_id, kind, object, remote_id, payload, event_key)
+         SELECT i.id, i.user_id, e.kind, e.object, e.remote_id, e.payload, e.event_key
+         FROM jsonb_to_recordset($2::jsonb) AS e(account text, kind text, object text, remote_id text, payload jsonb, event_key text)
+         JOIN crm_integrations i ON i.platform = $1 AND i.external_account_id = e.account
+         ON CONFLICT (integration_id, event_key) DO NOTHING`,
+        [platform, JSON.stringify(events.map((e) => ({ account: e.accountId, kind: e.kind, object: e.object, remote_id: e.remoteId, payload: e.payload, event_key: e.key })))],
+      );
+    },
+
+    /** Association changes not yet applied to one object's records, oldest first. */
+    async pendingAssociationChanges(integrationId: string, object: ObjectType, limit: number): Promise<{ id: string; remoteId: string }[]> {
+      if (limit <= 0) return [];
+      const { rows } = await tx.query<{ id: string; remote_id: string }>(
+        `SELECT id, remote_id FROM crm_webhook_events
+         WHERE integration_id = $1 AND kind = 'association_change' AND object = $2 AND processed_at IS NULL ORDER BY id LIMIT $3`,
+        [integrationId, object, limit],
+      );
+      return rows.map((row) => ({ id: row.id, remoteId: row.remote_id }));
+    },
+
+    async markProcessed(ids: string[]): Promise<void> {
+      if (ids.length) await tx.query('UPDATE crm_webhook_events SET processed_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+    },
+  };
+}
