@@ -5,6 +5,7 @@
  */
 import type { Collection, Props } from '../core/collection.js';
 import type { Dataset } from '../core/store.js';
+import { linksOf } from './links.js';
 import { ASSOCIATION_TYPES, OBJECTS, type ObjectType } from './objects.js';
 
 export interface SerializeOptions {
@@ -65,17 +66,19 @@ export function serializeRecord(type: ObjectType, data: Dataset, slot: number, o
   return out;
 }
 
-/** v3 inline association entries: the primary link is listed once with its primary label and once unlabeled. */
+/**
+ * v3 inline association entries: a primary link is listed once with its primary label and once
+ * unlabeled, from either side (a company lists `company_to_contact` for contacts whose primary company
+ * it is, plus `company_to_contact_unlabeled` for each contact).
+ */
 function associationResults(type: ObjectType, data: Dataset, slot: number, to: ObjectType) {
   const spec = ASSOCIATION_TYPES[`${type}>${to}`];
-  const target = data.collections.get(to);
-  if (!spec || !target) return [];
+  if (!spec) return [];
   const results: { id: string; type: string }[] = [];
-  const linked = data.associations.get(type, slot, to).filter((s) => target.isLive(s));
-  linked.forEach((s, i) => {
-    const id = String(target.ids[s]);
-    if (spec.primary !== undefined && i === 0) results.push({ id, type: spec.name });
+  for (const link of linksOf(data, type, slot, to)) {
+    const id = String(link.id);
+    if (link.primary) results.push({ id, type: spec.name });
     results.push({ id, type: spec.primary !== undefined ? `${spec.name}_unlabeled` : spec.name });
-  });
+  }
   return results;
 }
