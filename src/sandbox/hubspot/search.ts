@@ -6,7 +6,8 @@
  */
 import type { Collection } from '../core/collection.js';
 import { OBJECTS, type ObjectType } from './objects.js';
-import { compileFilter, reader, toComparable, type Filter, type Predicate } from './search-filters.js';
+import { hash32 } from '../core/random.js';
+import { compileFilter, reader, toComparable, type Filter, type Predicate, type RecordSource } from './search-filters.js';
 
 export interface SearchSpec {
   groups: { filters: Filter[] }[];
@@ -15,6 +16,18 @@ export interface SearchSpec {
   queryProperties: string[];
   offset: number;
   limit: number;
+}
+
+/** A collection as the search index sees it (see search-lag.ts). */
+export interface SearchSource extends RecordSource {
+  readonly size: number;
+  isLive(slot: number): boolean;
+}
+
+/** How to run one search: over a lagging view instead of the collection, and/or with ties shuffled by `tieSeed`. */
+export interface SearchMode {
+  source?: SearchSource;
+  tieSeed?: number;
 }
 
 interface Bounds {
@@ -43,7 +56,8 @@ function columnBounds(filters: Filter[], name: string, parse: (v: unknown) => nu
   return { lo, hi, exact: used === filters.length };
 }
 
-export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec): { total: number; slots: number[] } {
+export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec, mode: SearchMode = {}): { total: number; slots: number[] } {
+  if (mode.source || mode.tieSeed !== undefined) return scanSearch(type, mode.source ?? coll, spec, mode.tieSeed);
   const modProp = OBJECTS[type].modifiedProperty;
   const single = spec.groups.length === 1 ? spec.groups[0]!.filters : spec.groups.length === 0 ? [] : undefined;
   const time = (v: unknown) => toComparable('time', v) as number;
@@ -94,6 +108,32 @@ export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec):
   return { total: all.length, slots: all.slice(spec.offset, end) };
 }
 
+/**
+ * The plain way, for the switchable search modes: every visible record of the source is matched,
+ * sorted (ties by a seeded hash of the slot when `tieSeed` is set, else by id) and paged. O(n) per
+ * page, which is fine for the small worlds those modes are meant for.
+ */
+function scanSearch(type: ObjectType, source: SearchSource, spec: SearchSpec, tieSeed: number | undefined) {
+  const groups = spec.groups.map((g) => g.filters.map((f) => compileFilter(type, source, f)));
+  const queryMatch = spec.query ? queryPredicate(source, spec.query, spec.queryProperties) : undefined;
+  const all: number[] = [];
+  for (let s = 0; s < source.size; s++) {
+    if (source.isLive(s) && (groups.length === 0 || groups.some((g) => g.every((p) => p(s)))) && (!queryMatch || queryMatch(s))) all.push(s);
+  }
+  const read = reader(type, source, spec.sort?.propertyName ?? 'hs_object_id');
+  const sign = spec.sort?.direction === 'DESCENDING' ? -1 : 1;
+  const tie = tieSeed === undefined ? (a: number, c: number) => a - c : (a: number, c: number) => hash32(tieSeed, a) - hash32(tieSeed, c) || a - c;
+  all.sort((a, c) => {
+    const x = read(a);
+    const y = read(c);
+    if (x === y) return tie(a, c);
+    if (x === undefined) return 1;
+    if (y === undefined) return -1;
+    return (x < y ? -1 : 1) * sign;
+  });
+  return { total: all.length, slots: all.slice(spec.offset, spec.offset + spec.limit) };
+}
+
 /** Walks positions [0, n), counting matches and collecting those at match positions [from, to). */
 function walk(n: number, at: (i: number) => number, match: Predicate, from: number, to: number, stopEarly = false) {
   const slots: number[] = [];
@@ -109,7 +149,7 @@ function walk(n: number, at: (i: number) => number, match: Predicate, from: numb
 }
 
 /** The `query` parameter: every word must prefix-match a word of one of the searchable properties. */
-function queryPredicate(coll: Collection, query: string, names: string[]): Predicate {
+function queryPredicate(coll: RecordSource, query: string, names: string[]): Predicate {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   return (s) => {
     const text = names.map((n) => coll.prop(s, n) ?? '').join(' ').toLowerCase();
