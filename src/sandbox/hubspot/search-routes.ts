@@ -59,7 +59,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: HubspotContext):
     const settings = searchSettings(ctx);
     const lagging = laggingVersions(ctx, req.hs.account, type);
     // One tie order per query (not per page): the seed covers everything but `after` and `limit`.
-    const tieSeed = settings.shuffleTies ? hash32(ctx.store.seed, stringKey(JSON.stringify([type, groups, sort ?? null, body.query ?? '']))) : undefined;
+    const tieSeed = settings.shuffleTies && sort && sort.propertyName !== 'hs_object_id' ? hash32(ctx.store.seed, stringKey(JSON.stringify([type, groups, sort ?? null, body.query ?? '']))) : undefined;
     const mode = { source: lagging.size ? laggingView(coll, lagging) : undefined, tieSeed };
     const { total, slots } = runSearch(type, coll, { groups, sort, query: body.query, queryProperties: OBJECTS[type].queryProperties, offset, limit: capped }, mode);
     const results = slots.map((s) => serializeRecord(type, req.hs.account.data, s, { properties: body.properties, version: lagging.get(s) ?? undefined }));
