@@ -233,13 +233,15 @@ describe('search realism switches', () => {
     }
   });
 
-  it('hides a record created within the lag and shows the old version of one updated within it', async () => {
+  it('hides a record created within the lag and shows the old version of one updated or archived within it', async () => {
     await admin(sb, 'PUT', '/settings', { searchLagMs: 5000 });
     try {
       const created = await api(sb, token, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'lag.new@example.com', firstname: 'Fresh' } });
       expect(created.status).toBe(201);
-      const [existing] = await exportRecords(sb, 'contacts');
+      const [existing, archived] = await exportRecords(sb, 'contacts');
       expect((await api(sb, token, 'PATCH', `/crm/v3/objects/contacts/${existing!.id}`, { properties: { firstname: 'Renamed' } })).status).toBe(200);
+      expect((await api(sb, token, 'DELETE', `/crm/v3/objects/contacts/${archived!.id}`)).status).toBe(204);
+      expect((await search(byId(archived!.id))).body.results).toEqual([expect.objectContaining({ id: archived!.id, archived: false })]);
 
       expect((await search(byId(created.body.id))).body).toMatchObject({ total: 0, results: [] });
       const old = await search(byId(existing!.id));
@@ -254,6 +256,7 @@ describe('search realism switches', () => {
       expect((await search(byId(created.body.id))).body.total).toBe(1);
       expect((await search(byId(existing!.id))).body.results[0].properties.firstname).toBe('Renamed');
       expect((await search(renamed)).body.results.map((r: any) => r.id)).toEqual([existing!.id]);
+      expect((await search(byId(archived!.id))).body.total).toBe(0);
     } finally {
       await admin(sb, 'PUT', '/settings', { searchLagMs: 0 });
     }

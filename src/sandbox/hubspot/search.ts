@@ -64,9 +64,7 @@ export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec, 
   const num = (v: unknown) => Number(v);
   const sortName = spec.sort?.propertyName ?? 'hs_object_id';
   const desc = spec.sort?.direction === 'DESCENDING';
-  const groups = spec.groups.map((g) => g.filters.map((f) => compileFilter(type, coll, f)));
-  const queryMatch = spec.query ? queryPredicate(coll, spec.query, spec.queryProperties) : undefined;
-  const predicate: Predicate = (s) => (groups.length === 0 || groups.some((g) => g.every((p) => p(s)))) && (!queryMatch || queryMatch(s));
+  const { predicate, queryMatch } = matcher(type, coll, spec);
   const end = spec.offset + spec.limit;
 
   if (sortName === modProp) {
@@ -95,17 +93,28 @@ export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec, 
     return walk(hi - lo, at, (s) => coll.isLive(s) && predicate(s), spec.offset, end);
   }
   const all = walk(hi - lo, at, (s) => coll.isLive(s) && predicate(s), 0, Infinity).slots;
-  const read = reader(type, coll, sortName);
+  sortSlots(all, reader(type, coll, sortName), desc, (a, c) => a - c);
+  return { total: all.length, slots: all.slice(spec.offset, end) };
+}
+
+/** The request's filter groups (OR of ANDs) and `query`, over a collection or a lagging view of one. */
+function matcher(type: ObjectType, source: RecordSource, spec: SearchSpec): { predicate: Predicate; queryMatch?: Predicate } {
+  const groups = spec.groups.map((g) => g.filters.map((f) => compileFilter(type, source, f)));
+  const queryMatch = spec.query ? queryPredicate(source, spec.query, spec.queryProperties) : undefined;
+  return { predicate: (s) => (groups.length === 0 || groups.some((g) => g.every((p) => p(s)))) && (!queryMatch || queryMatch(s)), queryMatch };
+}
+
+/** Sorts slots by a property, empty values last, equal values by `tie`. */
+function sortSlots(slots: number[], read: (slot: number) => number | string | undefined, desc: boolean, tie: (a: number, c: number) => number): void {
   const sign = desc ? -1 : 1;
-  all.sort((a, c) => {
+  slots.sort((a, c) => {
     const x = read(a);
     const y = read(c);
-    if (x === y) return a - c;
+    if (x === y) return tie(a, c);
     if (x === undefined) return 1;
     if (y === undefined) return -1;
     return (x < y ? -1 : 1) * sign;
   });
-  return { total: all.length, slots: all.slice(spec.offset, end) };
 }
 
 /**
@@ -114,23 +123,10 @@ export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec, 
  * page, which is fine for the small worlds those modes are meant for.
  */
 function scanSearch(type: ObjectType, source: SearchSource, spec: SearchSpec, tieSeed: number | undefined) {
-  const groups = spec.groups.map((g) => g.filters.map((f) => compileFilter(type, source, f)));
-  const queryMatch = spec.query ? queryPredicate(source, spec.query, spec.queryProperties) : undefined;
-  const all: number[] = [];
-  for (let s = 0; s < source.size; s++) {
-    if (source.isLive(s) && (groups.length === 0 || groups.some((g) => g.every((p) => p(s)))) && (!queryMatch || queryMatch(s))) all.push(s);
-  }
-  const read = reader(type, source, spec.sort?.propertyName ?? 'hs_object_id');
-  const sign = spec.sort?.direction === 'DESCENDING' ? -1 : 1;
+  const { predicate } = matcher(type, source, spec);
+  const all = walk(source.size, (i) => i, (s) => source.isLive(s) && predicate(s), 0, Infinity).slots;
   const tie = tieSeed === undefined ? (a: number, c: number) => a - c : (a: number, c: number) => hash32(tieSeed, a) - hash32(tieSeed, c) || a - c;
-  all.sort((a, c) => {
-    const x = read(a);
-    const y = read(c);
-    if (x === y) return tie(a, c);
-    if (x === undefined) return 1;
-    if (y === undefined) return -1;
-    return (x < y ? -1 : 1) * sign;
-  });
+  sortSlots(all, reader(type, source, spec.sort?.propertyName ?? 'hs_object_id'), spec.sort?.direction === 'DESCENDING', tie);
   return { total: all.length, slots: all.slice(spec.offset, spec.offset + spec.limit) };
 }
 
