@@ -149,6 +149,9 @@ describe('v4 association paging', () => {
       expect(second.body.results[0].paging).toBeUndefined();
       const all = [...first.body.results[0].to, ...second.body.results[0].to].map((r: any) => String(r.toObjectId));
       expect(all).toEqual([...associations.contacts].sort((a, b) => Number(a) - Number(b)));
+      const sdk = new Client({ accessToken: t, basePath: big.urls.hubspot, numberOfApiCallRetries: 0 }).crm.associations.v4.batchApi;
+      const viaSdk = await sdk.getPage('companies', 'contacts', { inputs: [{ id, after }] });
+      expect(viaSdk.results[0]!.to.map((r) => String(r.toObjectId))).toEqual(all.slice(500));
     } finally {
       await big.close();
     }
