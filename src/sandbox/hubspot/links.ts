@@ -1,7 +1,7 @@
 /**
  * One record's links to another object type as HubSpot reports them, the same from either side.
- * A contact or deal has at most one primary company (https://knowledge.hubspot.com/records/associate-records
- * "primary company"); here that is its first company link. The company reports the same link as
+ * A contact or deal has at most one primary company; here that is its first company link (which
+ * link HubSpot promotes when the primary one goes is not documented). The company reports the same link as
  * primary from its side: association type 2 (company→contact) / 6 (company→deal) next to the
  * unlabeled 280 / 342, mirroring 1 / 5 next to 279 / 341 on the contact / deal
  * (https://developers.hubspot.com/docs/api/crm/associations/v4, "Association type IDs").
