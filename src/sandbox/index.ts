@@ -9,6 +9,7 @@ import type { HubspotContext } from './hubspot/context.js';
 import { DEFAULT_ANCHOR, type RecordCounts } from './hubspot/generate.js';
 import type { LimitTier } from './hubspot/limits.js';
 import { createHubspotServer } from './hubspot/server.js';
+import { setSearchSettings } from './hubspot/search-settings.js';
 
 export type { SandboxApp } from './core/store.js';
 export type { LimitTier } from './hubspot/limits.js';
@@ -56,6 +57,8 @@ export interface StartSandboxOptions {
   /** Extra apps, or fields replacing the default app's (same clientId). */
   apps?: (Partial<SandboxApp> & { clientId: string })[];
   webhooks?: DispatcherOptions;
+  /** HubSpot search realism, both off by default: index lag behind writes, shuffled sort ties (hubspot/search-settings.ts). */
+  search?: { lagMs?: number; shuffleTies?: boolean };
 }
 
 export interface Sandbox {
@@ -84,6 +87,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     anchor: DEFAULT_ANCHOR,
     webhooks: opts.webhooks,
   });
+  if (opts.search) setSearchSettings(ctx, { searchLagMs: opts.search.lagMs ?? 0, shuffleTies: opts.search.shuffleTies ?? false });
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ? opts.port : 0;
   await app.listen({ host, port });

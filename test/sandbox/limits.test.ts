@@ -38,6 +38,7 @@ describe('the OAuth app limit (110 per 10 s)', () => {
       correlationId: expect.any(String),
       policyName: 'TEN_SECONDLY_ROLLING',
       requestId: expect.any(String),
+      category: 'RATE_LIMITS',
     });
     expect(refused.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
     await admin(sb, 'POST', '/clock', { advanceMs: 10_000 });

@@ -11,6 +11,7 @@ import type { HubspotContext } from './context.js';
 import { OBJECT_TYPES, resolveObjectType, type ObjectType } from './objects.js';
 import { fullProps } from './serialize.js';
 import { archiveRecord, createRecord, setAssociation, updateRecord } from './writes.js';
+import { rememberForSearch } from './search-lag.js';
 
 const accountRef = z.object({ accountId: z.number().int().optional() });
 const assocSchema = accountRef.extend({ fromType: z.string(), fromId: z.union([z.string(), z.number()]), toType: z.string(), toId: z.union([z.string(), z.number()]) });
@@ -98,6 +99,7 @@ export function registerRecordAdmin(app: FastifyInstance, ctx: HubspotContext): 
     if (!found) return reply;
     const coll = found.a.data.collections.get(found.type)!;
     if (coll.isArchived(found.slot)) {
+      rememberForSearch(ctx, found.a, found.type, found.slot);
       coll.restore(found.slot, ctx.store.clock.now());
       ctx.emit(found.a.id, { kind: 'restore', type: found.type, id: coll.ids[found.slot]!, source: SOURCE });
     }

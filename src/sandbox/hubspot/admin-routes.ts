@@ -11,6 +11,7 @@ import { registerRecordAdmin } from './admin-records-routes.js';
 import type { HubspotContext } from './context.js';
 import { LIMIT_TIERS, limitsFor, type LimitTier } from './limits.js';
 import { OBJECT_TYPES } from './objects.js';
+import { registerSearchSettingsAdmin } from './search-settings.js';
 import { tokenResponse } from './token-routes.js';
 
 const records = z.union([z.number().int().nonnegative(), z.object({ contacts: z.number().int().nonnegative().optional(), companies: z.number().int().nonnegative().optional(), deals: z.number().int().nonnegative().optional() })]);
@@ -18,6 +19,7 @@ const accountRef = z.object({ accountId: z.number().int().optional() });
 
 export function registerHubspotAdmin(app: FastifyInstance, ctx: HubspotContext): void {
   registerRecordAdmin(app, ctx);
+  registerSearchSettingsAdmin(app, ctx);
   const account = (id: number | undefined, reply: FastifyReply): SandboxAccount | undefined => {
     const a = ctx.store.account(id);
     if (!a) adminError(reply, 404, 'not_found', `unknown account ${id}`);

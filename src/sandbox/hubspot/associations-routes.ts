@@ -8,6 +8,8 @@ import type { SandboxAccount } from '../core/store.js';
 import type { HubspotContext, RouteConfig } from './context.js';
 import { notFound, validation } from './errors.js';
 import { ASSOCIATION_TYPES, OBJECTS, resolveObjectType, type ObjectType } from './objects.js';
+import { linksOf, type Link } from './links.js';
+import { pageLinks, parsePageSize, V4_PAGE_MAX } from './association-paging.js';
 import { setAssociation } from './writes.js';
 
 type Params = { from: string; to: string; id?: string; toId?: string };
@@ -27,20 +29,16 @@ function pair(req: FastifyRequest, reply: FastifyReply): [ObjectType, ObjectType
   return [from, to];
 }
 
-/** `to` entries of the v4 shape for one record; the first link to a company carries the Primary label. */
-function links(account: SandboxAccount, from: ObjectType, slot: number, to: ObjectType) {
+/** v4 `MultiAssociatedObjectWithLabel` entries: a primary link carries the Primary label first. */
+function toEntries(links: Link[], from: ObjectType, to: ObjectType) {
   const spec = ASSOCIATION_TYPES[`${from}>${to}`]!;
-  const target = account.data.collections.get(to)!;
-  return account.data.associations
-    .get(from, slot, to)
-    .filter((s) => target.isLive(s))
-    .map((s, i) => ({
-      toObjectId: target.ids[s]!,
-      associationTypes: [
-        ...(spec.primary !== undefined && i === 0 ? [{ category: 'HUBSPOT_DEFINED', typeId: spec.primary, label: 'Primary' }] : []),
-        { category: 'HUBSPOT_DEFINED', typeId: spec.unlabeled, label: null },
-      ],
-    }));
+  return links.map((l) => ({
+    toObjectId: l.id,
+    associationTypes: [
+      ...(l.primary ? [{ category: 'HUBSPOT_DEFINED', typeId: spec.primary!, label: 'Primary' }] : []),
+      { category: 'HUBSPOT_DEFINED', typeId: spec.unlabeled, label: null },
+    ],
+  }));
 }
 
 function slotOf(account: SandboxAccount, type: ObjectType, raw: unknown): number {
@@ -52,7 +50,7 @@ function slotOf(account: SandboxAccount, type: ObjectType, raw: unknown): number
 export function registerAssociationRoutes(app: FastifyInstance, ctx: HubspotContext): void {
   const now = () => new Date(ctx.store.clock.now()).toISOString();
 
-  app.post('/crm/v4/associations/:from/:to/batch/read', { config: { sandbox: cfg('read') } }, async (req: FastifyRequest<{ Params: Params; Body: { inputs?: { id: string }[] } }>, reply) => {
+  app.post('/crm/v4/associations/:from/:to/batch/read', { config: { sandbox: cfg('read') } }, async (req: FastifyRequest<{ Params: Params; Body: { inputs?: { id: string; after?: string }[] } }>, reply) => {
     const types = pair(req, reply);
     if (!types) return reply;
     const [from, to] = types;
@@ -64,9 +62,13 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: HubspotCont
     const errors: unknown[] = [];
     for (const input of inputs) {
       const slot = slotOf(req.hs.account, from, input.id);
-      const found = slot >= 0 ? links(req.hs.account, from, slot, to) : [];
-      if (found.length > 0) results.push({ from: { id: String(input.id) }, to: found });
-      else {
+      const page = pageLinks(slot >= 0 ? linksOf(req.hs.account.data, from, slot, to) : [], input.after, V4_PAGE_MAX);
+      if (!page) return validation(req, reply, `Invalid after: ${String(input.after)}`);
+      if (page.links.length > 0) {
+        const result: Record<string, unknown> = { from: { id: String(input.id) }, to: toEntries(page.links, from, to) };
+        if (page.next) result.paging = { next: { after: page.next } };
+        results.push(result);
+      } else {
         errors.push({
           status: 'error',
           category: 'OBJECT_NOT_FOUND',
@@ -83,12 +85,18 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: HubspotCont
     return reply.code(errors.length ? 207 : 200).send(body);
   });
 
-  app.get('/crm/v4/objects/:from/:id/associations/:to', { config: { sandbox: cfg('read') } }, async (req: FastifyRequest<{ Params: Params }>, reply) => {
+  app.get('/crm/v4/objects/:from/:id/associations/:to', { config: { sandbox: cfg('read') } }, async (req: FastifyRequest<{ Params: Params; Querystring: { limit?: string; after?: string } }>, reply) => {
     const types = pair(req, reply);
     if (!types) return reply;
     const slot = slotOf(req.hs.account, types[0], req.params.id);
-    if (slot < 0) return notFound(req, reply);
-    return { results: links(req.hs.account, types[0], slot, types[1]) };
+    if (slot < 0) return notFound(req, reply, undefined, req.params.id);
+    const limit = parsePageSize(req.query.limit);
+    if (limit === undefined) return validation(req, reply, `limit must be a positive integer, got ${String(req.query.limit)}`);
+    const page = pageLinks(linksOf(req.hs.account.data, types[0], slot, types[1]), req.query.after, limit);
+    if (!page) return validation(req, reply, `Invalid after: ${String(req.query.after)}`);
+    const body: Record<string, unknown> = { results: toEntries(page.links, types[0], types[1]) };
+    if (page.next) body.paging = { next: { after: page.next, link: `?after=${page.next}` } };
+    return body;
   });
 
   app.put('/crm/v4/objects/:from/:id/associations/default/:to/:toId', { config: { sandbox: cfg('write') } }, async (req: FastifyRequest<{ Params: Params }>, reply) => {
@@ -98,7 +106,7 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: HubspotCont
     const startedAt = now();
     const a = slotOf(req.hs.account, from, req.params.id);
     const b = slotOf(req.hs.account, to, req.params.toId);
-    if (a < 0 || b < 0) return notFound(req, reply, `${a < 0 ? OBJECTS[from].errorName : OBJECTS[to].errorName} ${a < 0 ? req.params.id : req.params.toId} does not exist`);
+    if (a < 0 || b < 0) return notFound(req, reply, `${a < 0 ? OBJECTS[from].errorName : OBJECTS[to].errorName} ${a < 0 ? req.params.id : req.params.toId} does not exist`, a < 0 ? req.params.id : req.params.toId);
     setAssociation(ctx, req.hs.account, from, a, to, b, false);
     const spec = (f: ObjectType, t: ObjectType) => ({ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPES[`${f}>${t}`]!.unlabeled });
     return {

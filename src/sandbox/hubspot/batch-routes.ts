@@ -52,10 +52,14 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: HubspotContext): 
     const results: unknown[] = [];
     const missing: string[] = [];
     const opts = { properties: req.body.properties, propertiesWithHistory: req.body.propertiesWithHistory };
+    // `?archived=true` is "Whether to return only results that have been archived" (query parameter of
+    // POST /crm/v3/objects/{type}/batch/read in HubSpot's CRM object OpenAPI specs): only archived records
+    // are found, live ones are reported missing like unknown ids. https://developers.hubspot.com/docs/api/crm/contacts
+    const archived = (req.query as { archived?: string } | undefined)?.archived === 'true';
     for (const input of inputs) {
       const raw = String(input.id ?? '');
       const slot = byEmail ? coll.findUnique('email', raw) : /^\d+$/.test(raw) ? coll.slotOf(Number(raw)) : -1;
-      if (slot >= 0 && coll.isLive(slot)) results.push(serializeRecord(type, req.hs.account.data, slot, opts));
+      if (slot >= 0 && (archived ? coll.isArchived(slot) : coll.isLive(slot))) results.push(serializeRecord(type, req.hs.account.data, slot, opts));
       else missing.push(raw);
     }
     const { code, body } = envelope(startedAt, ctx, results, missing, type, 'get');

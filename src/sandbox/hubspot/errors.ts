@@ -21,8 +21,13 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, status: numb
   return reply.code(status).type('application/json;charset=utf-8').send(errorBody(req, category, message, extras));
 }
 
-export const notFound = (req: FastifyRequest, reply: FastifyReply, message = 'resource not found') =>
-  sendError(req, reply, 404, 'OBJECT_NOT_FOUND', message);
+/**
+ * 404 `OBJECT_NOT_FOUND`; with the id asked for, HubSpot names it in `context.id`
+ * (`{"category":"OBJECT_NOT_FOUND","context":{"id":["…"]},…}` as observed from api.hubapi.com;
+ * `context` is a map of string arrays in the `Error` schema of every HubSpot OpenAPI spec).
+ */
+export const notFound = (req: FastifyRequest, reply: FastifyReply, message = 'resource not found', id?: string) =>
+  sendError(req, reply, 404, 'OBJECT_NOT_FOUND', message, id === undefined ? undefined : { context: { id: [id] } });
 
 export const validation = (req: FastifyRequest, reply: FastifyReply, message: string, extras?: HubspotErrorExtras) =>
   sendError(req, reply, 400, 'VALIDATION_ERROR', message, extras);
@@ -33,13 +38,20 @@ export function propertyErrorMessage(errors: { name: string; error: string; mess
   return `Property values were not valid: ${JSON.stringify(items)}`;
 }
 
-/** The OAuth v1 token endpoint's error body. */
+/**
+ * The OAuth v1 token endpoint's error body: HubSpot's `status` code (BAD_REFRESH_TOKEN, …) and the
+ * RFC 6749 `error`/`error_description` pair, plus `category`, which the `Error` schema of HubSpot's
+ * OAuth v1 OpenAPI spec requires (`required: [category, correlationId, message]`); the docs' token
+ * error example carries `"category": "VALIDATION_ERROR"`
+ * (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/create-oauth-token).
+ */
 export function oauthError(req: FastifyRequest, reply: FastifyReply, status: string, message: string, oauthCode = 'invalid_grant') {
   return reply.code(400).type('application/json;charset=utf-8').send({
     status,
     message,
     correlationId: req.id,
     requestId: req.id,
+    category: 'VALIDATION_ERROR',
     error: oauthCode,
     error_description: message,
   });
@@ -51,6 +63,12 @@ export const RATE_LIMIT_MESSAGES = {
   SECONDLY: 'You have reached your secondly limit.',
 } as const;
 
+/**
+ * The 429 body: the documented fields (https://developers.hubspot.com/docs/api/usage-details, "the 429
+ * response will have the following format": status, message, errorType RATE_LIMIT, correlationId,
+ * policyName, requestId) plus `category: "RATE_LIMITS"`, which the `Error` schema of HubSpot's OpenAPI
+ * specs requires and which live 429 bodies carry.
+ */
 export function rateLimitBody(req: FastifyRequest, policyName: keyof typeof RATE_LIMIT_MESSAGES) {
   return {
     status: 'error',
@@ -59,5 +77,6 @@ export function rateLimitBody(req: FastifyRequest, policyName: keyof typeof RATE
     correlationId: req.id,
     policyName,
     requestId: req.id,
+    category: 'RATE_LIMITS',
   };
 }

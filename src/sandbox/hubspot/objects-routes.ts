@@ -68,7 +68,7 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: HubspotContext):
     const type = typeOf(req, reply);
     if (!type) return reply;
     const slot = findSlot(ctx, req, type, bool(req.query.archived));
-    if (slot < 0) return notFound(req, reply, 'Object not found.  objectId are usually numeric.');
+    if (slot < 0) return notFound(req, reply, 'Object not found.  objectId are usually numeric.', req.params.id);
     const opts = { properties: csv(req.query.properties), associations: objectTypes(req.query.associations), propertiesWithHistory: csv(req.query.propertiesWithHistory) };
     return serializeRecord(type, req.hs.account.data, slot, opts);
   });
@@ -87,7 +87,7 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: HubspotContext):
     const type = typeOf(req, reply);
     if (!type) return reply;
     const slot = findSlot(ctx, req, type, false);
-    if (slot < 0) return notFound(req, reply, 'Object not found.  objectId are usually numeric.');
+    if (slot < 0) return notFound(req, reply, 'Object not found.  objectId are usually numeric.', req.params.id);
     const result = updateRecord(ctx, req.hs.account, type, slot, (req.body ?? {}).properties);
     if (!result.ok) return sendError(req, reply, result.status, result.category, result.message);
     const names = Object.keys(((req.body ?? {}).properties as object) ?? {});

@@ -20,6 +20,9 @@ export interface Filter {
 
 export type Predicate = (slot: number) => boolean;
 
+/** What filters read of a collection (a collection, or the search index's lagging view of one). */
+export type RecordSource = Pick<Collection, 'ids' | 'created' | 'updated' | 'prop'>;
+
 /** How a property's values compare: 'time' and 'number' numerically, 'text' as lower-case strings. */
 export function kindOf(type: ObjectType, name: string): 'time' | 'number' | 'text' {
   const def = propertyDef(type, name);
@@ -35,7 +38,7 @@ export function toComparable(kind: 'time' | 'number' | 'text', raw: unknown): nu
 }
 
 /** Reads a property of a slot as a comparable value (system properties straight from the columns). */
-export function reader(type: ObjectType, coll: Collection, name: string): (slot: number) => number | string | undefined {
+export function reader(type: ObjectType, coll: RecordSource, name: string): (slot: number) => number | string | undefined {
   const kind = kindOf(type, name);
   if (name === 'hs_object_id') return (s) => coll.ids[s];
   if (name === 'createdate') return (s) => coll.created[s];
@@ -51,7 +54,7 @@ function tokenMatcher(pattern: string): (value: string) => boolean {
   return (value) => re.test(value);
 }
 
-export function compileFilter(type: ObjectType, coll: Collection, f: Filter): Predicate {
+export function compileFilter(type: ObjectType, coll: RecordSource, f: Filter): Predicate {
   const read = reader(type, coll, f.propertyName);
   const kind = kindOf(type, f.propertyName);
   const v = toComparable(kind, f.value);

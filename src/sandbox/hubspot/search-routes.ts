@@ -8,7 +8,10 @@ import type { HubspotContext } from './context.js';
 import { validation } from './errors.js';
 import { objectScopes, typeOf } from './objects-routes.js';
 import { OBJECTS } from './objects.js';
+import { hash32, stringKey } from '../core/random.js';
 import { runSearch } from './search.js';
+import { laggingVersions, laggingView } from './search-lag.js';
+import { searchSettings } from './search-settings.js';
 import { checkFilterGroups, type Filter } from './search-filters.js';
 import { serializeRecord } from './serialize.js';
 import { propertyDef } from './properties.js';
@@ -53,8 +56,13 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: HubspotContext):
 
     const coll = req.hs.account.data.collections.get(type)!;
     const capped = Math.min(limit, RESULT_CAP - offset);
-    const { total, slots } = runSearch(type, coll, { groups, sort, query: body.query, queryProperties: OBJECTS[type].queryProperties, offset, limit: capped });
-    const results = slots.map((s) => serializeRecord(type, req.hs.account.data, s, { properties: body.properties }));
+    const settings = searchSettings(ctx);
+    const lagging = laggingVersions(ctx, req.hs.account, type);
+    // One tie order per query (not per page): the seed covers everything but `after` and `limit`.
+    const tieSeed = settings.shuffleTies && sort && sort.propertyName !== 'hs_object_id' ? hash32(ctx.store.seed, stringKey(JSON.stringify([type, groups, sort ?? null, body.query ?? '']))) : undefined;
+    const mode = { source: lagging.size ? laggingView(coll, lagging) : undefined, tieSeed };
+    const { total, slots } = runSearch(type, coll, { groups, sort, query: body.query, queryProperties: OBJECTS[type].queryProperties, offset, limit: capped }, mode);
+    const results = slots.map((s) => serializeRecord(type, req.hs.account.data, s, { properties: body.properties, version: lagging.get(s) ?? undefined }));
     const out: Record<string, unknown> = { total, results };
     if (offset + slots.length < total && slots.length > 0) out.paging = { next: { after: String(offset + slots.length) } };
     return out;

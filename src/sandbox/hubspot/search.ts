@@ -6,7 +6,8 @@
  */
 import type { Collection } from '../core/collection.js';
 import { OBJECTS, type ObjectType } from './objects.js';
-import { compileFilter, reader, toComparable, type Filter, type Predicate } from './search-filters.js';
+import { hash32 } from '../core/random.js';
+import { compileFilter, reader, toComparable, type Filter, type Predicate, type RecordSource } from './search-filters.js';
 
 export interface SearchSpec {
   groups: { filters: Filter[] }[];
@@ -15,6 +16,18 @@ export interface SearchSpec {
   queryProperties: string[];
   offset: number;
   limit: number;
+}
+
+/** A collection as the search index sees it (see search-lag.ts). */
+export interface SearchSource extends RecordSource {
+  readonly size: number;
+  isLive(slot: number): boolean;
+}
+
+/** How to run one search: over a lagging view instead of the collection, and/or with ties shuffled by `tieSeed`. */
+export interface SearchMode {
+  source?: SearchSource;
+  tieSeed?: number;
 }
 
 interface Bounds {
@@ -43,16 +56,15 @@ function columnBounds(filters: Filter[], name: string, parse: (v: unknown) => nu
   return { lo, hi, exact: used === filters.length };
 }
 
-export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec): { total: number; slots: number[] } {
+export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec, mode: SearchMode = {}): { total: number; slots: number[] } {
+  if (mode.source || mode.tieSeed !== undefined) return scanSearch(type, mode.source ?? coll, spec, mode.tieSeed);
   const modProp = OBJECTS[type].modifiedProperty;
   const single = spec.groups.length === 1 ? spec.groups[0]!.filters : spec.groups.length === 0 ? [] : undefined;
   const time = (v: unknown) => toComparable('time', v) as number;
   const num = (v: unknown) => Number(v);
   const sortName = spec.sort?.propertyName ?? 'hs_object_id';
   const desc = spec.sort?.direction === 'DESCENDING';
-  const groups = spec.groups.map((g) => g.filters.map((f) => compileFilter(type, coll, f)));
-  const queryMatch = spec.query ? queryPredicate(coll, spec.query, spec.queryProperties) : undefined;
-  const predicate: Predicate = (s) => (groups.length === 0 || groups.some((g) => g.every((p) => p(s)))) && (!queryMatch || queryMatch(s));
+  const { predicate, queryMatch } = matcher(type, coll, spec);
   const end = spec.offset + spec.limit;
 
   if (sortName === modProp) {
@@ -81,17 +93,41 @@ export function runSearch(type: ObjectType, coll: Collection, spec: SearchSpec):
     return walk(hi - lo, at, (s) => coll.isLive(s) && predicate(s), spec.offset, end);
   }
   const all = walk(hi - lo, at, (s) => coll.isLive(s) && predicate(s), 0, Infinity).slots;
-  const read = reader(type, coll, sortName);
+  sortSlots(all, reader(type, coll, sortName), desc, (a, c) => a - c);
+  return { total: all.length, slots: all.slice(spec.offset, end) };
+}
+
+/** The request's filter groups (OR of ANDs) and `query`, over a collection or a lagging view of one. */
+function matcher(type: ObjectType, source: RecordSource, spec: SearchSpec): { predicate: Predicate; queryMatch?: Predicate } {
+  const groups = spec.groups.map((g) => g.filters.map((f) => compileFilter(type, source, f)));
+  const queryMatch = spec.query ? queryPredicate(source, spec.query, spec.queryProperties) : undefined;
+  return { predicate: (s) => (groups.length === 0 || groups.some((g) => g.every((p) => p(s)))) && (!queryMatch || queryMatch(s)), queryMatch };
+}
+
+/** Sorts slots by a property, empty values last, equal values by `tie`. */
+function sortSlots(slots: number[], read: (slot: number) => number | string | undefined, desc: boolean, tie: (a: number, c: number) => number): void {
   const sign = desc ? -1 : 1;
-  all.sort((a, c) => {
+  slots.sort((a, c) => {
     const x = read(a);
     const y = read(c);
-    if (x === y) return a - c;
+    if (x === y) return tie(a, c);
     if (x === undefined) return 1;
     if (y === undefined) return -1;
     return (x < y ? -1 : 1) * sign;
   });
-  return { total: all.length, slots: all.slice(spec.offset, end) };
+}
+
+/**
+ * The plain way, for the switchable search modes: every visible record of the source is matched,
+ * sorted (ties by a seeded hash of the slot when `tieSeed` is set, else by id) and paged. O(n) per
+ * page, which is fine for the small worlds those modes are meant for.
+ */
+function scanSearch(type: ObjectType, source: SearchSource, spec: SearchSpec, tieSeed: number | undefined) {
+  const { predicate } = matcher(type, source, spec);
+  const all = walk(source.size, (i) => i, (s) => source.isLive(s) && predicate(s), 0, Infinity).slots;
+  const tie = tieSeed === undefined ? (a: number, c: number) => a - c : (a: number, c: number) => hash32(tieSeed, a) - hash32(tieSeed, c) || a - c;
+  sortSlots(all, reader(type, source, spec.sort?.propertyName ?? 'hs_object_id'), spec.sort?.direction === 'DESCENDING', tie);
+  return { total: all.length, slots: all.slice(spec.offset, spec.offset + spec.limit) };
 }
 
 /** Walks positions [0, n), counting matches and collecting those at match positions [from, to). */
@@ -109,7 +145,7 @@ function walk(n: number, at: (i: number) => number, match: Predicate, from: numb
 }
 
 /** The `query` parameter: every word must prefix-match a word of one of the searchable properties. */
-function queryPredicate(coll: Collection, query: string, names: string[]): Predicate {
+function queryPredicate(coll: RecordSource, query: string, names: string[]): Predicate {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   return (s) => {
     const text = names.map((n) => coll.prop(s, n) ?? '').join(' ').toLowerCase();

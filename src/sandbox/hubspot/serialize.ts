@@ -5,9 +5,12 @@
  */
 import type { Collection, Props } from '../core/collection.js';
 import type { Dataset } from '../core/store.js';
+import { linksOf } from './links.js';
 import { ASSOCIATION_TYPES, OBJECTS, type ObjectType } from './objects.js';
 
 export interface SerializeOptions {
+  /** Serialize this earlier version instead of the record as it is now (search under a lag). */
+  version?: { props: Props; created: number; updated: number; archived: boolean; archivedAt: number };
   properties?: string[];
   associations?: ObjectType[];
   propertiesWithHistory?: string[];
@@ -31,21 +34,23 @@ export function selectedNames(type: ObjectType, requested?: string[]): string[] 
 
 export function serializeRecord(type: ObjectType, data: Dataset, slot: number, opts: SerializeOptions = {}) {
   const coll = data.collections.get(type)!;
-  const all = fullProps(type, coll, slot);
+  const v = opts.version;
+  const all = v ? { ...v.props, createdate: iso(v.created), [OBJECTS[type].modifiedProperty]: iso(v.updated), hs_object_id: String(coll.ids[slot]) } : fullProps(type, coll, slot);
   const properties: Record<string, string | null> = {};
   for (const name of selectedNames(type, opts.properties)) {
     const v = all[name];
     properties[name] = v === undefined || v === '' ? null : v;
   }
-  const updatedAt = iso(coll.updated[slot]!);
+  const updatedAt = iso(v?.updated ?? coll.updated[slot]!);
+  const archived = v ? v.archived : coll.isArchived(slot);
   const out: Record<string, unknown> = {
     id: String(coll.ids[slot]),
     properties,
-    createdAt: iso(coll.created[slot]!),
+    createdAt: iso(v?.created ?? coll.created[slot]!),
     updatedAt,
-    archived: coll.isArchived(slot),
+    archived,
   };
-  if (coll.isArchived(slot)) out.archivedAt = iso(coll.archivedAt[slot]!);
+  if (archived) out.archivedAt = iso(v?.archivedAt ?? coll.archivedAt[slot]!);
   if (opts.propertiesWithHistory?.length) {
     const history: Record<string, unknown[]> = {};
     for (const name of opts.propertiesWithHistory) {
@@ -65,17 +70,19 @@ export function serializeRecord(type: ObjectType, data: Dataset, slot: number, o
   return out;
 }
 
-/** v3 inline association entries: the primary link is listed once with its primary label and once unlabeled. */
+/**
+ * v3 inline association entries: a primary link is listed once with its primary label and once
+ * unlabeled, from either side (a company lists `company_to_contact` for contacts whose primary company
+ * it is, plus `company_to_contact_unlabeled` for each contact).
+ */
 function associationResults(type: ObjectType, data: Dataset, slot: number, to: ObjectType) {
   const spec = ASSOCIATION_TYPES[`${type}>${to}`];
-  const target = data.collections.get(to);
-  if (!spec || !target) return [];
+  if (!spec) return [];
   const results: { id: string; type: string }[] = [];
-  const linked = data.associations.get(type, slot, to).filter((s) => target.isLive(s));
-  linked.forEach((s, i) => {
-    const id = String(target.ids[s]);
-    if (spec.primary !== undefined && i === 0) results.push({ id, type: spec.name });
+  for (const link of linksOf(data, type, slot, to)) {
+    const id = String(link.id);
+    if (link.primary) results.push({ id, type: spec.name });
     results.push({ id, type: spec.primary !== undefined ? `${spec.name}_unlabeled` : spec.name });
-  });
+  }
   return results;
 }

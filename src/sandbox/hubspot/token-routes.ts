@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { pkceMatches, type AccessToken } from '../core/tokens.js';
 import type { HubspotContext } from './context.js';
 import { notFound, oauthError, sendError } from './errors.js';
+import { signedAccessToken } from './signed-access-token.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -70,7 +71,7 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: HubspotContext): 
       user: account.users.find((u) => u.id === t.userId)?.email ?? '',
       hub_domain: account.domain,
       scopes: t.scopes,
-      signed_access_token: { expiresAt: t.expiresAt, scopes: '', hubId: t.accountId, userId: t.userId, appId: app?.appId ?? 0, hublet: 'na1', isUserLevel: false, isPrivateDistribution: false },
+      signed_access_token: signedAccessToken(t, app?.appId ?? 0, app?.clientSecret ?? ''),
       hub_id: t.accountId,
       app_id: app?.appId ?? 0,
       expires_in: t.expiresAt === null ? 0 : Math.round((t.expiresAt - now) / 1000),

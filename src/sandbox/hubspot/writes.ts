@@ -9,6 +9,7 @@ import type { HubspotContext } from './context.js';
 import { propertyErrorMessage } from './errors.js';
 import { ASSOCIATION_TYPES, OBJECTS, type ObjectType } from './objects.js';
 import { propertyDef, validateWrite } from './properties.js';
+import { rememberForSearch } from './search-lag.js';
 
 export type WriteResult = { ok: true; slot: number } | { ok: false; status: number; category: string; message: string };
 
@@ -75,6 +76,7 @@ export function createRecord(ctx: HubspotContext, account: SandboxAccount, type:
   const links = resolveAssociations(account, type, specs);
   if (!Array.isArray(links)) return links;
   const slot = coll.create(props, ctx.store.clock.now());
+  rememberForSearch(ctx, account, type, slot, true);
   for (const l of links) account.data.associations.add(type, slot, l.to, l.slot);
   const id = coll.ids[slot]!;
   ctx.emit(account.id, { kind: 'creation', type, id, source });
@@ -89,6 +91,7 @@ export function updateRecord(ctx: HubspotContext, account: SandboxAccount, type:
   const coll = account.data.collections.get(type)!;
   const conflict = emailConflict(type, coll, props, slot);
   if (conflict) return conflict;
+  rememberForSearch(ctx, account, type, slot);
   const changed = coll.update(slot, props, ctx.store.clock.now());
   if (changed.length) {
     const properties = Object.fromEntries(changed.map((k) => [k, props[k]!]));
@@ -100,6 +103,7 @@ export function updateRecord(ctx: HubspotContext, account: SandboxAccount, type:
 export function archiveRecord(ctx: HubspotContext, account: SandboxAccount, type: ObjectType, slot: number, source = 'API'): void {
   const coll = account.data.collections.get(type)!;
   if (!coll.isLive(slot)) return;
+  rememberForSearch(ctx, account, type, slot);
   coll.archive(slot, ctx.store.clock.now());
   ctx.emit(account.id, { kind: 'deletion', type, id: coll.ids[slot]!, source });
 }
