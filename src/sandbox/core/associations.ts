@@ -24,7 +24,7 @@ export class AssociationStore {
       const target = slot < column.length ? column[slot]! : -1;
       return target >= 0 ? [target] : [];
     }
-    const index = this.reverseIndex(to, from);
+    const index = this.reverseIndex(from, to);
     if (!index || slot + 1 >= index.offsets.length) return [];
     return Array.from(index.items.subarray(index.offsets[slot]!, index.offsets[slot + 1]!));
   }

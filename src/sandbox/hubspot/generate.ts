@@ -7,7 +7,6 @@ import { Collection, type Props } from '../core/collection.js';
 import { buildPools, gappedIds, linkColumn, slug, spreadTimes, type NamePools } from '../core/generator.js';
 import { hash32, pick, stringKey, unit } from '../core/random.js';
 import { emptyDataset, type Dataset, type SandboxUser } from '../core/store.js';
-import { TwoWayAssociationStore } from './association-store.js';
 import { OBJECTS, type ObjectType } from './objects.js';
 import { DEAL_STAGES, DEAL_TYPES, INDUSTRIES, LEAD_STATUSES, LIFECYCLE_STAGES } from './properties.js';
 
@@ -46,7 +45,6 @@ function phone(seed: number, key: number, i: number): string {
 export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxUser[], anchor = DEFAULT_ANCHOR): Dataset {
   const p = poolsFor(seed);
   const data = emptyDataset();
-  data.associations = new TwoWayAssociationStore();
   const ownerIds = owners.map((o) => String(o.ownerId));
   const owner = (key: number, i: number) => (ownerIds.length ? pick(ownerIds, seed, key, i) : '');
   const key = (t: string) => stringKey(`hubspot:${t}`);
