@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import { ProviderError, retryable } from './provider-error.js';
 import type { Rate, RateLimiter } from './rate-limiter.js';
 
@@ -31,6 +32,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** How the path appears in messages and metrics when the real one carries a secret (a token). */
   label?: string;
+  /**
+   * The response shape we rely on (the envelope and the fields we read): a body without them fails
+   * with `provider_contract`, naming the path, instead of surfacing later as nulls or a TypeError.
+   */
+  schema?: ZodType;
 }
 
 export interface HttpResponse<T> {
@@ -39,7 +45,7 @@ export interface HttpResponse<T> {
   headers: Headers;
 }
 
-export type HttpClient = <T>(method: string, path: string, options?: RequestOptions) => Promise<HttpResponse<T>>;
+export type HttpClient = <T>(method: string, path: string, options?: RequestOptions & { schema?: ZodType<T> }) => Promise<HttpResponse<T>>;
 
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 20_000;
@@ -53,7 +59,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxAttempts = options.maxAttempts ?? 6;
   const authHeader = options.auth.header ?? ((token: string) => `Bearer ${token}`);
 
-  return async function request<T>(method: string, path: string, { query, body, bucket = 'default', signal, label }: RequestOptions = {}) {
+  return async function request<T>(method: string, path: string, { query, body, bucket = 'default', signal, label, schema }: RequestOptions = {}) {
     const url = new URL(path, options.baseUrl);
     const shown = label ?? url.pathname;
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
@@ -106,7 +112,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           await sleep(backoffMs(attempt));
           continue;
         }
-        return { status: response.status, data: parsed as T, headers: response.headers };
+        return { status: response.status, data: (schema ? checked(schema, parsed, `${method} ${shown}`) : parsed) as T, headers: response.headers };
       }
       lastError = options.parseError(response.status, parsed ?? text, response.headers);
       if (!retryable(lastError.code) || attempt === maxAttempts - 1) throw lastError;
@@ -114,6 +120,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     throw lastError ?? new ProviderError('temporary', `${method} ${shown} failed`);
   };
+}
+
+function checked(schema: ZodType, data: unknown, request: string): unknown {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length ? issue.path.join('.') : 'the body';
+  throw new ProviderError('provider_contract', `${request} answered in an unexpected shape: ${where}: ${issue.message}`);
 }
 
 function parseJson(text: string): unknown {

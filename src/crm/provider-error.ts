@@ -2,10 +2,12 @@
  * Every provider failure reduces to one of these codes, and the sync engine handles each in one
  * place: temporary → retry with backoff; rate_limited → wait for the window; quota_exhausted → stop
  * the run as partial, resume next time; auth_revoked / insufficient_scope → pause and ask to
- * reconnect; cursor_invalid → restart with a full sync; not_found; unknown.
+ * reconnect; cursor_invalid → list the object in full again; provider_contract → the CRM answered
+ * without a field we read (the object fails, naming the path, rather than storing nulls); not_found; unknown.
  */
 export const providerErrorCodes = [
-  'temporary', 'rate_limited', 'quota_exhausted', 'auth_revoked', 'insufficient_scope', 'cursor_invalid', 'not_found', 'invalid_request', 'unknown',
+  'temporary', 'rate_limited', 'quota_exhausted', 'auth_revoked', 'insufficient_scope', 'cursor_invalid', 'not_found', 'invalid_request',
+  'provider_contract', 'unknown',
 ] as const;
 export type ProviderErrorCode = (typeof providerErrorCodes)[number];
 
