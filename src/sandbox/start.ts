@@ -10,12 +10,9 @@ import { FaultInjector } from './core/faults.js';
 import { RateLimiter } from './core/limiter.js';
 import { RequestCounter } from './core/request-counter.js';
 import { createEmulatorServer } from './core/server.js';
-import { SandboxStore, type LimitSettings, type SandboxApp } from './core/store.js';
+import { NO_LIMITS, SandboxStore, type LimitSettings, type SandboxApp } from './core/store.js';
 import { WebhookDispatcher, type DispatcherOptions } from './core/webhooks.js';
 import { EMULATORS, SANDBOX_PROVIDERS, type EmulatorContextOf, type SandboxProvider } from './emulators.js';
-
-/** No limits at all (`rateLimits: false`), whatever tiers an emulator has. */
-const UNLIMITED: LimitSettings = { tier: 'off', windowMs: 10_000, windowMax: null, dailyMax: null, searchPerSecond: null, dailyHeaders: false };
 
 export interface StartSandboxOptions<P extends SandboxProvider = SandboxProvider> {
   /** Which emulators to start (default: every registered one). */
@@ -65,7 +62,7 @@ function appsFor(provider: SandboxProvider, emulator: Emulator<EmulatorContext>,
 }
 
 function limitsFor(emulator: Emulator<EmulatorContext>, opts: StartSandboxOptions): LimitSettings {
-  if (opts.rateLimits === false) return UNLIMITED;
+  if (opts.rateLimits === false) return NO_LIMITS;
   const tier = opts.limits ?? emulator.limits.defaultTier;
   const settings = emulator.limits.tiers[tier];
   if (!settings) throw new Error(`${emulator.name} sandbox has no limit tier ${tier}; one of ${Object.keys(emulator.limits.tiers).join(', ')}`);

@@ -81,3 +81,15 @@ describe('admin limits of the default account', () => {
     expect(byId.body).toEqual(read.body);
   });
 });
+
+describe('admin accounts', () => {
+  it('adds an account with generated records and a tier, and reseeds it', async () => {
+    const created = await admin(sb, 'POST', '/accounts', { records: 10, limits: 'professional' });
+    expect(created.status).toBe(201);
+    expect(created.body.limits.tier).toBe('professional');
+    expect(await exportRecords(sb, 'contacts', 'false', created.body.id)).toHaveLength(7);
+    const reseeded = await admin(sb, 'POST', '/seed', { accountId: created.body.id, records: { deals: 3 } });
+    expect(reseeded.body).toMatchObject({ accountId: created.body.id, counts: { contacts: 0, companies: 0, deals: 3 } });
+    expect((await admin(sb, 'POST', '/accounts', { limits: 'platinum' })).status).toBe(400);
+  });
+});

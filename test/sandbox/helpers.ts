@@ -45,11 +45,11 @@ export async function api(sb: Sandbox, token: string, method: string, path: stri
 }
 
 /** The admin NDJSON export of a collection. */
-export async function exportRecords(sb: Sandbox, type: string, archived = 'false') {
-  const res = await fetch(`${sb.urls.hubspot}/_sandbox/records/${type}?archived=${archived}`);
+export async function exportRecords(sb: Sandbox, type: string, archived = 'false', accountId?: number) {
+  const res = await fetch(`${sb.urls.hubspot}/_sandbox/records/${type}?archived=${archived}${accountId === undefined ? '' : `&accountId=${accountId}`}`);
   const text = await res.text();
   return text
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { id: string; updatedAt: string; archived: boolean; properties: Record<string, string>; associations: Record<string, string[]> });
+    .map((l) => JSON.parse(l) as { id: string; createdAt: string; updatedAt: string; archived: boolean; properties: Record<string, string>; associations: Record<string, string[]> });
 }

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from './context.js';
-import type { LimitSettings, SandboxApp } from './store.js';
+import type { LimitSettings, SandboxAccount, SandboxApp } from './store.js';
 import type { AccessToken, TokenFormats } from './tokens.js';
 
 /** A refusal's answer. `status` defaults to the one named on each refusal below. */
@@ -57,11 +57,25 @@ export interface EmulatorLimits {
   headers?(usage: LimitUsage, settings: LimitSettings, kind: 'api' | 'search'): Record<string, string>;
 }
 
+/** Record counts: a number is split 70% contacts / 10% companies / 20% deals. */
+export type RecordCountsInput = number | { contacts?: number; companies?: number; deals?: number };
+
+/** `POST /_sandbox/accounts`: a new account (portal, org, company) with its users and generated records. */
+export interface NewAccount {
+  id?: number;
+  name?: string;
+  domain?: string;
+  /** Email of the first user (the one who installs apps). */
+  userEmail?: string;
+  records?: RecordCountsInput;
+  limits: LimitSettings;
+}
+
 /** What `startSandbox` hands an emulator to build its context. */
 export interface EmulatorStartOptions {
   seed: number;
   /** Records of the default account: a number is split 70% contacts / 10% companies / 20% deals. */
-  records: number | { contacts?: number; companies?: number; deals?: number };
+  records: RecordCountsInput;
   /** The default account's limits (already 'off'-like when rate limiting is disabled). */
   limits: LimitSettings;
 }
@@ -82,7 +96,13 @@ export interface Emulator<Ctx extends EmulatorContext = EmulatorContext> {
   responseHeaders?(req: FastifyRequest): Record<string, string>;
   /** Adds the emulator's own state to the core context and seeds the default account. */
   createContext(core: EmulatorContext, opts: EmulatorStartOptions): Ctx;
-  /** The CRM's API and OAuth routes, plus its admin data routes (records, seeding, accounts). */
+  /** New accounts and reseeding, with the emulator's own ids, users and generator. */
+  accounts: {
+    create(ctx: Ctx, input: NewAccount): SandboxAccount;
+    /** Replaces the account's records with generated ones. */
+    reseed(ctx: Ctx, account: SandboxAccount, seed: number, records: RecordCountsInput): void;
+  };
+  /** The CRM's API and OAuth routes, plus its admin record routes (shape in ../README.md). */
   registerRoutes(app: FastifyInstance, ctx: Ctx): void;
   /** The token endpoint's body for a pair minted by `POST /_sandbox/tokens`. */
   tokenResponse(ctx: Ctx, access: AccessToken, refreshToken: string): unknown;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAccountAdmin } from './admin-accounts-routes.js';
 import { registerCoreAdmin } from './admin-routes.js';
 import type { EmulatorContext } from './context.js';
 import type { Emulator } from './emulator.js';
@@ -28,6 +29,7 @@ export function createEmulatorServer<Ctx extends EmulatorContext>(provider: stri
 
   registerPipeline(app, ctx, emulator);
   registerCoreAdmin(app, provider, emulator, ctx);
+  registerAccountAdmin(app, emulator, ctx);
   emulator.registerRoutes(app, ctx);
   app.addHook('onClose', async () => ctx.dispatcher.close());
   return app;

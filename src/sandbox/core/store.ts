@@ -31,6 +31,9 @@ export interface LimitSettings {
   dailyHeaders: boolean;
 }
 
+/** No limits at all (`rateLimits: false`), whatever tiers an emulator has. */
+export const NO_LIMITS: LimitSettings = { tier: 'off', windowMs: 10_000, windowMax: null, dailyMax: null, searchPerSecond: null, dailyHeaders: false };
+
 export interface Dataset {
   collections: Map<string, Collection>;
   associations: AssociationStore;

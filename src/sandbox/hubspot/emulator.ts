@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerToken, type Emulator } from '../core/emulator.js';
-import { createAccount } from './accounts.js';
+import { createAccount, reseedAccount } from './accounts.js';
 import { registerHubspotAdmin } from './admin-routes.js';
 import { HUBSPOT_APP, SANDBOX_DEVELOPER_API_KEY } from './app.js';
 import { registerAssociationRoutes } from './associations-routes.js';
@@ -46,6 +46,11 @@ export const hubspotEmulator: Emulator<HubspotContext> = {
     };
     const emit = createEmitter(() => ctx);
     return ctx;
+  },
+
+  accounts: {
+    create: (ctx, input) => createAccount(ctx.store, input, ctx.options.anchor),
+    reseed: (ctx, account, seed, records) => reseedAccount(ctx.store, account, seed, records, ctx.options.anchor),
   },
 
   registerRoutes(app: FastifyInstance, ctx) {
