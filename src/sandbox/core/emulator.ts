@@ -18,7 +18,7 @@ export interface Refusal {
   body: unknown;
 }
 
-/** Which limit refused the request; the emulator names it its own way (HubSpot's `policyName`). */
+/** Which limit refused the request; the emulator names it its own way (e.g. a policy name in the body). */
 export type LimitPolicy = 'window' | 'daily' | 'secondly';
 
 export interface Refusals {
@@ -51,7 +51,7 @@ export interface EmulatorLimits {
   tiers: Record<string, LimitSettings>;
   /** The default account's tier unless `startSandbox({ limits })` says otherwise. */
   defaultTier: string;
-  /** Whose burst window a request spends: per account and app (HubSpot), or per account. Default 'app'. */
+  /** Whose burst window a request spends: per account and app, or per account. Default 'app'. */
   windowPer?: 'app' | 'account';
   /** Headers on a limited response (refusals included); `kind` is the route's limit class. */
   headers?(usage: LimitUsage, settings: LimitSettings, kind: 'api' | 'search'): Record<string, string>;
@@ -81,7 +81,7 @@ export interface EmulatorStartOptions {
 }
 
 export interface Emulator<Ctx extends EmulatorContext = EmulatorContext> {
-  /** Product name for banners and logs ("HubSpot"). */
+  /** Product name for banners and logs (e.g. shown as "<name> sandbox"). */
   name: string;
   /** Fixed port of `pulse-crm sandbox` (tests use ephemeral ones). */
   port: number;
@@ -90,7 +90,7 @@ export interface Emulator<Ctx extends EmulatorContext = EmulatorContext> {
   tokenFormats: TokenFormats;
   limits: EmulatorLimits;
   refusals: Refusals;
-  /** The access token a request carries (`Authorization: Bearer …`, `Zoho-oauthtoken …`, …). */
+  /** The access token a request carries (`Authorization: Bearer …`, a vendor-specific scheme, …). */
   accessToken(req: FastifyRequest): string | undefined;
   /** Headers every counted response carries (e.g. a correlation id). */
   responseHeaders?(req: FastifyRequest): Record<string, string>;

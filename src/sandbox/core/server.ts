@@ -13,7 +13,7 @@ import { registerPipeline } from './pipeline.js';
 import { sendRefusal } from './refuse.js';
 
 export function createEmulatorServer<Ctx extends EmulatorContext>(provider: string, emulator: Emulator<Ctx>, ctx: Ctx): FastifyInstance {
-  // Tokens travel in paths (HubSpot's /oauth/v1/access-tokens/{token}) and can be ~165 characters long.
+  // Some CRMs put tokens in paths (token-info endpoints), and tokens can be ~165 characters long.
   const app = Fastify({ logger: false, forceCloseConnections: true, genReqId: () => randomUUID(), routerOptions: { maxParamLength: 1000 }, bodyLimit: 20 * 1024 * 1024 });
   // OAuth token endpoints and consent forms post form-encoded bodies.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {

@@ -10,7 +10,7 @@ import { TokenStore, type TokenFormats } from './tokens.js';
 
 export interface SandboxUser {
   id: number;
-  /** The CRM-side id of the user as a record owner (HubSpot owner id). */
+  /** The CRM-side id of the user as a record owner (an owner id). */
   ownerId: number;
   email: string;
   firstName: string;
