@@ -6,12 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { createClock, type Clock } from './core/clock.js';
 import type { EmulatorContext } from './core/context.js';
 import type { Emulator } from './core/emulator.js';
-import { FaultInjector } from './core/faults.js';
-import { RateLimiter } from './core/limiter.js';
-import { RequestCounter } from './core/request-counter.js';
+import { createCoreContext } from './core/create-context.js';
 import { createEmulatorServer } from './core/server.js';
-import { NO_LIMITS, SandboxStore, type LimitSettings, type SandboxApp } from './core/store.js';
-import { WebhookDispatcher, type DispatcherOptions } from './core/webhooks.js';
+import { NO_LIMITS, type LimitSettings, type SandboxApp } from './core/store.js';
+import type { DispatcherOptions } from './core/webhooks.js';
 import { EMULATORS, SANDBOX_PROVIDERS, type EmulatorContextOf, type SandboxProvider } from './emulators.js';
 
 export interface StartSandboxOptions<P extends SandboxProvider = SandboxProvider> {
@@ -72,17 +70,7 @@ function limitsFor(emulator: Emulator<EmulatorContext>, opts: StartSandboxOption
 function createInstance(provider: SandboxProvider, clock: Clock, opts: StartSandboxOptions): { app: FastifyInstance; ctx: EmulatorContext } {
   const emulator: Emulator<EmulatorContext> = EMULATORS[provider];
   const seed = opts.seed ?? 1;
-  const store = new SandboxStore(clock, seed, emulator.tokenFormats);
-  for (const a of appsFor(provider, emulator, opts)) store.apps.set(a.clientId, { ...a });
-  const core: EmulatorContext = {
-    store,
-    clock,
-    limiter: new RateLimiter(clock),
-    faults: new FaultInjector(seed),
-    counter: new RequestCounter(),
-    dispatcher: new WebhookDispatcher(clock, opts.webhooks),
-    options: { accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 1800, rateLimits: opts.rateLimits ?? true },
-  };
+  const core = createCoreContext(emulator, clock, { seed, apps: appsFor(provider, emulator, opts), accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 1800, rateLimits: opts.rateLimits ?? true, webhooks: opts.webhooks });
   const ctx = emulator.createContext(core, { seed, records: opts.records ?? 1000, limits: limitsFor(emulator, opts) });
   return { app: createEmulatorServer(provider, emulator, ctx), ctx };
 }
