@@ -1,4 +1,5 @@
 /** The multi-CRM sandbox: the registry, starting a subset on chosen ports, and the wiring of separately started emulators. */
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { EMULATORS, SANDBOX_APPS, SANDBOX_PORTS, SANDBOX_PROVIDERS, sandboxPorts, sandboxWiring, startSandbox } from '../../src/sandbox/index.js';
@@ -23,6 +24,12 @@ describe('the emulator registry', () => {
       expect(emulator.limits.tiers[emulator.limits.defaultTier]).toBeDefined();
       for (const hook of ['accessToken', 'createContext', 'registerRoutes', 'tokenResponse'] as const) expect(typeof emulator[hook]).toBe('function');
     }
+  });
+
+  it('keeps every CRM name out of the shared core', () => {
+    const dir = new URL('../../src/sandbox/core/', import.meta.url);
+    const named = readdirSync(dir).filter((file) => /hubspot|salesforce|pipedrive|zoho/i.test(readFileSync(new URL(file, dir), 'utf8')));
+    expect(named).toEqual([]);
   });
 
   it('wires separately started emulators from the fixed ports, moved together by a base port', () => {
