@@ -60,10 +60,15 @@ export async function createContext(options: RuntimeOptions = {}): Promise<AppCo
  * `pulse-crm start` passes the URLs of the one it runs in-process instead.
  */
 async function defaultSandbox(config: Config): Promise<NonNullable<RuntimeOptions['sandbox']>> {
-  if (config.PULSE_SANDBOX === 'off' || config.HUBSPOT_CLIENT_ID) return { urls: {}, apps: {} };
-  // Only deployments without real credentials load the sandbox module at all.
-  const { SANDBOX_APPS } = await import('./sandbox/index.js');
-  const urls: SandboxUrls = { hubspot: `http://${config.PULSE_SANDBOX_HOST}:${config.PULSE_SANDBOX_PORT}` };
-  return { urls, apps: { hubspot: { clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret } } };
+  if (config.PULSE_SANDBOX === 'off') return { urls: {}, apps: {} };
+  // A platform with credentials uses the real CRM, the others their emulator; only deployments with
+  // at least one platform left to emulate load the sandbox module at all.
+  const { platformIds } = await import('./crm/platforms.js');
+  const emulated = new Set<string>(platformIds.filter((id) => !config[`${id.toUpperCase() as Uppercase<PlatformId>}_CLIENT_ID`]));
+  if (emulated.size === 0) return { urls: {}, apps: {} };
+  const { sandboxWiring } = await import('./sandbox/index.js');
+  const wiring = sandboxWiring(config.PULSE_SANDBOX_HOST, config.PULSE_SANDBOX_PORT);
+  const keep = <T>(map: Record<string, T>) => Object.fromEntries(Object.entries(map).filter(([id]) => emulated.has(id)));
+  return { urls: keep(wiring.urls), apps: keep(wiring.apps) };
 }
 

@@ -1,8 +1,10 @@
 /**
- * `pulse-crm sandbox`: the emulators on their fixed ports (HubSpot 4101), printing each base URL and
- * the default app's credentials, until SIGINT / SIGTERM.
+ * `pulse-crm sandbox`: every registered emulator on its fixed port, printing each base URL and its
+ * built-in app's credentials, until SIGINT / SIGTERM.
  */
-import { SANDBOX_APPS, SANDBOX_DEVELOPER_API_KEY, SANDBOX_PORTS, startSandbox } from './index.js';
+import { EMULATORS, SANDBOX_PORTS, SANDBOX_PROVIDERS, startSandbox, type SandboxProvider } from './index.js';
+import type { EmulatorContext } from './core/context.js';
+import type { Emulator } from './core/emulator.js';
 
 export interface SandboxCommandOptions {
   seed?: number;
@@ -12,17 +14,19 @@ export interface SandboxCommandOptions {
 
 export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promise<void> {
   const started = performance.now();
-  const sandbox = await startSandbox({ port: SANDBOX_PORTS.hubspot, host: opts.host, seed: opts.seed ?? 1, records: opts.records ?? 10_000 });
-  const app = SANDBOX_APPS.hubspot;
-  const lines = [
-    `HubSpot sandbox  ${sandbox.urls.hubspot}  (ready in ${Math.round(performance.now() - started)} ms)`,
-    `  consent page   ${sandbox.urls.hubspot}/oauth/authorize`,
-    `  client id      ${app.clientId}`,
-    `  client secret  ${app.clientSecret}`,
-    `  app id         ${app.appId}   developer hapikey ${SANDBOX_DEVELOPER_API_KEY}`,
-    `  hub id         ${sandbox.hubspot.store.defaultAccountId}   admin API ${sandbox.urls.hubspot}/_sandbox`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const sandbox = await startSandbox({ ports: SANDBOX_PORTS, host: opts.host, seed: opts.seed ?? 1, records: opts.records ?? 10_000 });
+  const ready = Math.round(performance.now() - started);
+  const blocks = SANDBOX_PROVIDERS.map((p: SandboxProvider) => {
+    const emulator: Emulator<EmulatorContext> = EMULATORS[p];
+    const url = sandbox.urls[p];
+    return [
+      `${emulator.name} sandbox  ${url}  (ready in ${ready} ms)`,
+      `  client id      ${emulator.app.clientId}`,
+      `  client secret  ${emulator.app.clientSecret}`,
+      ...(emulator.banner?.(sandbox[p], url) ?? [`  admin API      ${url}/_sandbox`]),
+    ].join('\n');
+  });
+  process.stdout.write(`${blocks.join('\n\n')}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { HUBSPOT_REQUIRED_SCOPES, SANDBOX_APPS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { HUBSPOT_REQUIRED_SCOPES } from '../../src/sandbox/hubspot/app.js';
+import { SANDBOX_APPS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { seriousAxeViolations } from '../helpers/axe.js';
 import { screenshotDir } from '../helpers/browser.js';
 

@@ -1,18 +1,11 @@
-import { SANDBOX_APPS, startSandbox, type Sandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
 import type { SandboxApp, SandboxUrls } from '../../src/crm/endpoints.js';
 import type { PlatformId } from '../../src/crm/platforms.js';
 
-/** The sandbox on ephemeral ports, with the default HubSpot app accepting `redirectUri`. */
+/** The sandbox on ephemeral ports (every registered emulator), each built-in app accepting `redirectUri`. */
 export async function startTestSandbox(redirectUri: string, options: StartSandboxOptions = {}): Promise<Sandbox & { wiring: { urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>> } }> {
-  const sandbox = await startSandbox({
-    port: 0,
-    seed: 7,
-    records: 30,
-    ...options,
-    apps: [{ clientId: SANDBOX_APPS.hubspot.clientId, redirectUris: [redirectUri] }, ...(options.apps ?? [])],
-  });
-  const app = SANDBOX_APPS.hubspot;
-  return Object.assign(sandbox, { wiring: { urls: sandbox.urls, apps: { hubspot: { clientId: app.clientId, clientSecret: app.clientSecret } } } });
+  const sandbox = await startSandbox({ seed: 7, records: 30, ...options, redirectUris: [redirectUri] });
+  return Object.assign(sandbox, { wiring: { urls: sandbox.urls, apps: sandbox.apps } });
 }
 
 /**

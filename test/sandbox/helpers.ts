@@ -1,5 +1,6 @@
 /** Shared steps for sandbox tests: admin calls, approving the consent form, reading the store. */
-import { SANDBOX_APPS, HUBSPOT_DEFAULT_REDIRECT_URIS, HUBSPOT_REQUIRED_SCOPES, type Sandbox } from '../../src/sandbox/index.js';
+import { HUBSPOT_DEFAULT_REDIRECT_URIS, HUBSPOT_REQUIRED_SCOPES } from '../../src/sandbox/hubspot/app.js';
+import { SANDBOX_APPS, type Sandbox } from '../../src/sandbox/index.js';
 
 export const APP = SANDBOX_APPS.hubspot;
 export const REDIRECT_URI = HUBSPOT_DEFAULT_REDIRECT_URIS[0]!;
@@ -45,11 +46,11 @@ export async function api(sb: Sandbox, token: string, method: string, path: stri
 }
 
 /** The admin NDJSON export of a collection. */
-export async function exportRecords(sb: Sandbox, type: string, archived = 'false') {
-  const res = await fetch(`${sb.urls.hubspot}/_sandbox/records/${type}?archived=${archived}`);
+export async function exportRecords(sb: Sandbox, type: string, archived = 'false', accountId?: number) {
+  const res = await fetch(`${sb.urls.hubspot}/_sandbox/records/${type}?archived=${archived}${accountId === undefined ? '' : `&accountId=${accountId}`}`);
   const text = await res.text();
   return text
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { id: string; updatedAt: string; archived: boolean; properties: Record<string, string>; associations: Record<string, string[]> });
+    .map((l) => JSON.parse(l) as { id: string; createdAt: string; updatedAt: string; archived: boolean; properties: Record<string, string>; associations: Record<string, string[]> });
 }

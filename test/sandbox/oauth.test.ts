@@ -1,6 +1,7 @@
 /** HubSpot OAuth: consent validation, token grant errors, token metadata, revocation. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HUBSPOT_REQUIRED_SCOPES, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { HUBSPOT_REQUIRED_SCOPES } from '../../src/sandbox/hubspot/app.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { admin, api, APP, approveConsent, REDIRECT_URI } from './helpers.js';
 
 let sb: Sandbox;

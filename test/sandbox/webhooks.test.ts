@@ -2,7 +2,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { Client, Signature } from '@hubspot/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_DEVELOPER_API_KEY, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { SANDBOX_DEVELOPER_API_KEY } from '../../src/sandbox/hubspot/app.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { admin, api, APP, mintToken } from './helpers.js';
 
 let sb: Sandbox;

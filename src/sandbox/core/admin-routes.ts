@@ -1,26 +1,16 @@
 /**
- * Provider-agnostic admin API under /_sandbox/: the clock, faults, request counts, limit settings,
- * OAuth apps, token expiry/revocation and webhook delivery logs. Providers add their own data routes.
+ * The admin API every emulator shares under /_sandbox/: what is there, the clock, faults, request
+ * counts, limit settings, OAuth apps, minting / expiring / revoking tokens and webhook delivery logs.
+ * Emulators add their data routes (records, seeding) in the shape the README fixes.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Clock } from './clock.js';
-import { FAULT_KINDS, type FaultInjector } from './faults.js';
-import type { RateLimiter } from './limiter.js';
-import type { RequestCounter } from './request-counter.js';
-import type { LimitSettings, SandboxStore } from './store.js';
-import type { WebhookDispatcher } from './webhooks.js';
 import { ADMIN, adminError, parse } from './admin-input.js';
-
-export interface CoreAdminDeps {
-  store: SandboxStore;
-  clock: Clock;
-  faults: FaultInjector;
-  counter: RequestCounter;
-  limiter: RateLimiter;
-  dispatcher: WebhookDispatcher;
-  tiers: Record<string, LimitSettings>;
-}
+import type { EmulatorContext } from './context.js';
+import type { Emulator } from './emulator.js';
+import { FAULT_KINDS } from './faults.js';
+import { dailyKey } from './rate-limit.js';
+import type { SandboxAccount } from './store.js';
 
 const faultSchema = z.object({
   kind: z.union([z.enum(FAULT_KINDS.filter((k) => typeof k === 'string') as ['hang', 'drop', 'truncate', 'expire', 'revoke']), z.literal([429, 500, 502, 503, 504])]),
@@ -48,7 +38,23 @@ const appSchema = z.object({
 });
 const tokenFilter = z.object({ token: z.string().optional(), accountId: z.number().int().optional(), clientId: z.string().optional() });
 
-export function registerCoreAdmin(app: FastifyInstance, d: CoreAdminDeps): void {
+const mintSchema = z.object({ accountId: z.number().int().optional(), clientId: z.string().optional(), scopes: z.array(z.string()).optional(), userId: z.number().int().optional() });
+
+const liveCounts = (a: SandboxAccount) => Object.fromEntries([...a.data.collections].map(([t, c]) => [t, c.liveCount]));
+
+export function registerCoreAdmin<Ctx extends EmulatorContext>(app: FastifyInstance, provider: string, emulator: Emulator<Ctx>, ctx: Ctx): void {
+  const d = { ...ctx, tiers: emulator.limits.tiers };
+  /** `:id` is an account id or `default`. */
+  const accountParam = (id: string) => d.store.account(id === 'default' ? undefined : Number(id));
+
+  app.get('/_sandbox', ADMIN, async () => ({
+    provider,
+    defaultAccountId: d.store.defaultAccountId,
+    accounts: [...d.store.accounts.values()].map((a) => ({ id: a.id, name: a.name, domain: a.domain, users: a.users, limits: a.limits, counts: liveCounts(a) })),
+    apps: [...d.store.apps.values()].map((a) => ({ clientId: a.clientId, appId: a.appId, redirectUris: a.redirectUris })),
+    ...emulator.describe?.(ctx),
+  }));
+
   app.get('/_sandbox/clock', ADMIN, async () => ({ now: new Date(d.clock.now()).toISOString(), nowMs: d.clock.now(), offsetMs: d.clock.offset() }));
   app.post('/_sandbox/clock', ADMIN, async (req, reply) => {
     const body = parse(z.object({ advanceMs: z.number().nonnegative() }), req.body, reply);
@@ -75,13 +81,13 @@ export function registerCoreAdmin(app: FastifyInstance, d: CoreAdminDeps): void 
   });
 
   app.get('/_sandbox/accounts/:id/limits', ADMIN, async (req, reply) => {
-    const account = d.store.account(Number((req.params as { id: string }).id));
+    const account = accountParam((req.params as { id: string }).id);
     if (!account) return adminError(reply, 404, 'not_found', 'unknown account');
-    const day = d.limiter.daily(`${account.id}:daily`, account.limits.dailyMax, false);
+    const day = d.limiter.daily(dailyKey(account.id), account.limits.dailyMax, false);
     return { ...account.limits, dailyUsed: day.used, dailyResetsAt: new Date(day.resetsAt).toISOString(), tiers: Object.keys(d.tiers) };
   });
   app.put('/_sandbox/accounts/:id/limits', ADMIN, async (req, reply) => {
-    const account = d.store.account(Number((req.params as { id: string }).id));
+    const account = accountParam((req.params as { id: string }).id);
     if (!account) return adminError(reply, 404, 'not_found', 'unknown account');
     const body = parse(limitsSchema, req.body, reply);
     if (!body) return reply;
@@ -107,6 +113,19 @@ export function registerCoreAdmin(app: FastifyInstance, d: CoreAdminDeps): void 
     if (!body) return reply;
     Object.assign(existing, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
     return existing;
+  });
+
+  app.post('/_sandbox/tokens', ADMIN, async (req, reply) => {
+    const body = parse(mintSchema, req.body, reply);
+    if (!body) return reply;
+    const account = d.store.account(body.accountId);
+    if (!account) return adminError(reply, 404, 'not_found', `unknown account ${body.accountId}`);
+    const oauthApp = d.store.apps.get(body.clientId ?? [...d.store.apps.keys()][0]!);
+    if (!oauthApp) return adminError(reply, 404, 'not_found', 'unknown client id');
+    const scopes = body.scopes ?? [...(oauthApp.scopes ?? []), ...(oauthApp.optionalScopes ?? [])];
+    const grant = { clientId: oauthApp.clientId, accountId: account.id, userId: body.userId ?? account.users[0]!.id, scopes };
+    const { access, refresh } = d.store.tokens.issue(grant, d.options.accessTokenTtlSeconds);
+    return reply.code(201).send(emulator.tokenResponse(ctx, access, refresh.token));
   });
 
   const matcher = (f: z.infer<typeof tokenFilter>) => (t: { token?: string; accountId: number; clientId: string; refreshToken?: string }) =>

@@ -10,7 +10,7 @@ import { TokenStore, type TokenFormats } from './tokens.js';
 
 export interface SandboxUser {
   id: number;
-  /** The CRM-side id of the user as a record owner (HubSpot owner id). */
+  /** The CRM-side id of the user as a record owner (an owner id). */
   ownerId: number;
   email: string;
   firstName: string;
@@ -30,6 +30,9 @@ export interface LimitSettings {
   /** Whether responses carry the daily-quota headers (private apps do, OAuth apps do not). */
   dailyHeaders: boolean;
 }
+
+/** No limits at all (`rateLimits: false`), whatever tiers an emulator has. */
+export const NO_LIMITS: LimitSettings = { tier: 'off', windowMs: 10_000, windowMax: null, dailyMax: null, searchPerSecond: null, dailyHeaders: false };
 
 export interface Dataset {
   collections: Map<string, Collection>;

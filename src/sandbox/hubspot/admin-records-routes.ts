@@ -1,21 +1,35 @@
 /**
- * Admin record routes: an NDJSON export of a whole collection for equality checks, and record changes
- * that behave like CRM-UI edits (they fire webhooks too), plus links between records.
+ * Admin record routes in the shape every emulator shares (../core/admin-records.ts): an NDJSON export
+ * of a whole collection for equality checks, and record changes that behave like CRM-UI edits (they
+ * fire webhooks too, `changeSource: CRM_UI`), plus links between records. A create without properties
+ * generates a realistic record; an update without properties "touches" one generated field.
  */
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { ADMIN, adminError, parse } from '../core/admin-input.js';
+import { adminRecordBodies, archivedFilter, ndjson, type AdminRecord } from '../core/admin-records.js';
 import type { SandboxAccount } from '../core/store.js';
 import type { HubspotContext } from './context.js';
+import { generateProperties, touchProperties } from './generate-record.js';
 import { OBJECT_TYPES, resolveObjectType, type ObjectType } from './objects.js';
 import { fullProps } from './serialize.js';
 import { archiveRecord, createRecord, setAssociation, updateRecord } from './writes.js';
 import { rememberForSearch } from './search-lag.js';
 
-const accountRef = z.object({ accountId: z.number().int().optional() });
-const assocSchema = accountRef.extend({ fromType: z.string(), fromId: z.union([z.string(), z.number()]), toType: z.string(), toId: z.union([z.string(), z.number()]) });
 const SOURCE = 'CRM_UI';
+
+/** A record as the admin API answers it (one NDJSON line of the export). */
+function adminRecord(a: SandboxAccount, type: ObjectType, slot: number): AdminRecord {
+  const coll = a.data.collections.get(type)!;
+  const others = OBJECT_TYPES.filter((t) => t !== type);
+  return {
+    id: String(coll.ids[slot]),
+    createdAt: new Date(coll.created[slot]!).toISOString(),
+    updatedAt: new Date(coll.updated[slot]!).toISOString(),
+    archived: coll.isArchived(slot),
+    properties: fullProps(type, coll, slot),
+    associations: Object.fromEntries(others.map((t) => [t, a.data.associations.get(type, slot, t).map((x) => String(a.data.collections.get(t)!.ids[x]))])),
+  };
+}
 
 export function registerRecordAdmin(app: FastifyInstance, ctx: HubspotContext): void {
   const account = (id: number | undefined, reply: FastifyReply): SandboxAccount | undefined => {
@@ -31,61 +45,51 @@ export function registerRecordAdmin(app: FastifyInstance, ctx: HubspotContext): 
   const q = (req: { query: unknown }) => req.query as Record<string, string | undefined>;
   const accountOfQuery = (req: { query: unknown }) => (q(req).accountId ? Number(q(req).accountId) : undefined);
 
-  app.get('/_sandbox/records/:type', ADMIN, async (req, reply) => {
-    const type = typeOf((req.params as { type: string }).type, reply);
+  app.get('/_sandbox/records/:object', ADMIN, async (req, reply) => {
+    const type = typeOf((req.params as { object: string }).object, reply);
     const a = type && account(accountOfQuery(req), reply);
     if (!type || !a) return reply;
-    const which = q(req).archived ?? 'false';
+    const wanted = archivedFilter(q(req).archived);
     const coll = a.data.collections.get(type)!;
-    const others = OBJECT_TYPES.filter((t) => t !== type);
-    reply.type('application/x-ndjson');
-    // Streamed in chunks so a million-record export neither blocks the loop for long nor buffers it all.
-    async function* lines() {
-      let chunk = '';
+    function* records() {
       for (let s = 0; s < coll.size; s++) {
-        const archived = coll.isArchived(s);
-        if (!coll.isLive(s) && !archived) continue;
-        if ((which === 'true' && !archived) || (which === 'false' && archived)) continue;
-        const associations = Object.fromEntries(others.map((t) => [t, a!.data.associations.get(type!, s, t).map((x) => String(a!.data.collections.get(t)!.ids[x]))]));
-        chunk += `${JSON.stringify({ id: String(coll.ids[s]), updatedAt: new Date(coll.updated[s]!).toISOString(), archived, properties: fullProps(type!, coll, s), associations })}\n`;
-        if (chunk.length > 256_000) {
-          yield chunk;
-          chunk = '';
-          await new Promise((r) => setImmediate(r));
-        }
+        if (!coll.isLive(s) && !coll.isArchived(s)) continue;
+        if (wanted(coll.isArchived(s))) yield adminRecord(a!, type!, s);
       }
-      if (chunk) yield chunk;
     }
-    return reply.send(Readable.from(lines()));
+    return reply.type('application/x-ndjson').send(ndjson(records()));
   });
 
-  app.post('/_sandbox/records/:type', ADMIN, async (req, reply) => {
-    const type = typeOf((req.params as { type: string }).type, reply);
-    const body = type && parse(accountRef.extend({ properties: z.record(z.string(), z.unknown()) }), req.body, reply);
+  app.post('/_sandbox/records/:object', ADMIN, async (req, reply) => {
+    const type = typeOf((req.params as { object: string }).object, reply);
+    const body = type && parse(adminRecordBodies.create, req.body, reply);
     const a = body && account(body.accountId, reply);
     if (!type || !body || !a) return reply;
-    const r = createRecord(ctx, a, type, body.properties, [], SOURCE);
+    const properties = body.properties ?? generateProperties(a, ctx.store.seed, type, a.data.collections.get(type)!.size);
+    const r = createRecord(ctx, a, type, properties, [], SOURCE);
     if (!r.ok) return adminError(reply, r.status, r.category.toLowerCase(), r.message);
-    return reply.code(201).send({ id: String(a.data.collections.get(type)!.ids[r.slot]) });
+    return reply.code(201).send(adminRecord(a, type, r.slot));
   });
 
   const slotFor = (req: { params: unknown; query: unknown }, reply: FastifyReply) => {
-    const p = req.params as { type: string; id: string };
-    const type = typeOf(p.type, reply);
+    const p = req.params as { object: string; id: string };
+    const type = typeOf(p.object, reply);
     const a = type && account(accountOfQuery(req), reply);
     if (!type || !a) return undefined;
     const slot = a.data.collections.get(type)!.slotOf(Number(p.id));
-    if (slot < 0) return void adminError(reply, 404, 'not_found', `${p.type} ${p.id} not found`);
+    if (slot < 0) return void adminError(reply, 404, 'not_found', `${p.object} ${p.id} not found`);
     return { type, a, slot };
   };
-  app.patch('/_sandbox/records/:type/:id', ADMIN, async (req, reply) => {
+  app.patch('/_sandbox/records/:object/:id', ADMIN, async (req, reply) => {
     const found = slotFor(req, reply);
-    const body = found && parse(z.object({ properties: z.record(z.string(), z.unknown()) }), req.body, reply);
+    const body = found && parse(adminRecordBodies.update, req.body, reply);
     if (!found || !body) return reply;
-    const r = updateRecord(ctx, found.a, found.type, found.slot, body.properties, SOURCE);
-    return r.ok ? { id: (req.params as { id: string }).id } : adminError(reply, r.status, r.category.toLowerCase(), r.message);
+    const coll = found.a.data.collections.get(found.type)!;
+    const properties = body.properties ?? touchProperties(found.a, ctx.store.seed, found.type, coll.props(found.slot), coll.updated[found.slot]! % 100_003);
+    const r = updateRecord(ctx, found.a, found.type, found.slot, properties, SOURCE);
+    return r.ok ? adminRecord(found.a, found.type, found.slot) : adminError(reply, r.status, r.category.toLowerCase(), r.message);
   });
-  app.delete('/_sandbox/records/:type/:id', ADMIN, async (req, reply) => {
+  app.delete('/_sandbox/records/:object/:id', ADMIN, async (req, reply) => {
     const found = slotFor(req, reply);
     if (!found) return reply;
     if (q(req).hard === 'true') {
@@ -94,7 +98,7 @@ export function registerRecordAdmin(app: FastifyInstance, ctx: HubspotContext): 
     } else archiveRecord(ctx, found.a, found.type, found.slot, SOURCE);
     return reply.code(204).send();
   });
-  app.post('/_sandbox/records/:type/:id/restore', ADMIN, async (req, reply) => {
+  app.post('/_sandbox/records/:object/:id/restore', ADMIN, async (req, reply) => {
     const found = slotFor(req, reply);
     if (!found) return reply;
     const coll = found.a.data.collections.get(found.type)!;
@@ -107,7 +111,7 @@ export function registerRecordAdmin(app: FastifyInstance, ctx: HubspotContext): 
   });
 
   const association = (remove: boolean) => async (req: { body: unknown }, reply: FastifyReply) => {
-    const body = parse(assocSchema, req.body, reply);
+    const body = parse(adminRecordBodies.association, req.body, reply);
     const a = body && account(body.accountId, reply);
     const from = body && typeOf(body.fromType, reply);
     const to = body && from && typeOf(body.toType, reply);
@@ -119,5 +123,4 @@ export function registerRecordAdmin(app: FastifyInstance, ctx: HubspotContext): 
   };
   app.put('/_sandbox/associations', ADMIN, association(false));
   app.delete('/_sandbox/associations', ADMIN, association(true));
-
 }

@@ -1,20 +1,16 @@
 /**
- * HubSpot-shaped admin routes under /_sandbox/: seeding, accounts, minting tokens without the consent
- * page, webhook setup; record routes live in admin-records-routes.ts.
+ * HubSpot's own admin routes under /_sandbox/: private-app tokens and webhook setup. Record routes
+ * live in admin-records-routes.ts; accounts, seeding and the rest are generic (../core).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ADMIN, adminError, parse } from '../core/admin-input.js';
 import type { SandboxAccount } from '../core/store.js';
-import { createAccount, reseedAccount } from './accounts.js';
 import { registerRecordAdmin } from './admin-records-routes.js';
 import type { HubspotContext } from './context.js';
-import { LIMIT_TIERS, limitsFor, type LimitTier } from './limits.js';
 import { OBJECT_TYPES } from './objects.js';
 import { registerSearchSettingsAdmin } from './search-settings.js';
-import { tokenResponse } from './token-routes.js';
 
-const records = z.union([z.number().int().nonnegative(), z.object({ contacts: z.number().int().nonnegative().optional(), companies: z.number().int().nonnegative().optional(), deals: z.number().int().nonnegative().optional() })]);
 const accountRef = z.object({ accountId: z.number().int().optional() });
 
 export function registerHubspotAdmin(app: FastifyInstance, ctx: HubspotContext): void {
@@ -25,44 +21,6 @@ export function registerHubspotAdmin(app: FastifyInstance, ctx: HubspotContext):
     if (!a) adminError(reply, 404, 'not_found', `unknown account ${id}`);
     return a;
   };
-  app.get('/_sandbox', ADMIN, async () => ({
-    provider: 'hubspot',
-    defaultAccountId: ctx.store.defaultAccountId,
-    accounts: [...ctx.store.accounts.values()].map((a) => ({ id: a.id, name: a.name, domain: a.domain, users: a.users, limits: a.limits, counts: Object.fromEntries([...a.data.collections].map(([t, c]) => [t, c.liveCount])) })),
-    apps: [...ctx.store.apps.values()].map((a) => ({ clientId: a.clientId, appId: a.appId, redirectUris: a.redirectUris })),
-    developerApiKey: ctx.options.developerApiKey,
-  }));
-
-  app.post('/_sandbox/seed', ADMIN, async (req, reply) => {
-    const body = parse(accountRef.extend({ seed: z.number().int().optional(), records }), req.body, reply);
-    const a = body && account(body.accountId, reply);
-    if (!body || !a) return reply;
-    const started = performance.now();
-    reseedAccount(ctx.store, a, body.seed ?? ctx.store.seed, body.records, ctx.options.anchor);
-    return { accountId: a.id, counts: Object.fromEntries([...a.data.collections].map(([t, c]) => [t, c.liveCount])), ms: Math.round(performance.now() - started) };
-  });
-
-  app.post('/_sandbox/accounts', ADMIN, async (req, reply) => {
-    const tiers = Object.keys(LIMIT_TIERS) as [LimitTier, ...LimitTier[]];
-    const body = parse(z.object({ id: z.number().int().positive().optional(), name: z.string().optional(), domain: z.string().optional(), userEmail: z.string().email().optional(), records: records.optional(), limits: z.enum(tiers).optional() }), req.body, reply);
-    if (!body) return reply;
-    if (body.id !== undefined && ctx.store.accounts.has(body.id)) return adminError(reply, 409, 'conflict', `account ${body.id} exists`);
-    const tier = body.limits ?? (ctx.options.rateLimits ? 'oauth' : 'off');
-    const a = createAccount(ctx.store, { ...body, limits: limitsFor(tier) }, ctx.options.anchor);
-    return reply.code(201).send({ id: a.id, name: a.name, domain: a.domain, users: a.users, limits: a.limits });
-  });
-
-  app.post('/_sandbox/tokens', ADMIN, async (req, reply) => {
-    const body = parse(accountRef.extend({ clientId: z.string().optional(), scopes: z.array(z.string()).optional(), userId: z.number().int().optional() }), req.body, reply);
-    const a = body && account(body.accountId, reply);
-    if (!body || !a) return reply;
-    const oauthApp = ctx.store.apps.get(body.clientId ?? [...ctx.store.apps.keys()][0]!);
-    if (!oauthApp) return adminError(reply, 404, 'not_found', 'unknown client id');
-    const scopes = body.scopes ?? [...(oauthApp.scopes ?? []), ...(oauthApp.optionalScopes ?? [])];
-    const { access, refresh } = ctx.store.tokens.issue({ clientId: oauthApp.clientId, accountId: a.id, userId: body.userId ?? a.users[0]!.id, scopes }, ctx.options.accessTokenTtlSeconds);
-    return reply.code(201).send(tokenResponse(ctx, access, refresh.token));
-  });
-
   app.post('/_sandbox/private-apps', ADMIN, async (req, reply) => {
     const body = parse(accountRef.extend({ scopes: z.array(z.string()).optional() }), req.body, reply);
     const a = body && account(body.accountId, reply);

@@ -3,6 +3,7 @@
  * and no daily cap; private apps get the account tier's burst and daily limits. Search has its own
  * per-second limit. https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
  */
+import type { LimitUsage } from '../core/emulator.js';
 import type { LimitSettings } from '../core/store.js';
 
 const WINDOW_MS = 10_000;
@@ -21,4 +22,23 @@ export const LIMIT_TIER_NAMES = Object.keys(LIMIT_TIERS) as LimitTier[];
 
 export function limitsFor(tier: LimitTier, overrides: Partial<Omit<LimitSettings, 'tier'>> = {}): LimitSettings {
   return { ...LIMIT_TIERS[tier], ...overrides };
+}
+
+/**
+ * `X-HubSpot-RateLimit-*` on every limited non-search response (429s included); the daily pair only
+ * for tiers that send it (private apps). Search responses carry none, as on the real API.
+ */
+export function limitHeaders(usage: LimitUsage, settings: LimitSettings, kind: 'api' | 'search'): Record<string, string> {
+  if (kind === 'search') return {};
+  const headers: Record<string, string> = {};
+  if (usage.window) {
+    headers['X-HubSpot-RateLimit-Interval-Milliseconds'] = String(usage.window.windowMs);
+    headers['X-HubSpot-RateLimit-Max'] = String(usage.window.max);
+    headers['X-HubSpot-RateLimit-Remaining'] = String(usage.window.remaining);
+  }
+  if (settings.dailyHeaders && usage.daily) {
+    headers['X-HubSpot-RateLimit-Daily'] = String(usage.daily.max);
+    headers['X-HubSpot-RateLimit-Daily-Remaining'] = String(usage.daily.remaining);
+  }
+  return headers;
 }

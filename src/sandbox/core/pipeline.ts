@@ -1,27 +1,27 @@
 /**
- * The request pipeline every HubSpot route goes through: count it, resolve the account, inject any
- * fault that matches, authenticate and check scopes, apply rate limits. Admin routes (/_sandbox) skip
- * all of it.
+ * The request pipeline every emulated API route goes through: count it, resolve the account, inject
+ * any fault that matches, authenticate and check scopes, apply rate limits, truncate the body when a
+ * fault asks. Admin routes (/_sandbox) skip all of it and are not counted.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, bearerToken } from './auth.js';
-import type { HubspotContext, RouteConfig } from './context.js';
-import { errorBody, rateLimitBody } from './errors.js';
+import { authenticate } from './auth.js';
+import type { EmulatorContext, RouteConfig } from './context.js';
+import type { EmulatorPolicy } from './emulator.js';
 import { applyRateLimit } from './rate-limit.js';
-
-const gatewayPage = (status: number, text: string) =>
-  `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n</body>\r\n</html>\r\n`;
-const GATEWAY_TEXT: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' };
+import { sendRefusal } from './refuse.js';
 
 function routeConfig(req: FastifyRequest): RouteConfig {
   return req.routeOptions.config?.sandbox ?? { kind: 'other' };
 }
 
-/** Which account a request is about before authentication: its token, code or refresh token. */
-function accountOf(ctx: HubspotContext, req: FastifyRequest) {
+/**
+ * Which account a request is about before authentication: its access token, else the OAuth form's
+ * refresh token or code (RFC 6749 field names), else the default account.
+ */
+function accountOf(ctx: EmulatorContext, emulator: EmulatorPolicy, req: FastifyRequest) {
   const tokens = ctx.store.tokens;
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const raw = bearerToken(req);
+  const raw = emulator.accessToken(req);
   const id =
     (raw && tokens.access.get(raw)?.accountId) ||
     (typeof body.refresh_token === 'string' && tokens.refresh.get(body.refresh_token)?.accountId) ||
@@ -30,21 +30,20 @@ function accountOf(ctx: HubspotContext, req: FastifyRequest) {
   return ctx.store.account(id) ?? ctx.store.account()!;
 }
 
-async function injectFault(ctx: HubspotContext, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-  const account = req.hs.account;
+/** Returns true when the fault answered (or dropped) the request. */
+async function injectFault(ctx: EmulatorContext, emulator: EmulatorPolicy, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  const account = req.sandbox.account;
   const rule = ctx.faults.match(account.id, req.method, req.url);
   if (!rule) return false;
   switch (rule.kind) {
     case 429:
-      reply.code(429).type('application/json;charset=utf-8').send(rateLimitBody(req, 'TEN_SECONDLY_ROLLING'));
+      sendRefusal(reply, emulator.refusals.rateLimited(req, 'window'), 429);
       return true;
     case 500:
-      reply.code(500).type('application/json;charset=utf-8').send(errorBody(req, 'INTERNAL_ERROR', 'internal error'));
-      return true;
     case 502:
     case 503:
     case 504:
-      reply.code(rule.kind).type('text/html').send(gatewayPage(rule.kind, GATEWAY_TEXT[rule.kind]!));
+      sendRefusal(reply, emulator.refusals.serverError(req, rule.kind), rule.kind);
       return true;
     case 'drop':
       req.raw.socket.destroy();
@@ -55,7 +54,7 @@ async function injectFault(ctx: HubspotContext, req: FastifyRequest, reply: Fast
       await new Promise((resolve) => rule.hangMs !== undefined && setTimeout(resolve, rule.hangMs));
       return false;
     case 'truncate':
-      req.hs.truncate = true;
+      req.sandbox.truncate = true;
       return false;
     case 'expire':
       ctx.store.tokens.expireAccess((t) => t.accountId === account.id);
@@ -66,28 +65,28 @@ async function injectFault(ctx: HubspotContext, req: FastifyRequest, reply: Fast
   }
 }
 
-export function registerHooks(app: FastifyInstance, ctx: HubspotContext): void {
-  app.decorateRequest('hs', null as never);
+export function registerPipeline(app: FastifyInstance, ctx: EmulatorContext, emulator: EmulatorPolicy): void {
+  app.decorateRequest('sandbox', null as never);
   app.addHook('onRequest', async (req, reply) => {
     const config = routeConfig(req);
     if (config.admin) return;
     ctx.counter.record(config.kind);
-    reply.header('X-HubSpot-Correlation-Id', req.id);
+    for (const [name, value] of Object.entries(emulator.responseHeaders?.(req) ?? {})) reply.header(name, value);
   });
   app.addHook('preHandler', async (req, reply) => {
     const config = routeConfig(req);
     if (config.admin) return;
-    req.hs = { account: accountOf(ctx, req) };
-    if (await injectFault(ctx, req, reply)) return reply;
+    req.sandbox = { account: accountOf(ctx, emulator, req) };
+    if (await injectFault(ctx, emulator, req, reply)) return reply;
     const scopes = config.scopes?.(req);
     if (!scopes) return;
-    const token = authenticate(ctx, req, reply, scopes);
+    const token = authenticate(ctx, emulator, req, reply, scopes);
     if (!token) return reply;
-    req.hs = { ...req.hs, account: ctx.store.account(token.accountId)!, token };
-    if (config.limit && !applyRateLimit(ctx, req, reply, token, config.limit)) return reply;
+    req.sandbox = { ...req.sandbox, account: ctx.store.account(token.accountId)!, token };
+    if (config.limit && !applyRateLimit(ctx, emulator, req, reply, token, config.limit)) return reply;
   });
   app.addHook('onSend', async (req, _reply, payload) => {
-    if (!req.hs?.truncate || typeof payload !== 'string') return payload;
+    if (!req.sandbox?.truncate || typeof payload !== 'string') return payload;
     return payload.slice(0, Math.max(1, Math.floor(payload.length / 2)));
   });
   app.addHook('onResponse', async (req, reply) => {

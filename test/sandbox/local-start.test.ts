@@ -1,0 +1,41 @@
+/**
+ * `npm start` without credentials: every registered emulator whose platform has no client id runs
+ * in-process, accepts our callback URL, and wires itself to us (HubSpot: association webhooks).
+ */
+import { describe, expect, it } from 'vitest';
+import { startLocalSandbox } from '../../src/commands/local-sandbox.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { SANDBOX_DEVELOPER_API_KEY } from '../../src/sandbox/hubspot/app.js';
+import { SANDBOX_APPS, SANDBOX_PROVIDERS } from '../../src/sandbox/index.js';
+
+const logger = createLogger('silent');
+const env = { PULSE_SANDBOX_PORT: '0', PUBLIC_URL: 'http://127.0.0.1:3999' };
+
+describe('startLocalSandbox', () => {
+  it('runs every registered emulator with our callback URL and lets HubSpot subscribe our webhook URL', { timeout: 30_000 }, async () => {
+    const sandbox = (await startLocalSandbox(loadConfig(env), logger))!;
+    try {
+      expect(Object.keys(sandbox.urls).sort()).toEqual([...SANDBOX_PROVIDERS].sort());
+      expect(sandbox.apps.hubspot).toEqual({ clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret });
+      const apps = (await (await fetch(`${sandbox.urls.hubspot}/_sandbox/apps`)).json()) as { apps: { redirectUris: string[] }[] };
+      expect(apps.apps[0]!.redirectUris).toEqual(['http://127.0.0.1:3999/crm/oauth/callback']);
+      const hook = `${sandbox.urls.hubspot}/webhooks/v3/${SANDBOX_APPS.hubspot.appId}`;
+      const settings = (await (await fetch(`${hook}/settings?hapikey=${SANDBOX_DEVELOPER_API_KEY}`)).json()) as { targetUrl: string };
+      expect(settings.targetUrl).toBe('http://127.0.0.1:3999/crm/webhooks/hubspot');
+      const subs = (await (await fetch(`${hook}/subscriptions?hapikey=${SANDBOX_DEVELOPER_API_KEY}`)).json()) as { results: { eventType: string }[] };
+      expect(subs.results.map((s) => s.eventType)).toEqual(['contact.associationChange', 'company.associationChange', 'deal.associationChange']);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('leaves out a platform whose client credentials are set, and runs nothing when none is left', async () => {
+    const config = loadConfig({ ...env, HUBSPOT_CLIENT_ID: 'real-id', HUBSPOT_CLIENT_SECRET: 'real-secret' });
+    expect(await startLocalSandbox(config, logger)).toBeNull();
+  });
+
+  it('runs nothing with PULSE_SANDBOX=off', async () => {
+    expect(await startLocalSandbox(loadConfig({ ...env, PULSE_SANDBOX: 'off' }), logger)).toBeNull();
+  });
+});
