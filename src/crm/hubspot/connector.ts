@@ -4,7 +4,8 @@ import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { labelledProperties, pipelineOptions, propertyOptions, type HubspotPipeline } from './field-options.js';
 import { writeFields } from '../field-codec.js';
-import { compareIds, hubspotFields, mapRecord, type HubspotRecord } from './mapping.js';
+import { compareIds, hubspotFields, mapRecord } from './mapping.js';
+import { accessTokenInfo, accountDetails, associationBatch, recordList, searchResults, searchTotal, writtenRecords } from './responses.js';
 import { hubspotLimits, hubspotObjects } from './spec.js';
 
 /**
@@ -12,15 +13,11 @@ import { hubspotLimits, hubspotObjects } from './spec.js';
  * changes come from search on the modified-time property (200 per page, a new time window every
  * 10,000 results); deletions are the archived listing. https://developers.hubspot.com/docs/api/crm/contacts
  */
-interface ListResponse {
-  results: HubspotRecord[];
-  paging?: { next?: { after: string } };
-}
-
 export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: ConnectorDeps): Connector {
   async function listPage<O extends ObjectType>(object: O, after: string | undefined): Promise<RecordPage<O>> {
     const spec = hubspotObjects[object];
-    const { data } = await http<ListResponse>('GET', `/crm/v3/objects/${spec.path}`, {
+    const { data } = await http('GET', `/crm/v3/objects/${spec.path}`, {
+      schema: recordList,
       query: {
         limit: hubspotLimits.listPageSize,
         archived: false,
@@ -38,8 +35,9 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
     const spec = hubspotObjects[object];
     const position = (cursor.position ?? {}) as { after?: string; windowSince?: string };
     const windowSince = position.windowSince ?? cursor.since!;
-    const { data } = await http<ListResponse & { total: number }>('POST', `/crm/v3/objects/${spec.path}/search`, {
+    const { data } = await http('POST', `/crm/v3/objects/${spec.path}/search`, {
       bucket: 'search',
+      schema: searchResults,
       body: {
         filterGroups: [{ filters: [{ propertyName: spec.modifiedProperty, operator: 'GTE', value: String(Date.parse(windowSince)) }] }],
         sorts: [{ propertyName: spec.modifiedProperty, direction: 'ASCENDING' }],
@@ -78,7 +76,8 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
     },
 
     async listDeleted(object, position, since): Promise<DeletionPage> {
-      const { data } = await http<ListResponse>('GET', `/crm/v3/objects/${hubspotObjects[object].path}`, {
+      const { data } = await http('GET', `/crm/v3/objects/${hubspotObjects[object].path}`, {
+        schema: recordList,
         query: { limit: hubspotLimits.listPageSize, archived: true, properties: 'hs_object_id', after: (position as string | null) ?? undefined },
       });
       const sinceMs = since ? Date.parse(since) : -Infinity;
@@ -88,24 +87,26 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
 
     async countRecords(object) {
       // One search request with no filter answers with the total; HubSpot has no cheaper count.
-      const { data } = await http<{ total?: number }>('POST', `/crm/v3/objects/${hubspotObjects[object].path}/search`, {
-        bucket: 'search', body: { limit: 1, properties: ['hs_object_id'] },
+      const { data } = await http('POST', `/crm/v3/objects/${hubspotObjects[object].path}/search`, {
+        bucket: 'search', schema: searchTotal, body: { limit: 1, properties: ['hs_object_id'] },
       });
-      return typeof data.total === 'number' ? data.total : null;
+      return data.total;
     },
 
     async readAssociations(object, remoteIds) {
       const result = new Map<string, Associations>(remoteIds.map((id) => [id, {}]));
       for (const other of hubspotObjects[object].associations) {
         for (let start = 0; start < remoteIds.length; start += hubspotLimits.associationsBatchSize) {
-          const inputs = remoteIds.slice(start, start + hubspotLimits.associationsBatchSize).map((id) => ({ id }));
-          const { data } = await http<{ results: { from: { id: string }; to: { toObjectId: number | string }[] }[] }>(
-            'POST', `/crm/v4/associations/${object}/${other}/batch/read`, { body: { inputs } },
-          );
-          for (const id of inputs.map((input) => input.id)) result.get(id)![other] = [];
-          for (const row of data.results ?? []) {
-            result.get(String(row.from.id))![other] = [...new Set(row.to.map((to) => String(to.toObjectId)))].sort(compareIds);
+          const batch = remoteIds.slice(start, start + hubspotLimits.associationsBatchSize);
+          const found = new Map<string, Set<string>>(batch.map((id) => [id, new Set()]));
+          // A record with more links than one answer holds pages on by itself (`after` per input).
+          let inputs: { id: string; after?: string }[] = batch.map((id) => ({ id }));
+          while (inputs.length > 0) {
+            const { data } = await http('POST', `/crm/v4/associations/${object}/${other}/batch/read`, { schema: associationBatch, body: { inputs } });
+            for (const row of data.results) for (const to of row.to) found.get(row.from.id)?.add(String(to.toObjectId));
+            inputs = data.results.flatMap((row) => (row.paging?.next ? [{ id: row.from.id, after: row.paging.next.after }] : []));
           }
+          for (const [id, links] of found) result.get(id)![other] = [...links].sort(compareIds);
         }
       }
       return result;
@@ -113,12 +114,12 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
 
     async account() {
       // An authenticated call first, so a dead token takes the normal path (401 → refresh → reconnect).
-      const { data: details } = await http<{ portalId: number }>('GET', '/account-info/v3/details');
+      const { data: details } = await http('GET', '/account-info/v3/details', { schema: accountDetails });
       const token = await currentToken();
-      const { data } = await http<{ hub_id: number; hub_domain?: string; scopes?: string[] }>('GET', `/oauth/v1/access-tokens/${encodeURIComponent(token)}`, {
-        label: '/oauth/v1/access-tokens/{token}',
+      const { data } = await http('GET', `/oauth/v1/access-tokens/${encodeURIComponent(token)}`, {
+        label: '/oauth/v1/access-tokens/{token}', schema: accessTokenInfo,
       });
-      return { externalAccountId: String(details.portalId ?? data.hub_id), displayName: data.hub_domain ?? `HubSpot ${details.portalId}`, grantedScopes: data.scopes ?? [] };
+      return { externalAccountId: String(details.portalId), displayName: data.hub_domain ?? `HubSpot ${details.portalId}`, grantedScopes: data.scopes ?? [] };
     },
 
     async quota() {
@@ -150,14 +151,16 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
     },
 
     async create(object, records) {
-      const { data } = await http<{ results: HubspotRecord[] }>('POST', `/crm/v3/objects/${hubspotObjects[object].path}/batch/create`, {
+      const { data } = await http('POST', `/crm/v3/objects/${hubspotObjects[object].path}/batch/create`, {
+        schema: writtenRecords,
         body: { inputs: records.map((record) => ({ properties: writeFields(hubspotFields[object], record.fields) })) },
       });
       return data.results.map((record) => ({ remoteId: String(record.id) }));
     },
 
     async update(object, records) {
-      const { data } = await http<{ results: HubspotRecord[] }>('POST', `/crm/v3/objects/${hubspotObjects[object].path}/batch/update`, {
+      const { data } = await http('POST', `/crm/v3/objects/${hubspotObjects[object].path}/batch/update`, {
+        schema: writtenRecords,
         body: { inputs: records.map((record) => ({ id: record.remoteId, properties: writeFields(hubspotFields[object], record.fields) })) },
       });
       return data.results.map((record) => ({ remoteId: String(record.id) }));

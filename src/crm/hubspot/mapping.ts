@@ -1,21 +1,16 @@
+import type { z } from 'zod';
 import type { Associations, CanonicalRecord } from '../connector.js';
 import { instant, lowercase, number, readFields, readInstant, text, type FieldTables } from '../field-codec.js';
 import type { ObjectType } from '../platforms.js';
+import type { hubspotRecord } from './responses.js';
 import { hubspotObjects } from './spec.js';
 
 /**
  * HubSpot records ↔ our unified model. Pure functions over one table: every value HubSpot sends is a
  * string (or null), so numbers and dates are parsed here, once; writes use the same table backwards.
  */
-export interface HubspotRecord {
-  id: string;
-  properties: Record<string, string | null>;
-  createdAt?: string;
-  updatedAt?: string;
-  archived?: boolean;
-  archivedAt?: string;
-  associations?: Record<string, { results: { id: string; type?: string }[] }>;
-}
+/** A record as HubSpot sends it (checked on arrival: responses.ts). */
+export type HubspotRecord = z.infer<typeof hubspotRecord>;
 
 export const hubspotFields: FieldTables = {
   contacts: {
