@@ -164,7 +164,7 @@ describe(`API hardening on ${engine}`, () => {
   describe('webhooks', () => {
     const secret = SANDBOX_APPS.hubspot.clientSecret;
     const url = '/crm/webhooks/hubspot';
-    const sign = (body: string, timestamp: number, key = secret) =>
+    const sign = (body: string, timestamp: number, key: string = secret) =>
       createHmac('sha256', key).update(`POST${ctx.config.publicUrl}${url}${body}${timestamp}`).digest('base64');
     const send = (body: string, headers: Record<string, string>) =>
       app.inject({ method: 'POST', url, payload: body, headers: { 'content-type': 'application/json', ...headers } });
