@@ -12,10 +12,15 @@ import { startProduct, type RunningProduct } from '../helpers/running-product.js
 import { waitForRun } from '../helpers/sync.js';
 import { TEST_JWT_SECRET, tokenFor } from '../helpers/users.js';
 
-/** Reads an SSE stream over real HTTP, collecting events until stopped. */
+/**
+ * Reads an SSE stream over real HTTP, collecting events until stopped. `subscribed` settles on the
+ * server's ": connected" comment, which it writes in the same tick as it subscribes the stream.
+ */
 function listen(url: string, token: string) {
   const events: { type: string; integrationId?: string }[] = [];
   const controller = new AbortController();
+  let connected = () => {};
+  const subscribed = new Promise<void>((resolve) => (connected = resolve));
   const done = (async () => {
     const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal });
     const decoder = new TextDecoder();
@@ -26,12 +31,15 @@ function listen(url: string, token: string) {
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
+        if (block.split('\n').includes(': connected')) connected();
         const data = block.split('\n').find((line) => line.startsWith('data: '));
         if (data) events.push(JSON.parse(data.slice(6)));
       }
     }
   })().catch(() => {});
-  return { events, stop: () => { controller.abort(); return done; } };
+  // A stream that ends before it connected fails the wait instead of leaving it hanging.
+  const ended = done.then(() => { throw new Error(`${url} ended before the server said it was connected`); });
+  return { events, subscribed: Promise.race([subscribed, ended]), stop: () => { controller.abort(); return done; } };
 }
 
 describe(`live events, synced data API and scheduler on ${engine}`, () => {
@@ -58,7 +66,7 @@ describe(`live events, synced data API and scheduler on ${engine}`, () => {
   it("streams a user's sync events to that user only", async () => {
     const erinStream = listen(`${base}/api/events`, await tokenFor('erin'));
     const frankStream = listen(`${base}/api/events?access_token=${await tokenFor('frank')}`, '');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.all([erinStream.subscribed, frankStream.subscribed]);
     const erinRun = await (await post('erin', `/api/integrations/${erin.id}/sync`)).json();
     const frankRun = await (await post('frank', `/api/integrations/${frank.id}/sync`)).json();
     await waitForRun(ctx, erinRun.logId);
