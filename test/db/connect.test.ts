@@ -162,6 +162,31 @@ describe(`connecting HubSpot on ${engine}`, () => {
       expect(await listIntegrations()).toHaveLength(count);
     });
 
+    it('refuses to reconnect an integration with another HubSpot account, changing nothing', async () => {
+      const { id } = await connect();
+      const other = await admin(sandbox, 'POST', '/_sandbox/accounts', { name: 'Another Portal', records: 0 });
+      const snapshot = async () => ({
+        integration: (await app.inject({ url: `/api/integrations/${id}`, headers: auth })).json(),
+        credentials: await asUser(ctx, userId, (tx) => integrationsRepository(tx, ctx.keys).readCredentials(id)),
+        integrations: (await listIntegrations()).map((i) => [i.id, i.externalAccountId]).sort(),
+      });
+      const before = await snapshot();
+      expect(before.integration.externalAccountId).not.toBe(String(other.id));
+      const connectedEvents = events.filter((e) => e.type === 'integration.connected').length;
+
+      const started = await start({ platform: 'hubspot', integrationId: id });
+      expect(started.statusCode, started.body).toBe(200);
+      const begun = await beginInPopup(app, browser, PUBLIC_URL, started.json().ticket);
+      expect(begun.statusCode, begun.body).toBe(200);
+      const page = await callback(await answerConsent(begun.json().authorizeUrl, 'allow', other.id));
+      expect(page.statusCode).toBe(400);
+      expect(page.body).toContain('"reason":"wrong_account"');
+      expect(page.body).toContain('You signed in to a different HubSpot account than the one this integration syncs.');
+
+      expect(await snapshot()).toEqual(before);
+      expect(events.filter((e) => e.type === 'integration.connected')).toHaveLength(connectedEvents);
+    });
+
     it('reports a provider error at the token endpoint and creates nothing', async () => {
       const count = (await listIntegrations()).length;
       const redirect = await answerConsent((await authorize()).toString(), 'allow');

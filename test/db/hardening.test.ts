@@ -85,7 +85,7 @@ describe(`API hardening on ${engine}`, () => {
     });
   });
 
-  describe('malformed input is a 4xx naming the problem, never a 500', () => {
+  describe('malformed input is a 400 naming the problem, never a 500', () => {
     const nul = 'a\u0000b';
     const cursor = (at: string, id = '0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10') => encodeCursor(at, id);
     const cases: [string, 'GET' | 'POST' | 'PATCH', string, unknown?][] = [
@@ -141,15 +141,16 @@ describe(`API hardening on ${engine}`, () => {
       ['connection test of a non-UUID', 'POST', '/api/integrations/x/test'],
     ];
 
-    it.each(cases)('%s → 4xx in the error shape', async (_name, method, template, payload) => {
+    // Every one is a 400: the request itself is wrong (nothing here names a missing resource). A body
+    // that is not JSON at all is bad_request; the rest parse and fail their schema, validation_failed.
+    it.each(cases)('%s → 400 in the error shape', async (name, method, template, payload) => {
       const url = template.replace(':id', integrationId);
       const response = await app.inject({
         method, url, headers: { ...auth, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
         payload: typeof payload === 'string' ? payload : payload === undefined ? undefined : JSON.stringify(payload),
       });
-      expect(response.statusCode, response.body).toBeGreaterThanOrEqual(400);
-      expect(response.statusCode, response.body).toBeLessThan(500);
-      expectErrorShape(response.json());
+      expect(response.statusCode, response.body).toBe(400);
+      expectErrorShape(response.json(), name === 'body not JSON' ? 'bad_request' : 'validation_failed');
     });
 
     it('still accepts the well-formed neighbours of those inputs', async () => {
@@ -164,13 +165,12 @@ describe(`API hardening on ${engine}`, () => {
   describe('webhooks', () => {
     const secret = SANDBOX_APPS.hubspot.clientSecret;
     const url = '/crm/webhooks/hubspot';
-    const deliver = (body: string, timestamp = Date.now()) => {
-      const signature = createHmac('sha256', secret).update(`POST${ctx.config.publicUrl}${url}${body}${timestamp}`).digest('base64');
-      return app.inject({
-        method: 'POST', url, payload: body,
-        headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': String(timestamp), 'x-hubspot-signature-v3': signature },
-      });
-    };
+    const sign = (body: string, timestamp: number, key: string = secret) =>
+      createHmac('sha256', key).update(`POST${ctx.config.publicUrl}${url}${body}${timestamp}`).digest('base64');
+    const send = (body: string, headers: Record<string, string>) =>
+      app.inject({ method: 'POST', url, payload: body, headers: { 'content-type': 'application/json', ...headers } });
+    const deliver = (body: string, timestamp = Date.now()) =>
+      send(body, { 'x-hubspot-request-timestamp': String(timestamp), 'x-hubspot-signature-v3': sign(body, timestamp) });
     const event = (eventId: number, attemptNumber = 0) => ({
       eventId, subscriptionId: 7, portalId: Number(portal), appId: 1, occurredAt: 1_796_000_000_000 + eventId, subscriptionType: 'contact.associationChange',
       attemptNumber, changeSource: 'CRM_UI', associationType: 'CONTACT_TO_COMPANY', fromObjectId: 1001, toObjectId: 2001, associationRemoved: false, isPrimaryAssociation: false,
@@ -188,12 +188,39 @@ describe(`API hardening on ${engine}`, () => {
       expect(await stored()).toBe(before + 2);
     });
 
-    it('refuses timestamps outside five minutes either way', async () => {
+    it('refuses timestamps outside five minutes either way, and stores nothing from them', async () => {
+      const before = await stored();
       const body = JSON.stringify([event(3)]);
       expect((await deliver(body, Date.now() + 365 * 24 * 3600_000)).statusCode).toBe(401);
       expect((await deliver(body, Date.now() + 6 * 60_000)).statusCode).toBe(401);
       expect((await deliver(body, Date.now() - 6 * 60_000)).statusCode).toBe(401);
+      expect(await stored()).toBe(before);
       expect((await deliver(body, Date.now() + 60_000)).statusCode).toBe(204);
+      expect(await stored()).toBe(before + 1);
+    });
+
+    it('refuses a delivery whose signature does not match, and stores nothing from it', async () => {
+      const before = await stored();
+      const body = JSON.stringify([event(9)]);
+      const timestamp = Date.now();
+      const refused = [
+        // Signed with another app's secret.
+        await send(body, { 'x-hubspot-request-timestamp': String(timestamp), 'x-hubspot-signature-v3': sign(body, timestamp, 'not-the-app-secret') }),
+        // Signed for another body (the events were altered on the way).
+        await send(body, { 'x-hubspot-request-timestamp': String(timestamp), 'x-hubspot-signature-v3': sign(JSON.stringify([event(10)]), timestamp) }),
+        // Signed for another timestamp than the one sent.
+        await send(body, { 'x-hubspot-request-timestamp': String(timestamp), 'x-hubspot-signature-v3': sign(body, timestamp - 1) }),
+        // Not signed at all.
+        await send(body, { 'x-hubspot-request-timestamp': String(timestamp) }),
+      ];
+      for (const response of refused) {
+        expect(response.statusCode, response.body).toBe(401);
+        expectErrorShape(response.json(), 'unauthorized');
+      }
+      expect(await stored()).toBe(before);
+      // The same body, rightly signed, is taken: what was refused was the signature.
+      expect((await deliver(body, timestamp)).statusCode).toBe(204);
+      expect(await stored()).toBe(before + 1);
     });
 
     it.each([

@@ -7,15 +7,21 @@ import { asSystem } from '../../src/db/tenant.js';
 import { connectHubspot } from '../helpers/connect.js';
 import type { TestContext } from '../helpers/context.js';
 import { engine } from '../helpers/database.js';
+import { sandboxRecords } from '../helpers/equality.js';
 import { waitFor } from '../helpers/process.js';
 import { startProduct, type RunningProduct } from '../helpers/running-product.js';
 import { waitForRun } from '../helpers/sync.js';
 import { TEST_JWT_SECRET, tokenFor } from '../helpers/users.js';
 
-/** Reads an SSE stream over real HTTP, collecting events until stopped. */
+/**
+ * Reads an SSE stream over real HTTP, collecting events until stopped. `subscribed` settles on the
+ * server's ": connected" comment, which it writes in the same tick as it subscribes the stream.
+ */
 function listen(url: string, token: string) {
   const events: { type: string; integrationId?: string }[] = [];
   const controller = new AbortController();
+  let connected = () => {};
+  const subscribed = new Promise<void>((resolve) => (connected = resolve));
   const done = (async () => {
     const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal });
     const decoder = new TextDecoder();
@@ -26,12 +32,15 @@ function listen(url: string, token: string) {
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
+        if (block.split('\n').includes(': connected')) connected();
         const data = block.split('\n').find((line) => line.startsWith('data: '));
         if (data) events.push(JSON.parse(data.slice(6)));
       }
     }
   })().catch(() => {});
-  return { events, stop: () => { controller.abort(); return done; } };
+  // A stream that ends before it connected fails the wait instead of leaving it hanging.
+  const ended = done.then(() => { throw new Error(`${url} ended before the server said it was connected`); });
+  return { events, subscribed: Promise.race([subscribed, ended]), stop: () => { controller.abort(); return done; } };
 }
 
 describe(`live events, synced data API and scheduler on ${engine}`, () => {
@@ -58,7 +67,7 @@ describe(`live events, synced data API and scheduler on ${engine}`, () => {
   it("streams a user's sync events to that user only", async () => {
     const erinStream = listen(`${base}/api/events`, await tokenFor('erin'));
     const frankStream = listen(`${base}/api/events?access_token=${await tokenFor('frank')}`, '');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.all([erinStream.subscribed, frankStream.subscribed]);
     const erinRun = await (await post('erin', `/api/integrations/${erin.id}/sync`)).json();
     const frankRun = await (await post('frank', `/api/integrations/${frank.id}/sync`)).json();
     await waitForRun(ctx, erinRun.logId);
@@ -94,7 +103,12 @@ describe(`live events, synced data API and scheduler on ${engine}`, () => {
     const future = await get('erin', `/api/contacts?updatedSince=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(future.items).toEqual([]);
     const deals = await get('erin', '/api/deals?limit=5');
-    expect(deals.items.every((deal: { integrationId: string; amount: unknown }) => deal.integrationId === erin.id && (deal.amount === null || typeof deal.amount === 'number'))).toBe(true);
+    // Amounts come back as numbers, exactly the CRM's (null where the deal has none).
+    const amounts = new Map((await sandboxRecords(product.sandbox, 'deals')).map((deal) => [String(deal.id), deal.properties.amount ? Number(deal.properties.amount) : null]));
+    const sample = deals.items as { integrationId: string; remoteId: string; amount: unknown }[];
+    expect(sample).toHaveLength(5);
+    expect(sample.map(({ integrationId, remoteId, amount }) => ({ integrationId, remoteId, amount })))
+      .toEqual(sample.map(({ remoteId }) => ({ integrationId: erin.id, remoteId, amount: amounts.get(remoteId) })));
     const bad = await get('erin', '/api/companies?updatedSince=yesterday');
     expect(bad.error.message).toMatch(/updatedSince must be an ISO 8601 date-time/);
   });

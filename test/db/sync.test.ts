@@ -7,7 +7,7 @@ import { differences, sandboxRecords } from '../helpers/equality.js';
 import { admin, type startTestSandbox } from '../helpers/sandbox.js';
 import { startProduct, type RunningProduct } from '../helpers/running-product.js';
 import { asSystem } from '../../src/db/tenant.js';
-import { syncAndWait } from '../helpers/sync.js';
+import { syncAndWait, waitForRun } from '../helpers/sync.js';
 import type { Integration } from '../../src/db/integrations-repository.js';
 import { disconnectIntegration } from '../../src/crm/disconnect.js';
 
@@ -71,6 +71,20 @@ describe(`sync on ${engine}`, () => {
     expect(after).toEqual(before);
   });
 
+  it('a requested full sync marks deleted what the CRM no longer lists, though nothing said it was deleted', async () => {
+    const deletedAt = async (id: string | number) => asSystem(ctx.db.pool, async (tx) =>
+      (await tx.query('SELECT deleted_at FROM crm_contacts WHERE integration_id = $1 AND remote_id = $2', [integration.id, String(id)])).rows[0].deleted_at);
+    const [, , contact] = await sandboxRecords(sandbox, 'contacts');
+    // Deleted for good (a GDPR deletion): gone from the archived listing too, so no change reports it.
+    await admin(sandbox, 'DELETE', `/_sandbox/records/contacts/${contact!.id}?hard=true`);
+    expect(await syncAndWait(ctx, integration.userId, integration.id)).toMatchObject({ syncType: 'incremental', status: 'success' });
+    expect(await deletedAt(contact!.id)).toBeNull();
+
+    expect(await syncAndWait(ctx, integration.userId, integration.id, true)).toMatchObject({ syncType: 'full', status: 'success' });
+    expect(await deletedAt(contact!.id)).toBeInstanceOf(Date);
+    expect(await differences(ctx, sandbox, integration.id)).toEqual([]);
+  });
+
   it('disconnecting revokes the grant and removes every synced record with it', async () => {
     const other = await connectHubspot(ctx, 'leaver');
     expect((await syncAndWait(ctx, other.userId, other.id)).status).toBe('success');
@@ -87,6 +101,7 @@ describe(`sync on ${engine}`, () => {
     const first = await ctx.sync!.request({ userId: integration.userId, integrationId: integration.id, full: true });
     const second = await ctx.sync!.request({ userId: integration.userId, integrationId: integration.id });
     expect(second).toEqual({ logId: first.logId, joined: true });
-    await syncAndWait(ctx, integration.userId, integration.id).catch(() => {});
+    // The joined run is the one run: it ends, and ends well (a swallowed failure here would hide one).
+    expect(await waitForRun(ctx, first.logId)).toMatchObject({ syncType: 'full', status: 'success' });
   });
 });

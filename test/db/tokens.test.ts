@@ -8,6 +8,7 @@ import type { PulseEvent } from '../../src/events/types.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { connectHubspot, credentialsOf, expireStoredToken, reload } from '../helpers/connect.js';
 import { engine } from '../helpers/database.js';
+import { waitFor } from '../helpers/process.js';
 import { admin, startTestSandbox } from '../helpers/sandbox.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:3999/crm/oauth/callback';
@@ -76,7 +77,13 @@ describe(`token refresh on ${engine}`, () => {
       const repo = integrationsRepository(tx, ctx.keys);
       await repo.findForUpdate(integration.id);
       const ours = ctx.services.tokens.source(integration).refresh(stale.accessToken!);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Ours is queued behind this transaction: on PostgreSQL waiting for the row lock, on PGlite
+      // (one connection, which this transaction holds) waiting for the pool's connection.
+      await waitFor(async () => (engine === 'pglite'
+        ? ctx.db.pool.waitingCount
+        : (await tx.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE NOT l.granted AND a.datname = current_database()',
+        )).rows[0]!.n) > 0 ? true : undefined, 'our refresh to wait behind the lock', 10_000);
       const fresh = await refreshTokens('hubspot', ctx.endpoints('hubspot'), stale.refreshToken!);
       await repo.saveTokens(integration.id, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresAt: fresh.expiresAt });
       return { ours, theirs: fresh.accessToken };

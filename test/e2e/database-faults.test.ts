@@ -47,10 +47,17 @@ describe('a worker process when its database connections drop', () => {
     let terminated = 0;
     try {
       await waitFor(async () => (worker!.output().includes('sync worker is running') ? true : undefined), 'the worker to start');
+      const cut = new Set<number>();
+      const backends = async () => (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [workerApp])).rows.map((row) => row.pid);
       for (let round = 0; round < 20; round++) {
-        const { rowCount } = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [workerApp]);
-        terminated += rowCount ?? 0;
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Each round cuts connections the worker opened again after the last one (a terminated
+        // backend lingers in pg_stat_activity for a moment, so it is told apart by its pid).
+        await waitFor(async () => ((await backends()).some((pid) => !cut.has(pid)) ? true : undefined), `the worker to reconnect (round ${round})`);
+        // pg_terminate_backend in the select list: it runs only for the rows the WHERE kept.
+        const { rows } = await admin.query<{ pid: number; done: boolean }>(
+          'SELECT pid, pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = $1', [workerApp]);
+        for (const { pid } of rows) cut.add(pid);
+        terminated += rows.filter((row) => row.done).length;
         expect(worker.child.exitCode, worker.output()).toBeNull();
       }
     } finally {

@@ -10,15 +10,18 @@ export async function startTestSandbox(redirectUri: string, options: StartSandbo
 
 /**
  * Plays the person at the consent page without a browser: loads it, then posts its form as the
- * Allow or Deny button would. Returns where the sandbox redirects the browser (our callback).
+ * Allow or Deny button would, for the first account of its select or the one given (which the
+ * select must offer). Returns where the sandbox redirects the browser (our callback).
  */
-export async function answerConsent(authorizeUrl: string, decision: 'allow' | 'deny'): Promise<URL> {
+export async function answerConsent(authorizeUrl: string, decision: 'allow' | 'deny', accountId?: number): Promise<URL> {
   const page = await fetch(authorizeUrl);
   const html = await page.text();
   if (!page.ok) throw new Error(`The consent page answered ${page.status}: ${html.slice(0, 300)}`);
   const form = new URLSearchParams();
   for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(decode(match[1]!), decode(match[2]!));
-  form.set('account_id', /<option value="(\d+)"/.exec(html)![1]!);
+  const offered = [...html.matchAll(/<option value="(\d+)"/g)].map((match) => match[1]!);
+  if (accountId !== undefined && !offered.includes(String(accountId))) throw new Error(`The consent page does not offer account ${accountId} (it offers ${offered.join(', ')})`);
+  form.set('account_id', accountId === undefined ? offered[0]! : String(accountId));
   form.set('decision', decision);
   const response = await fetch(new URL('/oauth/authorize', authorizeUrl), { method: 'POST', body: form, redirect: 'manual' });
   const location = response.headers.get('location');

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { objectTypes, platformIds, platforms } from '../../src/crm/platforms.js';
 
+const redirectFieldName = {
+  hubspot: /add the redirect URL shown here exactly/,
+  salesforce: /add the callback URL shown here exactly/,
+  pipedrive: /Add the callback URL shown here exactly/,
+  zoho: /Add the authorized redirect URI shown here exactly/,
+} as const;
+
 /** The registry is data the code trusts: check it like code. */
 describe('platform registry', () => {
   it.each(platformIds)('%s describes objects, tiers, scopes and setup steps', (id) => {
@@ -9,7 +16,8 @@ describe('platform registry', () => {
     expect(Object.keys(spec.objects).sort()).toEqual([...objectTypes].sort());
     expect(spec.tiers.length).toBeGreaterThan(0);
     expect(spec.setupSteps.length).toBeGreaterThan(2);
-    expect(spec.setupSteps.join(' ')).toMatch(/redirect|callback/i);
+    // Each CRM's own name for the field, so the step matches the settings page the user is on.
+    expect(spec.setupSteps.join(' ')).toMatch(redirectFieldName[id]);
     for (const url of [spec.oauth.authorizeUrl, spec.oauth.tokenUrl, spec.apiBaseUrl, spec.docsUrl]) expect(url).toMatch(/^https:\/\//);
   });
 
