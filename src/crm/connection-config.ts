@@ -60,6 +60,9 @@ export function keepConnectionConfig(
   return { ok: true, config };
 }
 
+/** One or more DNS labels: letters, digits and inner hyphens. */
+const DNS_LABELS = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+
 /** Why a URL may not be used (null when it may): checked against origin patterns. */
 export function locationProblem(value: string, allow: string[]): string | null {
   let url: URL;
@@ -77,7 +80,7 @@ export function locationProblem(value: string, allow: string[]): string | null {
     if (!pattern.includes('*.')) return host === want.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host)) return false;
     const suffix = want.hostname.slice('wildcard'.length);
-    return host.endsWith(suffix) && /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host.slice(0, -suffix.length));
+    return host.endsWith(suffix) && DNS_LABELS.test(host.slice(0, -suffix.length));
   });
   return allowed ? null : `points at ${url.protocol}//${url.host}, which is not one of this CRM's hosts`;
 }
