@@ -39,7 +39,7 @@ export interface ScenarioResult {
   worker: string;
   full: { wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; minRequests: number; peakRssMb: number; recordsPerSecond: number; status: string; samples: [number, number][] };
   incremental: { changes: number; byObject: Record<ObjectType, ChangeCounts>; wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; maxRequests: number; status: string } | null;
-  ceilings: { fetchMs: number | null; copyMs: number | null; rateLimitFloorMs: number | null };
+  ceilings: { fetchMs: number | null; copyMs: number | null; rateLimitFloorMs: number | null; responseCheckMs: number | null };
   equal: boolean;
   differences: string[];
 }
@@ -102,9 +102,10 @@ async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenari
 
     let fetchMs: number | null = null;
     let copyMs: number | null = null;
+    let responseCheckMs: number | null = null;
     if (scenario.ceilings) {
       options.onPhase?.(`${scenario.label}: fetch ceiling`, 1);
-      fetchMs = (await fetchCeilingMs(sandbox)).ms;
+      ({ ms: fetchMs, checkMs: responseCheckMs } = await fetchCeilingMs(sandbox));
       options.onPhase?.(`${scenario.label}: write ceiling (COPY)`, 1);
       copyMs = (await copyCeilingMs(pulse)).ms;
     }
@@ -120,7 +121,7 @@ async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenari
         recordsPerSecond: (scenario.records * 1000) / full.wallMs, status: full.log.status, samples: full.samples.map(([t, v]) => [Math.round(t), v]),
       },
       incremental,
-      ceilings: { fetchMs, copyMs, rateLimitFloorMs: floor },
+      ceilings: { fetchMs, copyMs, rateLimitFloorMs: floor, responseCheckMs },
       equal: problems.length === 0,
       differences: problems,
     };
@@ -182,6 +183,10 @@ function notes(scenarios: ScenarioResult[]): string[] {
   const out: string[] = [];
   if (main.ceilings.fetchMs && main.ceilings.copyMs) {
     out.push(`Each ceiling is measured alone. During the sync the sandbox (serving), PostgreSQL (inserting) and the worker (parsing, mapping) share the machine's ${cpus().length} cores, so with ${cpus().length} cores fetch + write (${sec(main.ceilings.fetchMs + main.ceilings.copyMs)}) is the closer bound: the full sync took ${(main.full.wallMs / (main.ceilings.fetchMs + main.ceilings.copyMs)).toFixed(2)}× that.`);
+  }
+  if (main.ceilings.responseCheckMs !== null) {
+    const perRecord = (main.ceilings.responseCheckMs * 1000) / main.records;
+    out.push(`Checking every list page against the connector's response schema (provider_contract) costs ${perRecord.toFixed(2)} µs per record, ${sec(main.ceilings.responseCheckMs)} for these ${main.records.toLocaleString('en')} records: ${((100 * main.ceilings.responseCheckMs) / main.full.wallMs).toFixed(1)} % of the full sync's wall time (timed on the fetch ceiling's pages, one core).`);
   }
   out.push('A full sync spends 3 search requests beyond the list pages: HubSpot\'s record counts, for the progress bar.');
   out.push('Incremental: search pages (200) per object, then the archived listing, which HubSpot orders by id and cannot filter by time, so it is read whole on every run (here a few pages; it grows with the account\'s archived records), then one association batch read per association type for records created since the last run.');

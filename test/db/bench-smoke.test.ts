@@ -28,7 +28,7 @@ describe(`bench smoke on ${engine}`, () => {
       database: engine,
       full: { wallMs: expect.any(Number), requests: expect.any(Number), minRequests: 10, peakRssMb: expect.any(Number) },
       incremental: { changes: 100, wallMs: expect.any(Number), requests: expect.any(Number) },
-      ceilings: { fetchMs: expect.any(Number), copyMs: expect.any(Number), rateLimitFloorMs: null },
+      ceilings: { fetchMs: expect.any(Number), copyMs: expect.any(Number), rateLimitFloorMs: null, responseCheckMs: expect.any(Number) },
       equal: true,
     });
     expect(result.scenarios[0]!.differences).toEqual([]);
