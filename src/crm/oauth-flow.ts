@@ -60,7 +60,10 @@ export interface StartedFlow {
 
 export async function startOAuth(ctx: AppContext, userId: string, request: StartRequest): Promise<StartedFlow> {
   const spec = platforms[request.platform];
-  if (!spec.available) throw new AppError('unsupported_platform', `${spec.name} is listed but cannot be connected yet. Choose HubSpot for now.`);
+  if (!spec.available) {
+    const ready = Object.values(platforms).filter((platform) => platform.available).map((platform) => platform.name);
+    throw new AppError('unsupported_platform', `${spec.name} is listed but cannot be connected yet. Choose ${ready.join(' or ')} for now.`);
+  }
   const endpoints = ctx.endpoints(request.platform);
   if (endpoints.mode === 'missing') {
     throw new AppError('not_ready', `${spec.name} has no client credentials on this server and no sandbox is running. Set ${request.platform.toUpperCase()}_CLIENT_ID and ${request.platform.toUpperCase()}_CLIENT_SECRET.`);

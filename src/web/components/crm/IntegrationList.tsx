@@ -25,7 +25,7 @@ function IntegrationListBody({ onConnect }: { onConnect?: () => void }) {
   if (integrations.data.length === 0) {
     return (
       <Empty title="No CRM connected yet">
-        <p>Connect HubSpot to bring its contacts, companies and deals into Pulse.</p>
+        <p>Connect your CRM to bring its contacts, companies and deals into Pulse.</p>
         {onConnect && <button type="button" className="pcrm-button pcrm-button--primary" onClick={onConnect}>Connect CRM</button>}
       </Empty>
     );

@@ -1,9 +1,9 @@
 /**
  * Measures the HubSpot sandbox at scale: time and memory to seed N records, then list-page (100) and
  * search-page (200) serving throughput over real HTTP on one connection at a time.
- * Usage: npx tsx src/sandbox/bench-serve.ts [records=1000000] [pages=2000]
+ * Usage: npx tsx src/sandbox/hubspot/bench-serve.ts [records=1000000] [pages=2000]
  */
-import { startSandbox } from './index.js';
+import { startSandbox } from '../index.js';
 
 const records = Number(process.argv[2] ?? 1_000_000);
 const maxPages = Number(process.argv[3] ?? 2000);
