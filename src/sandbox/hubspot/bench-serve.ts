@@ -10,7 +10,7 @@ const maxPages = Number(process.argv[3] ?? 2000);
 const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 
 const t0 = performance.now();
-const sb = await startSandbox({ port: 0, records, rateLimits: false });
+const sb = await startSandbox({ providers: ['hubspot'], port: 0, records, rateLimits: false });
 const seedMs = performance.now() - t0;
 const base = sb.urls.hubspot;
 const { access_token: token } = (await (await fetch(`${base}/_sandbox/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { access_token: string };
