@@ -84,8 +84,8 @@ export function browseSorts(object: ObjectType): [string, ...string[]] {
 }
 
 /**
- * The per-object SQL, worked out once at load rather than per request (as the routes did when they
- * held it): the statements differ by object only, never by caller.
+ * The per-object SQL, built once at load (the routes built the text per request): the statements
+ * differ by object only, never by caller; only browse's ORDER BY depends on the request.
  */
 function pageSql(object: ObjectType): string {
   const spec = recordTables[object];
