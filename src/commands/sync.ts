@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
+import { integrationsRepository } from '../db/integrations-repository.js';
 import { asSystem } from '../db/tenant.js';
 import { syncLogsRepository, type SyncLog } from '../db/sync-logs-repository.js';
 import { createLocalBus } from '../events/bus.js';
@@ -17,11 +18,11 @@ export async function syncCommand(integrationId: string, options: { full?: boole
   const config = loadConfig();
   const ctx = await createContext({ config, logger: createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL) });
   try {
-    const owner = await asSystem(ctx.db.pool, async (tx) => (await tx.query<{ user_id: string; display_name: string | null }>(
-      'SELECT user_id, display_name FROM crm_integrations WHERE id = $1', [integrationId])).rows[0]);
+    // The CLI has no caller: find whose integration it is (system role), then run the sync as them.
+    const owner = await asSystem(ctx.db.pool, (tx) => integrationsRepository(tx, ctx.keys).owner(integrationId));
     if (!owner) throw new AppError('not_found', `No integration ${integrationId}. "pulse-crm status" lists them.`);
     ctx.events = createLocalBus();
-    const run = await createRun(ctx, { userId: owner.user_id, integrationId, full: options.full });
+    const run = await createRun(ctx, { userId: owner.userId, integrationId, full: options.full });
     const bar = new cliProgress.SingleBar({
       format: ' {bar} {percentage}% | {value}/{total} records | contacts {contacts} · companies {companies} · deals {deals} | {speed} rec/s',
       hideCursor: true,
@@ -37,13 +38,13 @@ export async function syncCommand(integrationId: string, options: { full?: boole
       bar.setTotal(Math.max(total ?? done, done));
       bar.update(done, { ...counts, speed });
     };
-    ctx.events.subscribe(owner.user_id, (event) => {
+    ctx.events.subscribe(owner.userId, (event) => {
       if (event.type === 'sync.started') show(0, event.expected, { contacts: 0, companies: 0, deals: 0 });
       if (event.type === 'sync.progress') show(event.counts.contacts + event.counts.companies + event.counts.deals, event.expected, event.counts);
     });
     const kind = (await asSystem(ctx.db.pool, (tx) => syncLogsRepository(tx).find(run.logId)))!.syncType;
-    console.log(`${run.joined ? 'Following the running' : 'Starting a'} ${kind} sync of ${owner.display_name ?? integrationId} (log ${run.logId})`);
-    if (!run.joined) await runSync(ctx, { logId: run.logId, integrationId, userId: owner.user_id, full: options.full === true });
+    console.log(`${run.joined ? 'Following the running' : 'Starting a'} ${kind} sync of ${owner.displayName ?? integrationId} (log ${run.logId})`);
+    if (!run.joined) await runSync(ctx, { logId: run.logId, integrationId, userId: owner.userId, full: options.full === true });
     // Whoever ran it, the log says how it ended.
     const log = await follow(ctx, run.logId, show);
     if (barStarted) bar.stop();

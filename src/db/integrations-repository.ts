@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectionConfig } from '../crm/connection-config.js';
 import type { PlatformId } from '../crm/platforms.js';
 import { decryptSecret, encryptSecret, type KeyRing } from '../lib/secrets.js';
+import type { SyncStatus, SyncType } from './sync-logs-repository.js';
 import type { Tx } from './tenant.js';
 
 /**
@@ -45,6 +46,17 @@ export interface Integration {
   connectionConfig: ConnectionConfig;
   createdAt: string;
   updatedAt: string;
+}
+
+/** An integration and how its latest sync run went (null when it never ran). */
+export interface IntegrationOverview {
+  id: string;
+  platform: PlatformId;
+  /** The display name, '' when it has none. */
+  name: string;
+  status: IntegrationStatus;
+  syncEnabled: boolean;
+  lastSync: { status: SyncStatus; syncType: SyncType; recordsSynced: number; startedAt: string; durationMs: number | null } | null;
 }
 
 export interface Credentials {
@@ -183,6 +195,40 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
         [defaultMinutes],
       );
       return rows.map((row) => ({ id: row.id, userId: row.user_id }));
+    },
+
+    /**
+     * Whose integration this is, and its name, for work started outside a request (the CLI's sync runs
+     * as the system role and needs the owner to act for). Two columns, not `find`: no settings, no checks.
+     */
+    async owner(id: string): Promise<{ userId: string; displayName: string | null } | null> {
+      const { rows } = await tx.query<{ user_id: string; display_name: string | null }>(
+        'SELECT user_id, display_name FROM crm_integrations WHERE id = $1', [id]);
+      return rows[0] ? { userId: rows[0].user_id, displayName: rows[0].display_name } : null;
+    },
+
+    /**
+     * Every visible integration with its latest run (null if it never ran), oldest first: the CLI's
+     * `status` table. One statement (a lateral join), not a `find` per integration.
+     */
+    async overview(): Promise<IntegrationOverview[]> {
+      const { rows } = await tx.query(
+        `SELECT i.id, i.platform, coalesce(i.display_name, '') AS name, i.status, i.sync_enabled,
+              l.status AS last_status, l.sync_type, l.records_synced, l.started_at, l.duration_ms
+       FROM crm_integrations i
+       LEFT JOIN LATERAL (SELECT * FROM crm_sync_logs WHERE integration_id = i.id ORDER BY started_at DESC LIMIT 1) l ON true
+       ORDER BY i.created_at`,
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        platform: row.platform,
+        name: row.name,
+        status: row.status,
+        syncEnabled: row.sync_enabled,
+        lastSync: row.started_at
+          ? { status: row.last_status, syncType: row.sync_type, recordsSynced: row.records_synced, startedAt: row.started_at.toISOString(), durationMs: row.duration_ms }
+          : null,
+      }));
     },
 
     /** The user's integration with this CRM account, if any (a connect to the same account reconnects it). */

@@ -1,5 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { withUser } from '../db/tenant.js';
+import { usersRepository } from '../db/users-repository.js';
 import type { AppContext } from '../app-context.js';
 
 /**
@@ -14,10 +15,9 @@ export function authenticateRoute(ctx: AppContext): onRequestAsyncHookHandler {
     request.caller = await ctx.authenticate(request.headers.authorization ?? bearerFromQuery(request));
     if (!knownUsers.has(request.caller.userId)) {
       // The user row is created on first sight; RLS lets a user insert only their own id.
-      await withUser(ctx.db.pool, request.caller.userId, (tx) =>
-        tx.query('INSERT INTO users (id, external_id, email) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
-          request.caller.userId, request.caller.sub, request.caller.email ?? null,
-        ]));
+      await withUser(ctx.db.pool, request.caller.userId, (tx) => usersRepository(tx).ensure({
+        id: request.caller.userId, externalId: request.caller.sub, email: request.caller.email ?? null,
+      }));
       knownUsers.add(request.caller.userId);
     }
   };

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { objectTypes } from '../../crm/platforms.js';
-import { recordTables } from '../../sync/record-tables.js';
+import { syncedRecordsRepository } from '../../db/synced-records-repository.js';
 import type { AppContext } from '../../app-context.js';
 import { errorBodySchema } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
@@ -18,12 +17,7 @@ export function recordCountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['data'], querystring: z.strictObject({ integrationId: z.uuid().optional() }), response: { 200: recordCountsSchema, 400: errorBodySchema } },
     }, async (request) => {
       const integrationId = request.query.integrationId ?? null;
-      const { rows } = await asCaller(ctx, request, (tx) => tx.query(
-        `SELECT ${objectTypes.map((object) => `(SELECT count(*)::int FROM ${recordTables[object].table}
-            WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR integration_id = $1)) AS ${object}`).join(', ')}`,
-        [integrationId],
-      ));
-      return rows[0];
+      return asCaller(ctx, request, (tx) => syncedRecordsRepository(tx).counts(integrationId));
     });
   };
 }

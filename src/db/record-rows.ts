@@ -5,6 +5,8 @@ import { recordTables } from '../sync/record-tables.js';
  * A synced record's row as the API returns it: the columns of src/sync/record-tables.ts, camelCased,
  * timestamps as ISO text. Names are worked out once per object: renaming every key of every row had
  * cost a sixth of the server's CPU under load (bench-data-api profile).
+ * Kept here, next to synced-records-repository.ts, because its column list is what that repository
+ * selects: the statement and the shaping of its rows cannot drift apart.
  */
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
