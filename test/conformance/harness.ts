@@ -215,3 +215,14 @@ export async function connectorFor(ctx: AppContext, integration: Integration): P
 }
 
 export type { FieldsOf };
+
+/**
+ * Environment that points a separately started Pulse process (`pulse-crm worker`, the embedded
+ * product fixture) at this emulator.
+ * TODO(lead): today a process finds the sandbox through PULSE_SANDBOX_HOST/PORT, and only HubSpot's;
+ * per-platform sandbox URLs belong here once the configuration says them.
+ */
+export function processEnvFor(emulator: Emulator): Record<string, string> {
+  const url = new URL(emulator.url);
+  return { PULSE_SANDBOX: 'auto', PULSE_SANDBOX_HOST: url.hostname, PULSE_SANDBOX_PORT: url.port };
+}
