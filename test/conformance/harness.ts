@@ -226,3 +226,18 @@ export function processEnvFor(emulator: Emulator): Record<string, string> {
   const url = new URL(emulator.url);
   return { PULSE_SANDBOX: 'auto', PULSE_SANDBOX_HOST: url.hostname, PULSE_SANDBOX_PORT: url.port };
 }
+
+/**
+ * Gives the integration a grant that may write. Until a platform's two-way sync is available
+ * (`platforms[id].twoWay.available`), Pulse asks the consent page for no write scope, so the grant is
+ * replaced with one the emulator mints for its app's scopes, optional write scopes included.
+ * TODO(lead): once write scopes can be asked for, connect with them instead; `POST /_sandbox/tokens`
+ * is HubSpot's admin route and not (yet) in the admin API every emulator implements.
+ */
+export async function grantWriteAccess(ctx: AppContext, emulator: Emulator, integration: Integration): Promise<void> {
+  const minted = await emulator.admin('POST', '/_sandbox/tokens', {});
+  await asUser(ctx, integration.userId, (tx) => integrationsRepository(tx, ctx.keys).saveTokens(integration.id, {
+    accessToken: minted.access_token, refreshToken: minted.refresh_token, expiresAt: new Date(Date.now() + Number(minted.expires_in) * 1000),
+  }));
+  ctx.services.tokens.forget(integration.id);
+}

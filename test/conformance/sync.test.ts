@@ -7,7 +7,8 @@ import { engine } from '../helpers/database.js';
 import { differences } from '../helpers/equality.js';
 import { syncAndWait } from '../helpers/sync.js';
 import {
-  availablePlatforms, connectThroughConsent, createInEmulator, defaultAccountPath, exportRecords, notificationsDelivered, touchInEmulator, type Emulator,
+  availablePlatforms, connectorFor, connectThroughConsent, createInEmulator, defaultAccountPath, exportRecords, grantWriteAccess, notificationsDelivered, touchInEmulator,
+  type Emulator,
 } from './harness.js';
 import { startConformanceProduct, type ConformanceProduct } from './product.js';
 
@@ -163,6 +164,38 @@ describe.each(availablePlatforms)(`%s conformance on ${engine}`, (platform) => {
     } finally {
       await emulator.admin('PUT', `${account}/limits`, { windowMs: tier.windowMs, windowMax: tier.windowMax });
     }
+  });
+
+  it('writes through the connector reach the CRM and come back equal in the next sync', async () => {
+    await grantWriteAccess(product.ctx, emulator, integration);
+    const connector = await connectorFor(product.ctx, integration);
+    const [contact] = await connector.create('contacts', [{ fields: { firstName: 'Ada', lastName: 'Byron', email: 'ada.conformance@example.com' } }]);
+    const [company] = await connector.create('companies', [{ fields: { name: 'Analytical Engines', domain: 'engines.example.com' } }]);
+    const [deal] = await connector.create('deals', [{ fields: { name: 'Difference engine', amount: 1843 } }]);
+    const seededCompany = (await exportRecords(emulator.url, 'companies'))[7]!;
+    const seededDeal = (await exportRecords(emulator.url, 'deals'))[7]!;
+    await connector.update('contacts', [{ remoteId: contact!.remoteId, fields: { lastName: 'Lovelace' } }]);
+    await connector.update('companies', [{ remoteId: seededCompany.id, fields: { name: 'Renamed by Pulse' } }]);
+    await connector.archive('deals', [deal!.remoteId, seededDeal.id]);
+
+    const exported = async (object: 'contacts' | 'companies' | 'deals', id: string) => (await exportRecords(emulator.url, object, 'all')).find((record) => record.id === id);
+    expect(await exported('contacts', contact!.remoteId)).toMatchObject({ archived: false });
+    expect(await exported('companies', company!.remoteId)).toMatchObject({ archived: false });
+    expect(await exported('deals', deal!.remoteId)).toMatchObject({ archived: true });
+    expect(await exported('deals', seededDeal.id)).toMatchObject({ archived: true });
+    expect((await exported('companies', seededCompany.id))!.updatedAt).not.toBe(seededCompany.updatedAt);
+
+    const log = await sync();
+    expect(log.status, log.errorMessage ?? '').toBe('success');
+    expect(await differencesNow()).toEqual([]);
+    const row = (table: string, id: string, columns: string) => asSystem(product.ctx.db.pool, async (tx) => (await tx.query(`SELECT ${columns} FROM ${table} WHERE integration_id = $1 AND remote_id = $2`, [integration.id, id])).rows[0]);
+    expect(await row('crm_contacts', contact!.remoteId, 'first_name, last_name, email, deleted_at')).toEqual({ first_name: 'Ada', last_name: 'Lovelace', email: 'ada.conformance@example.com', deleted_at: null });
+    expect(await row('crm_companies', company!.remoteId, 'name, domain, deleted_at')).toEqual({ name: 'Analytical Engines', domain: 'engines.example.com', deleted_at: null });
+    expect(await row('crm_companies', seededCompany.id, 'name')).toEqual({ name: 'Renamed by Pulse' });
+    expect(await row('crm_deals', seededDeal.id, 'deleted_at')).toEqual({ deleted_at: expect.any(Date) });
+    // Created and archived between two syncs: Pulse never holds it live.
+    const live = await asSystem(product.ctx.db.pool, async (tx) => (await tx.query('SELECT remote_id FROM crm_deals WHERE integration_id = $1 AND remote_id = $2 AND deleted_at IS NULL', [integration.id, deal!.remoteId])).rows);
+    expect(live).toEqual([]);
   });
 
   it('a revoked grant fails the run and marks the integration needs_reauth', async () => {
