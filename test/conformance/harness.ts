@@ -152,17 +152,28 @@ export async function subscribeNotifications(emulator: Emulator, publicUrl: stri
 
 /**
  * Connects `platform` for `sub` through the real OAuth flow: start and begin as the wizard's popup
- * does, the consent page answered as a person would (`answerConsentForm`), our callback completed.
+ * does, the consent page answered as a person would (`answerConsentForm`), then our callback. With
+ * `server: true` the browser follows the emulator's redirect to our listening server (the flow's
+ * cookie with it); without, the callback's handler is called in this process (no server running).
  */
-export async function connectThroughConsent(ctx: AppContext, platform: PlatformId, sub: string): Promise<Integration> {
+export async function connectThroughConsent(ctx: AppContext, platform: PlatformId, sub: string, options: { server?: boolean } = {}): Promise<Integration> {
   const userId = await ensureUser(ctx, sub);
   const appOrigin = new URL(ctx.config.publicUrl).origin;
   const { ticket } = await startOAuth(ctx, userId, { platform, appOrigin });
   const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
   if (!begun.ok) throw new Error(`begin failed: ${begun.message}`);
-  const outcome = await completeOAuth(ctx, await answerConsentForm(begun.authorizeUrl), begun.cookie.value);
-  if (!outcome.ok) throw new Error(`connect failed: ${outcome.message}`);
-  return outcome.integration;
+  const callback = await answerConsentForm(begun.authorizeUrl);
+  if (!options.server) {
+    const outcome = await completeOAuth(ctx, callback, begun.cookie.value);
+    if (!outcome.ok) throw new Error(`connect failed: ${outcome.message}`);
+    return outcome.integration;
+  }
+  if (callback.origin !== appOrigin) throw new Error(`The emulator redirected to ${callback.origin}, not to Pulse at ${appOrigin}`);
+  const page = await fetch(callback, { headers: { cookie: `${begun.cookie.name}=${begun.cookie.value}` }, redirect: 'manual' });
+  const body = await page.text();
+  const id = /"integrationId":"([0-9a-f-]{36})"/.exec(body)?.[1];
+  if (page.status !== 200 || !id) throw new Error(`Our callback answered ${page.status}: ${body.slice(0, 500)}`);
+  return asUser(ctx, userId, async (tx) => (await integrationsRepository(tx, ctx.keys).find(id))!);
 }
 
 /**

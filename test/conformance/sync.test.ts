@@ -44,7 +44,7 @@ describe.each(availablePlatforms)(`%s conformance on ${engine}`, (platform) => {
   const liveInEmulator = async () => (await Promise.all(objectTypes.map(async (object) => (await exportRecords(emulator.url, object)).length))).reduce((a, b) => a + b, 0);
 
   it('connects through the consent page: the integration is connected, its tokens stored encrypted', async () => {
-    integration = await connectThroughConsent(product.ctx, platform, 'conformance');
+    integration = await connectThroughConsent(product.ctx, platform, 'conformance', { server: true });
     expect(integration).toMatchObject({ platform, status: 'connected' });
     const credentials = (await credentialsOf(product.ctx, integration))!;
     const raw = await asSystem(product.ctx.db.pool, async (tx) => (await tx.query('SELECT access_token, refresh_token FROM crm_integrations WHERE id = $1', [integration.id])).rows[0]);
