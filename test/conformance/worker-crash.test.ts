@@ -10,7 +10,7 @@ import { asSystem } from '../../src/db/tenant.js';
 import { createLogger } from '../../src/logger.js';
 import { createContext } from '../../src/runtime.js';
 import { recordTables } from '../../src/sync/record-tables.js';
-import type { AppContext } from '../../src/server/context.js';
+import type { AppContext } from '../../src/app-context.js';
 import { startSyncServices } from '../../src/sync/services.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { engine } from '../helpers/database.js';
