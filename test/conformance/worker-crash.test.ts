@@ -36,7 +36,7 @@ interface Run { status: string; recordsSynced: number }
 interface Deployment {
   spawn(): Promise<RunningCli>;
   /** The run as the database has it, read while a process runs. */
-  progress(logId: string): Promise<Run>;
+  progress(integrationId: string, logId: string): Promise<Run>;
   /** The database, while no process holds it (always, on a server). */
   withDatabase<T>(work: (ctx: AppContext) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -51,7 +51,7 @@ async function serverDeployment(emulator: Emulator, publicUrl: string): Promise<
     async spawn() {
       return runCli(['worker'], { DATABASE_URL: ctx.databaseUrl!, PULSE_DATA_DIR: ctx.dataDir, PUBLIC_URL: publicUrl, ...processEnvFor(emulator), ...heartbeatEnv });
     },
-    progress: async (logId) => asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT status, records_synced AS "recordsSynced" FROM crm_sync_logs WHERE id = $1', [logId])).rows[0]),
+    progress: async (_integrationId, logId) => asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT status, records_synced AS "recordsSynced" FROM crm_sync_logs WHERE id = $1', [logId])).rows[0]),
     withDatabase: (work) => work(ctx),
     async close() {
       await services.stop();
@@ -77,8 +77,8 @@ async function embeddedDeployment(emulator: Emulator, publicUrl: string): Promis
       await waitForHealthy(publicUrl, running, 90_000);
       return running;
     },
-    async progress(logId) {
-      const response = await fetch(`${publicUrl}/api/integrations/${integration.id}/sync-logs?limit=5`, { headers: auth });
+    async progress(integrationId, logId) {
+      const response = await fetch(`${publicUrl}/api/integrations/${integrationId}/sync-logs?limit=5`, { headers: auth });
       if (!response.ok) throw new Error(`sync-logs answered ${response.status}`);
       const run = ((await response.json()).items as (Run & { id: string })[]).find((item) => item.id === logId);
       if (!run) throw new Error(`run ${logId} is not listed`);
@@ -99,13 +99,12 @@ async function embeddedDeployment(emulator: Emulator, publicUrl: string): Promis
   };
 }
 
-let integration: Integration;
-
 describe.each(availablePlatforms)(`%s: a killed process mid-sync on ${engine}`, (platform) => {
   let emulator: Emulator;
   let deployment: Deployment;
   let publicUrl: string;
   const processes: RunningCli[] = [];
+  let integration: Integration;
 
   beforeAll(async () => {
     publicUrl = `http://127.0.0.1:${await freePort()}`;
@@ -134,7 +133,7 @@ describe.each(availablePlatforms)(`%s: a killed process mid-sync on ${engine}`, 
     for (const share of [0.15, 0.6]) {
       const running = await deployment.spawn();
       processes.push(running);
-      await waitFor(async () => ((await deployment.progress(logId)).recordsSynced >= share * seeded ? true : undefined), `the run to pass ${share * 100} %`, 90_000)
+      await waitFor(async () => ((await deployment.progress(integration.id, logId)).recordsSynced >= share * seeded ? true : undefined), `the run to pass ${share * 100} %`, 90_000)
         .catch((error) => { throw new Error(`${(error as Error).message}\n${running.output().slice(-3000)}`); });
       await stop(running, 'SIGKILL');
       const killed = await deployment.withDatabase(async (ctx) => (await asSystem(ctx.db.pool, (tx) => tx.query('SELECT status, records_synced FROM crm_sync_logs WHERE id = $1', [logId]))).rows[0]);
@@ -146,7 +145,7 @@ describe.each(availablePlatforms)(`%s: a killed process mid-sync on ${engine}`, 
     const last = await deployment.spawn();
     processes.push(last);
     const finished = await waitFor(async () => {
-      const run = await deployment.progress(logId);
+      const run = await deployment.progress(integration.id, logId);
       return run.status === 'running' ? undefined : run;
     }, 'the resumed run to finish', 90_000);
     expect(finished.status).toBe('success');
