@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Database tests run twice: once on embedded PGlite and once on the PostgreSQL server at
- * PULSE_TEST_PG_URL (default: the local server), each test file on a fresh database.
+ * PULSE_TEST_PG_URL (default: the local server), each test file on a fresh database. So does the
+ * conformance suite, which runs once per CRM marked available in the registry.
  */
 const postgresUrl = process.env.PULSE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -26,6 +27,25 @@ export default defineConfig({
           name: 'db:postgres',
           include: ['test/db/**/*.test.ts'],
           env: { PULSE_TEST_DB: 'postgres', PULSE_TEST_PG_URL: postgresUrl },
+        },
+      },
+      // One suite for every CRM marked available (test/conformance/README.md), on both engines.
+      {
+        extends: true,
+        test: {
+          name: 'conformance:pglite',
+          include: ['test/conformance/**/*.test.ts'],
+          env: { PULSE_TEST_DB: 'pglite' },
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'conformance:postgres',
+          include: ['test/conformance/**/*.test.ts'],
+          env: { PULSE_TEST_DB: 'postgres', PULSE_TEST_PG_URL: postgresUrl },
+          testTimeout: 120_000,
         },
       },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false } },
