@@ -5,7 +5,7 @@
  * not every emulator has yet. The tests never name a CRM; this file is the one place that adapts.
  */
 import { integrationsRepository, type Integration } from '../../src/db/integrations-repository.js';
-import { createConnector } from '../../src/crm/connectors.js';
+import { integrationConnector } from '../../src/crm/connectors.js';
 import type { Connector, FieldsOf } from '../../src/crm/connector.js';
 import type { SandboxApp, SandboxUrls } from '../../src/crm/endpoints.js';
 import { beginOAuth } from '../../src/crm/oauth-begin.js';
@@ -55,6 +55,9 @@ export async function startEmulator(platform: PlatformId, options: EmulatorOptio
     redirectUris: [options.redirectUri],
     // Change notifications go out at once, so a test waits for them only as long as delivery takes.
     webhooks: { flushDelayMs: 10 },
+    // A real search index trails writes and orders ties as it likes: the suite runs against that, so
+    // the engine's overlap window is exercised rather than assumed (emulators without search ignore it).
+    search: { lagMs: SEARCH_LAG_MS, shuffleTies: true },
   });
   const url = sandbox.urls[provider];
   const context = sandbox[provider] as EmulatorContext;
@@ -79,6 +82,14 @@ export async function adminCall(url: string, method: string, path: string, body?
   const text = await response.text();
   if (!response.ok) throw new Error(`emulator ${method} ${path} → ${response.status}: ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/** How far the emulators' search indexes trail writes, in emulator time. */
+export const SEARCH_LAG_MS = 30_000;
+
+/** Lets the emulator's search index catch up with every write so far (its clock moves past the lag). */
+export async function letSearchCatchUp(emulator: Emulator): Promise<void> {
+  await emulator.admin('POST', '/_sandbox/clock', { advanceMs: SEARCH_LAG_MS + 1000 });
 }
 
 /** The emulator's records export (live ones unless asked otherwise). */
@@ -195,7 +206,7 @@ const decodeEntities = (value: string) => value
 /** The connector the engine would build for this integration (same limiter, same token source). */
 export async function connectorFor(ctx: AppContext, integration: Integration): Promise<Connector> {
   const current = await asUser(ctx, integration.userId, async (tx) => (await integrationsRepository(tx, ctx.keys).find(integration.id))!);
-  return createConnector(ctx, ctx.services, { platform: current.platform, externalAccountId: current.externalAccountId, tokens: ctx.services.tokens.source(current) });
+  return integrationConnector(ctx, current);
 }
 
 export type { FieldsOf };
