@@ -1,6 +1,7 @@
 import type { ConnectionConfig } from './connection-config.js';
 import type { Connector } from './connector.js';
 import type { ProviderEndpoints } from './endpoints.js';
+import type { FieldTables } from './field-codec.js';
 import type { HttpClient } from './http.js';
 import type { ObjectType, PlatformId } from './platforms.js';
 import type { ProviderError } from './provider-error.js';
@@ -19,6 +20,11 @@ export interface ConnectorModule {
    * record and what was not seen is gone.
    */
   deletions: DeletionMode;
+  /**
+   * Our canonical fields ↔ the CRM's properties, both ways (field-codec.ts): the connector maps with
+   * it, and field mapping and two-way sync read it to know what each canonical field is in this CRM.
+   */
+  fields: FieldTables;
   /** The CRM's error responses → our codes. Pure: status, body and headers in. */
   parseError(status: number, body: unknown, headers: Headers): ProviderError;
   rateLimits: RateLimits;

@@ -1,6 +1,7 @@
 import type { ConnectorModule } from '../connector-module.js';
 import { hubspotConnector } from './connector.js';
 import { parseHubspotError } from './errors.js';
+import { hubspotFields } from './mapping.js';
 import { hubspotLimits } from './spec.js';
 import { hubspotWebhooks } from './webhooks.js';
 
@@ -12,6 +13,7 @@ import { hubspotWebhooks } from './webhooks.js';
 export const hubspotModule: ConnectorModule = {
   platform: 'hubspot',
   deletions: 'listing',
+  fields: hubspotFields,
   parseError: parseHubspotError,
   rateLimits: {
     fixed: { search: hubspotLimits.searchRate },
