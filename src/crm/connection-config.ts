@@ -85,6 +85,9 @@ export function locationProblem(value: string, allow: string[]): string | null {
   return allowed ? null : `points at ${url.protocol}//${url.host}, which is not one of this CRM's hosts`;
 }
 
+/** The emulator's origin when the platform runs on its sandbox (the only place values may point then), else null. */
+export const sandboxOrigin = (endpoints: ProviderEndpoints): string | null => (endpoints.mode === 'sandbox' ? new URL(endpoints.apiBaseUrl).origin : null);
+
 /** The origin a kept field names (requests are built on it, never on its path). */
 export function originOf(config: ConnectionConfig, field: string | undefined): string | null {
   const value = field ? config[field] : undefined;
@@ -99,8 +102,7 @@ export function originOf(config: ConnectionConfig, field: string | undefined): s
 export function connectionEndpoints(platform: PlatformId, endpoints: ProviderEndpoints, config: ConnectionConfig): ProviderEndpoints {
   const connection = platforms[platform].connection;
   if (!connection || endpoints.mode === 'missing') return endpoints;
-  const sandboxOrigin = endpoints.mode === 'sandbox' ? new URL(endpoints.apiBaseUrl).origin : null;
-  const kept = keepConnectionConfig(platforms[platform], { token: config, callback: new URLSearchParams(config) }, sandboxOrigin);
+  const kept = keepConnectionConfig(platforms[platform], { token: config, callback: new URLSearchParams(config) }, sandboxOrigin(endpoints));
   if (!kept.ok) throw new ProviderError('invalid_request', `This connection's stored ${kept.field} ${kept.problem}; reconnect the integration.`);
   const api = originOf(config, connection.apiBase);
   const accounts = originOf(config, connection.tokenOrigin);

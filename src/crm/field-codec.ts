@@ -68,4 +68,4 @@ export function writeFields<O extends ObjectType>(table: FieldTable<O>, fields: 
 }
 
 /** The provider properties a table reads (what a listing must ask for). */
-export const propertiesOf = (table: FieldTable<ObjectType>): string[] => Object.values(table as Record<string, FieldCodec<unknown>>).map((codec) => codec.property);
+export const propertiesOf = <O extends ObjectType>(table: FieldTable<O>): string[] => Object.values(table as Record<string, FieldCodec<unknown>>).map((codec) => codec.property);

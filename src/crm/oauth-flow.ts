@@ -4,7 +4,7 @@ import { asSystem, withUser } from '../db/tenant.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../app-context.js';
-import { keepConnectionConfig } from './connection-config.js';
+import { keepConnectionConfig, sandboxOrigin } from './connection-config.js';
 import { createConnector } from './connectors.js';
 import type { Display } from './oauth-begin.js';
 import { holdsBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
@@ -127,7 +127,7 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   }
 
   // Where the account lives, if the CRM says so at token time: checked before any request goes there.
-  const kept = keepConnectionConfig(platforms[row.platform], { token: tokens.raw, callback: params }, endpoints.mode === 'sandbox' ? new URL(endpoints.apiBaseUrl).origin : null);
+  const kept = keepConnectionConfig(platforms[row.platform], { token: tokens.raw, callback: params }, sandboxOrigin(endpoints));
   if (!kept.ok) return fail('untrusted_location', `${kept.field} ${kept.problem}`);
   const connectionConfig = kept.config;
 

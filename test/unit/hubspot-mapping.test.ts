@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseHubspotError } from '../../src/crm/hubspot/errors.js';
 import { writeFields } from '../../src/crm/field-codec.js';
-import { compareIds, hubspotFields, mapRecord } from '../../src/crm/hubspot/mapping.js';
+import { compareIds, mapRecord } from '../../src/crm/hubspot/mapping.js';
+import { hubspotFields } from '../../src/crm/hubspot/spec.js';
 
 describe('HubSpot record mapping', () => {
   it('maps a contact, lower-casing the email and keeping the raw properties', () => {

@@ -4,9 +4,9 @@ import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { labelledProperties, pipelineOptions, propertyOptions, type HubspotPipeline } from './field-options.js';
 import { writeFields } from '../field-codec.js';
-import { compareIds, hubspotFields, mapRecord } from './mapping.js';
+import { compareIds, mapRecord } from './mapping.js';
 import { accessTokenInfo, accountDetails, associationBatch, recordList, searchResults, searchTotal, writtenRecords } from './responses.js';
-import { hubspotLimits, hubspotObjects } from './spec.js';
+import { hubspotFields, hubspotLimits, hubspotObjects } from './spec.js';
 
 /**
  * HubSpot's requests. Full listing pages the list endpoint (100 per page, associations inline);

@@ -1,31 +1,17 @@
 import type { z } from 'zod';
 import type { Associations, CanonicalRecord } from '../connector.js';
-import { instant, lowercase, number, readFields, readInstant, text, type FieldTables } from '../field-codec.js';
+import { readFields, readInstant } from '../field-codec.js';
 import type { ObjectType } from '../platforms.js';
 import type { hubspotRecord } from './responses.js';
-import { hubspotObjects } from './spec.js';
+import { hubspotFields, hubspotObjects } from './spec.js';
 
 /**
- * HubSpot records ↔ our unified model. Pure functions over one table: every value HubSpot sends is a
+ * HubSpot records ↔ our unified model. Pure functions over the field table (spec.ts): every value HubSpot sends is a
  * string (or null), so numbers and dates are parsed here, once; writes use the same table backwards.
  */
 /** A record as HubSpot sends it (checked on arrival: responses.ts). */
 export type HubspotRecord = z.infer<typeof hubspotRecord>;
 
-export const hubspotFields: FieldTables = {
-  contacts: {
-    firstName: text('firstname'), lastName: text('lastname'), email: lowercase('email'),
-    phone: text('phone'), jobTitle: text('jobtitle'), ownerId: text('hubspot_owner_id'),
-  },
-  companies: {
-    name: text('name'), domain: lowercase('domain'), industry: text('industry'),
-    phone: text('phone'), city: text('city'), country: text('country'), ownerId: text('hubspot_owner_id'),
-  },
-  deals: {
-    name: text('dealname'), amount: number('amount'), currency: text('deal_currency_code'), stage: text('dealstage'),
-    pipeline: text('pipeline'), closeDate: instant('closedate'), ownerId: text('hubspot_owner_id'),
-  },
-};
 
 /** HubSpot names association keys by object ("companies"); ids repeat across association labels. */
 export function mapAssociations(object: ObjectType, raw: HubspotRecord['associations']): Associations {

@@ -1,7 +1,7 @@
 import type { ConnectorModule } from '../connector-module.js';
 import { hubspotConnector } from './connector.js';
 import { parseHubspotError } from './errors.js';
-import { hubspotFields } from './mapping.js';
+import { hubspotFields } from './spec.js';
 import { hubspotLimits } from './spec.js';
 import { hubspotWebhooks } from './webhooks.js';
 

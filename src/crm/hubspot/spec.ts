@@ -1,4 +1,22 @@
+import { instant, lowercase, number, propertiesOf, text, type FieldTables } from '../field-codec.js';
 import type { ObjectType } from '../platforms.js';
+
+/** Our canonical fields ↔ HubSpot's properties (read and written through the same table: mapping.ts). */
+export const hubspotFields: FieldTables = {
+  contacts: {
+    firstName: text('firstname'), lastName: text('lastname'), email: lowercase('email'),
+    phone: text('phone'), jobTitle: text('jobtitle'), ownerId: text('hubspot_owner_id'),
+  },
+  companies: {
+    name: text('name'), domain: lowercase('domain'), industry: text('industry'),
+    phone: text('phone'), city: text('city'), country: text('country'), ownerId: text('hubspot_owner_id'),
+  },
+  deals: {
+    name: text('dealname'), amount: number('amount'), currency: text('deal_currency_code'), stage: text('dealstage'),
+    pipeline: text('pipeline'), closeDate: instant('closedate'), ownerId: text('hubspot_owner_id'),
+  },
+};
+
 
 /**
  * HubSpot CRM v3 as data. Property names are HubSpot's internal names; the modified-time property
@@ -8,7 +26,7 @@ export interface HubspotObjectSpec {
   path: string;
   /** Property holding the last modification time (search filter and sort). */
   modifiedProperty: string;
-  /** Properties our unified model maps; only these (plus the user's extras) are requested. */
+  /** What a listing asks for: the field table's properties, the creation time and the modified-time property. */
   properties: string[];
   /** Association types stored on this object's side (the other side is derived, never fetched twice). */
   associations: ObjectType[];
@@ -18,19 +36,19 @@ export const hubspotObjects: Record<ObjectType, HubspotObjectSpec> = {
   contacts: {
     path: 'contacts',
     modifiedProperty: 'lastmodifieddate',
-    properties: ['firstname', 'lastname', 'email', 'phone', 'jobtitle', 'hubspot_owner_id', 'createdate', 'lastmodifieddate'],
+    properties: [...propertiesOf(hubspotFields.contacts), 'createdate', 'lastmodifieddate'],
     associations: ['companies'],
   },
   companies: {
     path: 'companies',
     modifiedProperty: 'hs_lastmodifieddate',
-    properties: ['name', 'domain', 'industry', 'phone', 'city', 'country', 'hubspot_owner_id', 'createdate', 'hs_lastmodifieddate'],
+    properties: [...propertiesOf(hubspotFields.companies), 'createdate', 'hs_lastmodifieddate'],
     associations: [],
   },
   deals: {
     path: 'deals',
     modifiedProperty: 'hs_lastmodifieddate',
-    properties: ['dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'closedate', 'hubspot_owner_id', 'createdate', 'hs_lastmodifieddate'],
+    properties: [...propertiesOf(hubspotFields.deals), 'createdate', 'hs_lastmodifieddate'],
     associations: ['companies', 'contacts'],
   },
 };

@@ -61,8 +61,8 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: HubspotCont
     const results: unknown[] = [];
     const errors: unknown[] = [];
     for (const input of inputs) {
-      const slot = slotOf(req.hs.account, from, input.id);
-      const page = pageLinks(slot >= 0 ? linksOf(req.hs.account.data, from, slot, to) : [], input.after, V4_PAGE_MAX);
+      const slot = slotOf(req.sandbox.account, from, input.id);
+      const page = pageLinks(slot >= 0 ? linksOf(req.sandbox.account.data, from, slot, to) : [], input.after, V4_PAGE_MAX);
       if (!page) return validation(req, reply, `Invalid after: ${String(input.after)}`);
       if (page.links.length > 0) {
         const result: Record<string, unknown> = { from: { id: String(input.id) }, to: toEntries(page.links, from, to) };
@@ -88,11 +88,11 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: HubspotCont
   app.get('/crm/v4/objects/:from/:id/associations/:to', { config: { sandbox: cfg('read') } }, async (req: FastifyRequest<{ Params: Params; Querystring: { limit?: string; after?: string } }>, reply) => {
     const types = pair(req, reply);
     if (!types) return reply;
-    const slot = slotOf(req.hs.account, types[0], req.params.id);
+    const slot = slotOf(req.sandbox.account, types[0], req.params.id);
     if (slot < 0) return notFound(req, reply, undefined, req.params.id);
     const limit = parsePageSize(req.query.limit);
     if (limit === undefined) return validation(req, reply, `limit must be a positive integer, got ${String(req.query.limit)}`);
-    const page = pageLinks(linksOf(req.hs.account.data, types[0], slot, types[1]), req.query.after, limit);
+    const page = pageLinks(linksOf(req.sandbox.account.data, types[0], slot, types[1]), req.query.after, limit);
     if (!page) return validation(req, reply, `Invalid after: ${String(req.query.after)}`);
     const body: Record<string, unknown> = { results: toEntries(page.links, types[0], types[1]) };
     if (page.next) body.paging = { next: { after: page.next, link: `?after=${page.next}` } };
@@ -104,10 +104,10 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: HubspotCont
     if (!types) return reply;
     const [from, to] = types;
     const startedAt = now();
-    const a = slotOf(req.hs.account, from, req.params.id);
-    const b = slotOf(req.hs.account, to, req.params.toId);
+    const a = slotOf(req.sandbox.account, from, req.params.id);
+    const b = slotOf(req.sandbox.account, to, req.params.toId);
     if (a < 0 || b < 0) return notFound(req, reply, `${a < 0 ? OBJECTS[from].errorName : OBJECTS[to].errorName} ${a < 0 ? req.params.id : req.params.toId} does not exist`, a < 0 ? req.params.id : req.params.toId);
-    setAssociation(ctx, req.hs.account, from, a, to, b, false);
+    setAssociation(ctx, req.sandbox.account, from, a, to, b, false);
     const spec = (f: ObjectType, t: ObjectType) => ({ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPES[`${f}>${t}`]!.unlabeled });
     return {
       status: 'COMPLETE',
@@ -123,9 +123,9 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: HubspotCont
   app.delete('/crm/v4/objects/:from/:id/associations/:to/:toId', { config: { sandbox: cfg('write') } }, async (req: FastifyRequest<{ Params: Params }>, reply) => {
     const types = pair(req, reply);
     if (!types) return reply;
-    const a = slotOf(req.hs.account, types[0], req.params.id);
-    const b = slotOf(req.hs.account, types[1], req.params.toId);
-    if (a >= 0 && b >= 0) setAssociation(ctx, req.hs.account, types[0], a, types[1], b, true);
+    const a = slotOf(req.sandbox.account, types[0], req.params.id);
+    const b = slotOf(req.sandbox.account, types[1], req.params.toId);
+    if (a >= 0 && b >= 0) setAssociation(ctx, req.sandbox.account, types[0], a, types[1], b, true);
     return reply.code(204).send();
   });
 }

@@ -47,7 +47,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: HubspotContext): 
     const inputs = type && inputsOf(req, reply);
     if (!type || !inputs) return reply;
     const startedAt = now();
-    const coll = req.hs.account.data.collections.get(type)!;
+    const coll = req.sandbox.account.data.collections.get(type)!;
     const byEmail = req.body.idProperty === 'email' && type === 'contacts';
     const results: unknown[] = [];
     const missing: string[] = [];
@@ -59,7 +59,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: HubspotContext): 
     for (const input of inputs) {
       const raw = String(input.id ?? '');
       const slot = byEmail ? coll.findUnique('email', raw) : /^\d+$/.test(raw) ? coll.slotOf(Number(raw)) : -1;
-      if (slot >= 0 && (archived ? coll.isArchived(slot) : coll.isLive(slot))) results.push(serializeRecord(type, req.hs.account.data, slot, opts));
+      if (slot >= 0 && (archived ? coll.isArchived(slot) : coll.isLive(slot))) results.push(serializeRecord(type, req.sandbox.account.data, slot, opts));
       else missing.push(raw);
     }
     const { code, body } = envelope(startedAt, ctx, results, missing, type, 'get');
@@ -73,14 +73,14 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: HubspotContext): 
     const startedAt = now();
     const invalid = inputs.find((i) => !i.properties || validateWrite(type, i.properties).length > 0);
     if (invalid) {
-      const r = createRecord(ctx, req.hs.account, type, invalid.properties);
+      const r = createRecord(ctx, req.sandbox.account, type, invalid.properties);
       return r.ok ? reply : sendError(req, reply, r.status, r.category, r.message);
     }
     const results: unknown[] = [];
     for (const input of inputs) {
-      const r = createRecord(ctx, req.hs.account, type, input.properties, input.associations ?? []);
+      const r = createRecord(ctx, req.sandbox.account, type, input.properties, input.associations ?? []);
       if (!r.ok) return sendError(req, reply, r.status, r.category, r.message);
-      results.push(serializeRecord(type, req.hs.account.data, r.slot, { properties: [...OBJECTS[type].defaultProperties, ...Object.keys(input.properties!)] }));
+      results.push(serializeRecord(type, req.sandbox.account.data, r.slot, { properties: [...OBJECTS[type].defaultProperties, ...Object.keys(input.properties!)] }));
     }
     return reply.code(201).send(envelope(startedAt, ctx, results, [], type, 'create').body);
   });
@@ -92,7 +92,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: HubspotContext): 
     const startedAt = now();
     const invalid = inputs.find((i) => !i.properties || validateWrite(type, i.properties).length > 0);
     if (invalid) return validation(req, reply, `Property values were not valid: ${JSON.stringify(validateWrite(type, invalid.properties ?? {}))}`);
-    const coll = req.hs.account.data.collections.get(type)!;
+    const coll = req.sandbox.account.data.collections.get(type)!;
     const results: unknown[] = [];
     const missing: string[] = [];
     for (const input of inputs) {
@@ -101,9 +101,9 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: HubspotContext): 
         missing.push(String(input.id));
         continue;
       }
-      const r = updateRecord(ctx, req.hs.account, type, slot, input.properties);
+      const r = updateRecord(ctx, req.sandbox.account, type, slot, input.properties);
       if (!r.ok) return sendError(req, reply, r.status, r.category, r.message);
-      results.push(serializeRecord(type, req.hs.account.data, slot, { properties: [...OBJECTS[type].defaultProperties, ...Object.keys(input.properties!)] }));
+      results.push(serializeRecord(type, req.sandbox.account.data, slot, { properties: [...OBJECTS[type].defaultProperties, ...Object.keys(input.properties!)] }));
     }
     const { code, body } = envelope(startedAt, ctx, results, missing, type, 'update');
     return reply.code(code).send(body);
@@ -113,10 +113,10 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: HubspotContext): 
     const type = typeOf(req, reply);
     const inputs = type && inputsOf(req, reply);
     if (!type || !inputs) return reply;
-    const coll = req.hs.account.data.collections.get(type)!;
+    const coll = req.sandbox.account.data.collections.get(type)!;
     for (const input of inputs) {
       const slot = /^\d+$/.test(String(input.id)) ? coll.slotOf(Number(input.id)) : -1;
-      if (slot >= 0) archiveRecord(ctx, req.hs.account, type, slot);
+      if (slot >= 0) archiveRecord(ctx, req.sandbox.account, type, slot);
     }
     return reply.code(204).send();
   });

@@ -1,5 +1,5 @@
 /** Everything a HubSpot route needs: the core context plus HubSpot's own parts, passed to each route module. */
-import type { CoreOptions, EmulatorContext, RequestState } from '../core/context.js';
+import type { CoreOptions, EmulatorContext } from '../core/context.js';
 import type { ObjectType } from './objects.js';
 import type { WebhookRegistry } from './webhook-registry.js';
 
@@ -23,9 +23,3 @@ export interface HubspotContext extends EmulatorContext {
   emit(accountId: number, change: RecordChange): void;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The pipeline's request state under the name HubSpot's route modules use (a getter for `sandbox`). */
-    hs: RequestState;
-  }
-}

@@ -3,7 +3,7 @@
  * app.hubspot.com consent page) at the root of its origin. Everything here is HubSpot's own; the
  * request pipeline and the generic admin API come from ../core.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { bearerToken, type Emulator } from '../core/emulator.js';
 import { createAccount, reseedAccount } from './accounts.js';
 import { registerHubspotAdmin } from './admin-routes.js';
@@ -56,12 +56,6 @@ export const hubspotEmulator: Emulator<HubspotContext> = {
   },
 
   registerRoutes(app: FastifyInstance, ctx) {
-    // HubSpot's route modules read the pipeline's state as `req.hs`.
-    app.decorateRequest('hs', {
-      getter(this: FastifyRequest) {
-        return this.sandbox;
-      },
-    });
     registerAuthorizeRoutes(app, ctx);
     registerTokenRoutes(app, ctx);
     registerObjectRoutes(app, ctx);

@@ -80,7 +80,7 @@ export function registerMetadataRoutes(app: FastifyInstance, ctx: HubspotContext
     const limit = Math.min(parseLimit(req.query.limit, 100), 500);
     const after = parseListCursor(req.query.after);
     if (Number.isNaN(limit) || Number.isNaN(after)) return validation(req, reply, 'Invalid limit or after');
-    const account = req.hs.account;
+    const account = req.sandbox.account;
     const email = typeof req.query.email === 'string' ? req.query.email.toLowerCase() : undefined;
     const all = account.users.filter((u) => u.ownerId >= after && (!email || u.email.toLowerCase() === email));
     const page = all.slice(0, limit).map((u) => ownerJson(u, account.createdAt));
@@ -89,8 +89,8 @@ export function registerMetadataRoutes(app: FastifyInstance, ctx: HubspotContext
     return body;
   });
   app.get('/crm/v3/owners/:ownerId', { config: { sandbox: api('metadata', () => ['crm.objects.owners.read']) } }, async (req: FastifyRequest<{ Params: { ownerId: string } }>, reply) => {
-    const u = req.hs.account.users.find((x) => String(x.ownerId) === req.params.ownerId);
-    return u ? ownerJson(u, req.hs.account.createdAt) : notFound(req, reply);
+    const u = req.sandbox.account.users.find((x) => String(x.ownerId) === req.params.ownerId);
+    return u ? ownerJson(u, req.sandbox.account.createdAt) : notFound(req, reply);
   });
 
   const pipeline = () => ({
@@ -126,11 +126,11 @@ export function registerMetadataRoutes(app: FastifyInstance, ctx: HubspotContext
   });
 
   app.get('/account-info/v3/details', { config: { sandbox: api('account', () => ['oauth']) } }, async (req) => {
-    const a = req.hs.account;
+    const a = req.sandbox.account;
     return { portalId: a.id, accountType: 'STANDARD', timeZone: a.timeZone, companyCurrency: a.currency, additionalCurrencies: [], utcOffset: '+00:00', utcOffsetMilliseconds: 0, uiDomain: 'app.hubspot.com', dataHostingLocation: 'na1' };
   });
   app.get('/account-info/v3/api-usage/daily/private-apps', { config: { sandbox: api('account', () => ['oauth']) } }, async (req) => {
-    const a = req.hs.account;
+    const a = req.sandbox.account;
     if (a.limits.dailyMax === null) return { results: [] };
     const day = ctx.limiter.daily(`${a.id}:daily`, a.limits.dailyMax, false);
     const now = ctx.store.clock.now();

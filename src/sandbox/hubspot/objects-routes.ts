@@ -34,7 +34,7 @@ export function typeOf(req: FastifyRequest, reply: FastifyReply): ObjectType | u
 
 /** Slot of a record by path id (or `idProperty=email` for contacts), live unless `archived`. */
 export function findSlot(ctx: HubspotContext, req: Req, type: ObjectType, archived: boolean): number {
-  const coll = req.hs.account.data.collections.get(type)!;
+  const coll = req.sandbox.account.data.collections.get(type)!;
   const idProperty = typeof req.query.idProperty === 'string' ? req.query.idProperty : undefined;
   const raw = req.params.id ?? '';
   const slot = idProperty && idProperty !== 'hs_object_id' ? (idProperty === 'email' && type === 'contacts' ? coll.findUnique('email', raw) : -1) : /^\d+$/.test(raw) ? coll.slotOf(Number(raw)) : -1;
@@ -50,7 +50,7 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: HubspotContext):
     const after = parseListCursor(req.query.after);
     if (Number.isNaN(limit) || limit < 1) return validation(req, reply, `Invalid limit: ${String(req.query.limit)}`);
     if (Number.isNaN(after)) return validation(req, reply, `Invalid after: ${String(req.query.after)}`);
-    const data = req.hs.account.data;
+    const data = req.sandbox.account.data;
     const coll = data.collections.get(type)!;
     const size = Math.min(limit, LIST_MAX);
     const slots = coll.page(coll.lowerBound(after), size + 1, bool(req.query.archived));
@@ -70,17 +70,17 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: HubspotContext):
     const slot = findSlot(ctx, req, type, bool(req.query.archived));
     if (slot < 0) return notFound(req, reply, 'Object not found.  objectId are usually numeric.', req.params.id);
     const opts = { properties: csv(req.query.properties), associations: objectTypes(req.query.associations), propertiesWithHistory: csv(req.query.propertiesWithHistory) };
-    return serializeRecord(type, req.hs.account.data, slot, opts);
+    return serializeRecord(type, req.sandbox.account.data, slot, opts);
   });
 
   app.post('/crm/v3/objects/:type', { config: { sandbox: config('write', 'write') } }, async (req: Req, reply) => {
     const type = typeOf(req, reply);
     if (!type) return reply;
     const body = req.body ?? {};
-    const result = createRecord(ctx, req.hs.account, type, body.properties, (body.associations as AssociationSpec[]) ?? []);
+    const result = createRecord(ctx, req.sandbox.account, type, body.properties, (body.associations as AssociationSpec[]) ?? []);
     if (!result.ok) return sendError(req, reply, result.status, result.category, result.message);
     const names = Object.keys((body.properties as object) ?? {});
-    return reply.code(201).send(serializeRecord(type, req.hs.account.data, result.slot, { properties: [...OBJECTS[type].defaultProperties, ...names] }));
+    return reply.code(201).send(serializeRecord(type, req.sandbox.account.data, result.slot, { properties: [...OBJECTS[type].defaultProperties, ...names] }));
   });
 
   app.patch('/crm/v3/objects/:type/:id', { config: { sandbox: config('write', 'write') } }, async (req: Req, reply) => {
@@ -88,17 +88,17 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: HubspotContext):
     if (!type) return reply;
     const slot = findSlot(ctx, req, type, false);
     if (slot < 0) return notFound(req, reply, 'Object not found.  objectId are usually numeric.', req.params.id);
-    const result = updateRecord(ctx, req.hs.account, type, slot, (req.body ?? {}).properties);
+    const result = updateRecord(ctx, req.sandbox.account, type, slot, (req.body ?? {}).properties);
     if (!result.ok) return sendError(req, reply, result.status, result.category, result.message);
     const names = Object.keys(((req.body ?? {}).properties as object) ?? {});
-    return serializeRecord(type, req.hs.account.data, slot, { properties: [...OBJECTS[type].defaultProperties, ...names] });
+    return serializeRecord(type, req.sandbox.account.data, slot, { properties: [...OBJECTS[type].defaultProperties, ...names] });
   });
 
   app.delete('/crm/v3/objects/:type/:id', { config: { sandbox: config('write', 'write') } }, async (req: Req, reply) => {
     const type = typeOf(req, reply);
     if (!type) return reply;
     const slot = findSlot(ctx, req, type, false);
-    if (slot >= 0) archiveRecord(ctx, req.hs.account, type, slot);
+    if (slot >= 0) archiveRecord(ctx, req.sandbox.account, type, slot);
     return reply.code(204).send();
   });
 }

@@ -54,15 +54,15 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: HubspotContext):
     }
     if (sort && !propertyDef(type, sort.propertyName)) return validation(req, reply, `Property "${sort.propertyName}" does not exist on ${OBJECTS[type].singular}`);
 
-    const coll = req.hs.account.data.collections.get(type)!;
+    const coll = req.sandbox.account.data.collections.get(type)!;
     const capped = Math.min(limit, RESULT_CAP - offset);
     const settings = searchSettings(ctx);
-    const lagging = laggingVersions(ctx, req.hs.account, type);
+    const lagging = laggingVersions(ctx, req.sandbox.account, type);
     // One tie order per query (not per page): the seed covers everything but `after` and `limit`.
     const tieSeed = settings.shuffleTies && sort && sort.propertyName !== 'hs_object_id' ? hash32(ctx.store.seed, stringKey(JSON.stringify([type, groups, sort ?? null, body.query ?? '']))) : undefined;
     const mode = { source: lagging.size ? laggingView(coll, lagging) : undefined, tieSeed };
     const { total, slots } = runSearch(type, coll, { groups, sort, query: body.query, queryProperties: OBJECTS[type].queryProperties, offset, limit: capped }, mode);
-    const results = slots.map((s) => serializeRecord(type, req.hs.account.data, s, { properties: body.properties, version: lagging.get(s) ?? undefined }));
+    const results = slots.map((s) => serializeRecord(type, req.sandbox.account.data, s, { properties: body.properties, version: lagging.get(s) ?? undefined }));
     const out: Record<string, unknown> = { total, results };
     if (offset + slots.length < total && slots.length > 0) out.paging = { next: { after: String(offset + slots.length) } };
     return out;
