@@ -12,6 +12,7 @@ const schema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PUBLIC_URL: z.url().optional().describe('The URL people and CRMs reach this server at; default http://HOST:PORT'),
   PULSE_APP_ORIGINS: optionalString.describe('Origins of host apps (besides PUBLIC_URL) that run the connect flow, comma-separated'),
+  PULSE_CORS_ORIGINS: optionalString.describe('Origins of host apps that call the API from the browser (CORS), comma-separated; they may also run the connect flow'),
   DATABASE_URL: z.url().optional(),
   PULSE_DATA_DIR: z.string().trim().min(1).default('.pulse'),
   PULSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -41,7 +42,13 @@ const schema = z.object({
   ZOHO_ACCOUNTS_URL: z.url().optional(),
 });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string; appOrigins: string[] };
+export type Config = z.infer<typeof schema> & {
+  publicUrl: string;
+  /** Origins that may start a connect flow: PULSE_APP_ORIGINS and PULSE_CORS_ORIGINS. */
+  appOrigins: string[];
+  /** Origins whose pages may call the API (CORS): PULSE_CORS_ORIGINS only. */
+  corsOrigins: string[];
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -65,15 +72,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const publicUrl = (config.PUBLIC_URL ?? `http://${shownHost}:${config.PORT}`).replace(/\/$/, '');
-  return { ...config, publicUrl, appOrigins: parseOrigins(config.PULSE_APP_ORIGINS) };
+  const corsOrigins = parseOrigins('PULSE_CORS_ORIGINS', config.PULSE_CORS_ORIGINS);
+  // A host app that may call the API from its pages embeds the wizard too, so it may start a connect flow.
+  const appOrigins = [...new Set([...parseOrigins('PULSE_APP_ORIGINS', config.PULSE_APP_ORIGINS), ...corsOrigins])];
+  return { ...config, publicUrl, appOrigins, corsOrigins };
 }
 
-/** `https://app.example.com,http://localhost:5173` → origins; anything with a path or no scheme is refused. */
-function parseOrigins(value: string | undefined): string[] {
+/** `https://app.example.com,http://localhost:5173` → origins; anything with a path, no scheme or a wildcard is refused. */
+function parseOrigins(variable: string, value: string | undefined): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
     const origin = URL.canParse(item) ? new URL(item).origin : 'null';
-    if (origin === 'null' || origin !== item.replace(/\/$/, '')) {
-      throw new ConfigError(`Invalid configuration: PULSE_APP_ORIGINS must list origins like https://app.example.com (scheme, host, port; no path), not "${item}".`);
+    if (origin === 'null' || item.includes('*') || origin !== item.replace(/\/$/, '')) {
+      throw new ConfigError(`Invalid configuration: ${variable} must list exact origins like https://app.example.com (scheme, host, port; no path, no wildcard), not "${item}".`);
     }
     return origin;
   });

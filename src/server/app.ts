@@ -8,6 +8,7 @@ import type { Caller } from './auth.js';
 import type { AppContext } from '../app-context.js';
 import { authenticateRoute } from './authenticate-route.js';
 import { badUrlError, registerErrorHandler, sendError } from './errors.js';
+import { registerCors } from './cors.js';
 import { registerMetrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { integrationRoutes } from './routes/integrations.js';
@@ -85,6 +86,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     xFrameOptions: { action: 'deny' },
   });
   await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'] });
+  await registerCors(app, ctx.config);
 
   await app.register(fastifySwagger, {
     openapi: {

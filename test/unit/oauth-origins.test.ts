@@ -13,7 +13,7 @@ describe('app origins that may run the connect flow', () => {
   });
 
   it('refuses a PULSE_APP_ORIGINS entry that is not an origin, naming the variable', () => {
-    expect(() => loadConfig({ PULSE_APP_ORIGINS: 'https://app.example.com/settings' })).toThrow(/PULSE_APP_ORIGINS must list origins/);
+    expect(() => loadConfig({ PULSE_APP_ORIGINS: 'https://app.example.com/settings' })).toThrow(/PULSE_APP_ORIGINS must list exact origins/);
     expect(() => loadConfig({ PULSE_APP_ORIGINS: 'app.example.com' })).toThrow(/PULSE_APP_ORIGINS/);
   });
 });
@@ -26,5 +26,17 @@ describe('returnTo', () => {
 
   it.each(['//evil.com', '/\\evil.com', '/%5Cevil.com', '/%2F%2Fevil.com', 'http://evil.com', '/%E0%A4%A', ' /settings'])('refuses %j', (value) => {
     expect(safeReturnPath(value, 'https://pulse.example.com')).toBeNull();
+  });
+
+  it('takes PULSE_CORS_ORIGINS as exact origins that may also start a connect flow', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://pulse.example.com', PULSE_CORS_ORIGINS: 'https://host.example.com' });
+    expect(config.corsOrigins).toEqual(['https://host.example.com']);
+    expect([...allowedAppOrigins(config)].sort()).toEqual(['https://host.example.com', 'https://pulse.example.com']);
+  });
+
+  it('refuses a wildcard or a path in PULSE_CORS_ORIGINS, naming the variable', () => {
+    expect(() => loadConfig({ PULSE_CORS_ORIGINS: 'https://*.example.com' })).toThrow(/PULSE_CORS_ORIGINS must list exact origins/);
+    expect(() => loadConfig({ PULSE_CORS_ORIGINS: '*' })).toThrow(/PULSE_CORS_ORIGINS/);
+    expect(() => loadConfig({ PULSE_CORS_ORIGINS: 'https://host.example.com/app' })).toThrow(/PULSE_CORS_ORIGINS/);
   });
 });

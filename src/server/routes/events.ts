@@ -13,9 +13,12 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/events', { config: { tokenInQuery: true }, schema: { tags: ['sync'], hide: false } }, async (request, reply) => {
       if (!ctx.events) return reply.status(503).send({ error: { code: 'not_ready', message: 'Live events are not available on this process.' } });
+      // Headers the hooks set (security headers, CORS for a host app's origin) go out with the stream.
+      const hookHeaders = Object.fromEntries(Object.entries(reply.getHeaders()).filter((entry): entry is [string, string | number | string[]] => entry[1] !== undefined));
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
+        ...hookHeaders,
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         connection: 'keep-alive',
