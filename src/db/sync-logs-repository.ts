@@ -1,5 +1,8 @@
 import { decodeCursor, encodeCursor, timestampText } from './keyset-cursor.js';
 import type { Tx } from './tenant.js';
+import type { SyncCounts } from '../events/types.js';
+
+export type { SyncCounts };
 
 /** crm_sync_logs: one row per sync run, kept current while it runs. */
 export type SyncStatus = 'success' | 'failed' | 'partial' | 'running';
@@ -55,11 +58,6 @@ function toSyncLog(row: Record<string, any>): SyncLog {
   };
 }
 
-export interface SyncCounts {
-  contacts: number;
-  companies: number;
-  deals: number;
-}
 
 
 export function syncLogsRepository(tx: Tx) {

@@ -1,4 +1,9 @@
-import type { SyncCounts } from '../db/sync-logs-repository.js';
+/** Records written per object in a run (a sync log's counts). */
+export interface SyncCounts {
+  contacts: number;
+  companies: number;
+  deals: number;
+}
 
 /**
  * Live events a user's browser sees over SSE. Each names its user so the fan-out can deliver it to

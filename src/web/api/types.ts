@@ -5,7 +5,7 @@
 export type { IntegrationDto, PlatformDto, SyncLogDto } from '../../server/schemas';
 export type { PulseEvent } from '../../events/types';
 export type { ConnectionCheckDto as ConnectionCheck } from '../../server/schemas';
-export type { SyncCounts } from '../../db/sync-logs-repository';
+export type { SyncCounts } from '../../events/types';
 
 export interface Page<T> {
   items: T[];

@@ -2,10 +2,11 @@ import type { IntegrationDto } from '../../../api/types';
 import type { LiveIntegration } from '../state/sync-store';
 
 /** What a person sees about an integration: one word and one colour, from one table. */
-export type DisplayStatus = 'idle' | 'syncing' | 'error' | 'needs_reauth' | 'attention' | 'paused' | 'disabled';
+export type DisplayStatus = 'idle' | 'waiting' | 'syncing' | 'error' | 'needs_reauth' | 'attention' | 'paused' | 'disabled';
 
 export const statusStyles: Record<DisplayStatus, { label: string; tone: 'ok' | 'busy' | 'bad' | 'warn' | 'muted' }> = {
   idle: { label: 'Up to date', tone: 'ok' },
+  waiting: { label: 'First sync queued', tone: 'busy' },
   syncing: { label: 'Syncing', tone: 'busy' },
   error: { label: 'Error', tone: 'bad' },
   needs_reauth: { label: 'Needs reconnect', tone: 'warn' },
@@ -23,6 +24,8 @@ export function displayStatus(integration: IntegrationDto, live: LiveIntegration
   // A failed connection test outranks "Up to date": sync goes on, but not everything will arrive.
   if (integration.connectionProblem) return 'attention';
   if (!integration.syncEnabled) return 'paused';
+  // Connected, first sync not begun yet: "Up to date" beside "Last synced never" would be a contradiction.
+  if (!integration.lastSyncAt && !live?.finished) return 'waiting';
   return 'idle';
 }
 
