@@ -117,4 +117,17 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
     },
     transform: transformRoute as never,
   });
+  // The reference page: Swagger UI's own files, served from node_modules (no CDN), public like the
+  // document it reads, outside the authenticated scope.
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    // BaseLayout: no top bar, whose Swagger logo carries an inline <style> the app's CSP refuses
+    // (and whose URL box would load other documents). The page then needs no CSP of its own.
+    uiConfig: { layout: 'BaseLayout', deepLinking: true, displayOperationId: true, defaultModelsExpandDepth: 0 },
+    theme: {
+      title: 'Pulse CRM Integrations API reference',
+      // A file, not inline, for the same CSP: on a phone the operation ids would squeeze the paths.
+      css: [{ filename: 'pulse.css', content: '@media (max-width: 600px) { .swagger-ui .opblock .opblock-summary-operation-id { display: none; } }' }],
+    },
+  });
 }
