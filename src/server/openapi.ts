@@ -67,6 +67,8 @@ export function transformRoute(input: TransformInput): ReturnType<typeof jsonSch
     response['401'] = (unauthorized.schema as { response: Record<string, JsonSchema> }).response['401']!;
   }
   for (const [status, body] of Object.entries(response)) {
+    // "No content" has no body to describe: @fastify/swagger leaves the content out for type null.
+    if (status === '204') response[status] = { type: 'null', description: body.description ?? 'No content.' };
     const known = errorResponses[Number(status)];
     if (known && isErrorBody(body)) response[status] = { ...body, description: known.description, examples: [known.example] };
     // A response declared per media type (the event stream) keeps its example on the media type,
