@@ -10,8 +10,8 @@ import { decodeCursor } from '../db/keyset-cursor.js';
  * One realistic example on a response schema, checked against it by the compiler. The OpenAPI
  * document shows it on the response's media type (and nested, wherever the schema is reused).
  */
-export function withExample<T extends z.ZodType>(schema: T, example: z.output<T>): T {
-  return schema.meta({ examples: [example] }) as T;
+export function withExample<T extends z.ZodType>(schema: T, example: z.output<T>, description?: string): T {
+  return schema.meta(description === undefined ? { examples: [example] } : { description, examples: [example] }) as T;
 }
 
 /** The example `withExample` attached, to build the examples of schemas that contain this one. */
@@ -82,7 +82,7 @@ export const integrationSchema = withExample(z.object({
   connectionProblem: null,
   createdAt: '2026-02-20T09:12:44.000Z',
   updatedAt: '2026-03-02T10:05:12.000Z',
-});
+}, 'The integration.');
 export type IntegrationDto = z.infer<typeof integrationSchema>;
 
 export const integrationSettingsPatch = z.strictObject({
@@ -244,44 +244,45 @@ export type DealDto = z.infer<typeof dealSchema>;
  */
 export const integrationListSchema = withExample(z.object({ integrations: z.array(integrationSchema) }), {
   integrations: [exampleOf(integrationSchema)],
-});
+}, 'Your integrations, each with its status and last sync.');
 
 export const syncLogPageSchema = withExample(z.object({ items: z.array(syncLogSchema), nextCursor: z.string().nullable() }), {
   items: [exampleOf(syncLogSchema)],
   nextCursor: 'MjAyNi0wMy0wMlQxMDowNTowOS4wMDAwMDBafDhkMGU1YTNjLTFiN2YtNGUyYS1iNmM5LTVmNGQzZTJhMWMwYg',
-});
+}, 'A page of sync runs; pass nextCursor as cursor for the next (null on the last page).');
 
 export const platformListSchema = withExample(z.object({ platforms: z.array(platformSchema) }), {
   platforms: [exampleOf(platformSchema)],
-});
+}, 'The four CRMs, with what this server can do for each.');
 
 export const connectionTestSchema = withExample(z.object({
   checks: z.array(connectionCheckSchema),
   ok: z.boolean(),
   problem: connectionProblemSchema.omit({ checkedAt: true }).nullable(),
-}), { checks: [exampleOf(connectionCheckSchema)], ok: true, problem: null });
+}), { checks: [exampleOf(connectionCheckSchema)], ok: true, problem: null }, 'Each check, and the verdict now kept on the integration.');
 
 export const syncStartedSchema = withExample(z.object({ logId: z.uuid(), joined: z.boolean() }), {
   logId: '8d0e5a3c-1b7f-4e2a-b6c9-5f4d3e2a1c0b', joined: false,
-});
+}, 'The run is queued (or already going: joined); follow it by logId.');
 
 export const oauthStartedSchema = withExample(z.object({ beginUrl: z.string(), ticket: z.string(), expiresAt: z.string() }), {
   beginUrl: 'https://pulse.example.com/crm/oauth/begin',
   ticket: 'Yk3J9xQ2mVb7RtY5nLp8sWzA4dF6gH1jK0lM2nB8vC',
   expiresAt: '2026-03-02T10:15:00.000Z',
-});
+}, 'Open beginUrl in the sign-in window and post the ticket to it before expiresAt.');
 
 export const recordCountsSchema = withExample(z.object({ contacts: z.number(), companies: z.number(), deals: z.number() }), {
   contacts: 1240, companies: 312, deals: 87,
-});
+}, 'Live (not deleted) records per object.');
 
+const recordPageDescription = 'A page of records, oldest change first, deleted ones included (with deletedAt) unless includeDeleted=false; pass nextCursor as cursor for the next (null when caught up).';
 const recordCursorExample = 'MjAyNi0wMy0wMlQxMDowNToxMi40ODEyMzZafDVjOWEyZTcxLTBmM2ItNGQ4ZS1hMWM2LTdiMmQ5ZTRmNmExMw';
 
 /** A keyset page of one object's records (the host app's /api/<object>). */
 export const recordPageSchemas = {
-  contacts: withExample(z.object({ items: z.array(contactSchema), nextCursor: z.string().nullable() }), { items: [exampleOf(contactSchema)], nextCursor: recordCursorExample }),
-  companies: withExample(z.object({ items: z.array(companySchema), nextCursor: z.string().nullable() }), { items: [exampleOf(companySchema)], nextCursor: recordCursorExample }),
-  deals: withExample(z.object({ items: z.array(dealSchema), nextCursor: z.string().nullable() }), { items: [exampleOf(dealSchema)], nextCursor: recordCursorExample }),
+  contacts: withExample(z.object({ items: z.array(contactSchema), nextCursor: z.string().nullable() }), { items: [exampleOf(contactSchema)], nextCursor: recordCursorExample }, recordPageDescription),
+  companies: withExample(z.object({ items: z.array(companySchema), nextCursor: z.string().nullable() }), { items: [exampleOf(companySchema)], nextCursor: recordCursorExample }, recordPageDescription),
+  deals: withExample(z.object({ items: z.array(dealSchema), nextCursor: z.string().nullable() }), { items: [exampleOf(dealSchema)], nextCursor: recordCursorExample }, recordPageDescription),
 } as const;
 
 const labels = z.record(z.string(), z.string());
@@ -289,7 +290,7 @@ const browsePage = <T extends z.ZodObject>(item: T) => z.object({ items: z.array
 
 /** A numbered page of one object's records as the data page shows them, with the CRM's labels for coded values. */
 export const browsePageSchemas = {
-  contacts: withExample(browsePage(contactSchema), { items: [{ ...exampleOf(contactSchema), labels: {} }], total: 1240, page: 1, pageSize: 25 }),
-  companies: withExample(browsePage(companySchema), { items: [{ ...exampleOf(companySchema), labels: { industry: 'Computer Software' } }], total: 312, page: 1, pageSize: 25 }),
-  deals: withExample(browsePage(dealSchema), { items: [{ ...exampleOf(dealSchema), labels: { stage: 'Contract sent' } }], total: 87, page: 1, pageSize: 25 }),
+  contacts: withExample(browsePage(contactSchema), { items: [{ ...exampleOf(contactSchema), labels: {} }], total: 1240, page: 1, pageSize: 25 }, 'One numbered page and the total matching.'),
+  companies: withExample(browsePage(companySchema), { items: [{ ...exampleOf(companySchema), labels: { industry: 'Computer Software' } }], total: 312, page: 1, pageSize: 25 }, 'One numbered page and the total matching.'),
+  deals: withExample(browsePage(dealSchema), { items: [{ ...exampleOf(dealSchema), labels: { stage: 'Contract sent' } }], total: 87, page: 1, pageSize: 25 }, 'One numbered page and the total matching.'),
 } as const;

@@ -13,9 +13,9 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         operationId: 'getHealth', summary: 'Check that the server and its database are ready', tags: ['health'],
         response: {
           200: withExample(z.object({ status: z.literal('ok'), database: z.enum(['postgres', 'pglite']), migrations: z.literal('current') }),
-            { status: 'ok', database: 'postgres', migrations: 'current' }),
+            { status: 'ok', database: 'postgres', migrations: 'current' }, 'Ready: the database answers and its schema is current.'),
           503: withExample(z.object({ status: z.literal('unavailable'), database: z.string(), problem: z.string() }),
-            { status: 'unavailable', database: 'postgres', problem: 'The database does not answer: connect ECONNREFUSED 127.0.0.1:5432' }),
+            { status: 'unavailable', database: 'postgres', problem: 'The database does not answer: connect ECONNREFUSED 127.0.0.1:5432' }, 'Not ready, and why.'),
         },
       },
     }, async (_request, reply) => {
