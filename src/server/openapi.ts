@@ -19,11 +19,7 @@ type JsonSchema = Record<string, unknown>;
 
 /** What each documented error status means here, with a body this API really sends. */
 const errorResponses: Record<number, { description: string; example: ErrorBody }> = {
-  400: {
-    description: 'The request is not valid; `details` says where and why.',
-    example: error('validation_failed', 'Invalid request — params.id: must be a UUID like 0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10',
-      [{ where: 'params.id', problem: 'must be a UUID like 0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10' }]),
-  },
+  400: { description: 'The request is not valid; `details` says where and why.', example: invalid('params.id', 'must be a UUID like 0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10') },
   401: {
     description: 'No bearer token, or one that was rejected.',
     example: error('unauthorized', 'Send the host app\'s JWT as "Authorization: Bearer <token>".'),
@@ -46,6 +42,16 @@ const errorResponses: Record<number, { description: string; example: ErrorBody }
 function error(code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
+
+function invalid(where: string, problem: string): ErrorBody {
+  return error('validation_failed', `Invalid request — ${where}: ${problem}`, [{ where, problem }]);
+}
+
+/** A 400 about the part of the request the route validates: its path id, else its body, else its query. */
+const invalidExamples = {
+  body: invalid('body.platform', 'platform must be one of hubspot, salesforce, pipedrive, zoho'),
+  querystring: invalid('querystring.integrationId', 'Invalid UUID'),
+};
 
 const isErrorBody = (schema: JsonSchema | undefined) =>
   !!schema && typeof schema.properties === 'object' && schema.properties !== null && 'error' in schema.properties && Object.keys(schema.properties).length === 1;
@@ -70,7 +76,12 @@ export function transformRoute(input: TransformInput): ReturnType<typeof jsonSch
     // "No content" has no body to describe: @fastify/swagger leaves the content out for type null.
     if (status === '204') response[status] = { type: 'null', description: body.description ?? 'No content.' };
     const known = errorResponses[Number(status)];
-    if (known && isErrorBody(body)) response[status] = { ...body, description: known.description, examples: [known.example] };
+    if (known && isErrorBody(body)) {
+      const routeSchema = input.schema as { params?: unknown; body?: unknown; querystring?: unknown } | undefined;
+      const example = status !== '400' || routeSchema?.params ? known.example
+        : routeSchema?.body ? invalidExamples.body : routeSchema?.querystring ? invalidExamples.querystring : known.example;
+      response[status] = { ...body, description: known.description, examples: [example] };
+    }
     // A response declared per media type (the event stream) keeps its example on the media type,
     // as @fastify/swagger does for the others: OpenAPI 3.0 schemas have no `examples`.
     for (const media of Object.values((body.content ?? {}) as Record<string, { schema?: JsonSchema; example?: unknown }>)) {
