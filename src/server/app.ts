@@ -1,8 +1,7 @@
 import fastifyCompress from '@fastify/compress';
 import fastifyHelmet from '@fastify/helmet';
-import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { Caller } from './auth.js';
 import type { AppContext } from '../app-context.js';
@@ -10,6 +9,7 @@ import { authenticateRoute } from './authenticate-route.js';
 import { badUrlError, registerErrorHandler, sendError } from './errors.js';
 import { registerCors } from './cors.js';
 import { registerMetrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { platformRoutes } from './routes/platforms.js';
@@ -88,14 +88,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'] });
   await registerCors(app, ctx.config);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Pulse CRM Integrations API', version: '1.0.0', description: 'Connect a CRM and read its synced contacts, companies and deals.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await registerOpenApi(app, ctx.config);
 
   app.decorateRequest('caller', null as unknown as Caller);
   const metrics = registerMetrics(app, ctx);

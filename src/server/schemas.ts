@@ -1,14 +1,29 @@
 import { z } from 'zod';
-import { objectTypes, platformIds } from '../crm/platforms.js';
+import { platformIds, type ObjectType } from '../crm/platforms.js';
 import { decodeCursor } from '../db/keyset-cursor.js';
 
 /**
  * The API's contract, declared once: routes validate and serialise with these, the OpenAPI
  * document is generated from them, and the web client imports their types.
  */
-export const errorBodySchema = z.object({
+/**
+ * One realistic example on a response schema, checked against it by the compiler. The OpenAPI
+ * document shows it on the response's media type (and nested, wherever the schema is reused).
+ */
+export function withExample<T extends z.ZodType>(schema: T, example: z.output<T>, description?: string): T {
+  return schema.meta(description === undefined ? { examples: [example] } : { description, examples: [example] }) as T;
+}
+
+/** The example `withExample` attached, to build the examples of schemas that contain this one. */
+export function exampleOf<T extends z.ZodType>(schema: T): z.output<T> {
+  const example = (schema.meta() as { examples?: unknown[] } | undefined)?.examples?.[0];
+  if (example === undefined) throw new Error('schema has no example');
+  return example as z.output<T>;
+}
+
+export const errorBodySchema = withExample(z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
+}), { error: { code: 'not_found', message: 'Integration was not found.' } });
 
 /** Text a person types: PostgreSQL text cannot hold NUL, and no name needs other control characters. */
 export const plainText = (field: string, max: number) =>
@@ -33,7 +48,9 @@ export const idParams = z.object({ id: z.uuid({ error: 'must be a UUID like 0b6f
 
 export const connectionProblemSchema = z.object({ kind: z.enum(['reconnect', 'retry']), message: z.string(), checkedAt: z.string() });
 
-export const integrationSchema = z.object({
+const exampleIntegrationId = '3f2b8c1a-6d4e-4b7a-9c2e-1a5f0d8e7b64';
+
+export const integrationSchema = withExample(z.object({
   id: z.uuid(),
   platform: z.enum(platformIds),
   displayName: z.string().nullable(),
@@ -49,7 +66,23 @@ export const integrationSchema = z.object({
   connectionProblem: connectionProblemSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}), {
+  id: exampleIntegrationId,
+  platform: 'hubspot',
+  displayName: 'Sales EU',
+  status: 'connected',
+  isActive: true,
+  syncEnabled: true,
+  externalAccountId: '24681357',
+  grantedScopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.companies.read', 'crm.objects.deals.read'],
+  tokenExpiresAt: '2026-03-02T10:35:00.000Z',
+  lastSyncAt: '2026-03-02T10:05:12.000Z',
+  lastError: null,
+  settings: { sync_interval_minutes: 15 },
+  connectionProblem: null,
+  createdAt: '2026-02-20T09:12:44.000Z',
+  updatedAt: '2026-03-02T10:05:12.000Z',
+}, 'The integration.');
 export type IntegrationDto = z.infer<typeof integrationSchema>;
 
 export const integrationSettingsPatch = z.strictObject({
@@ -63,7 +96,7 @@ export const integrationPatchSchema = z.strictObject({
   settings: integrationSettingsPatch.optional(),
 });
 
-export const syncLogSchema = z.object({
+export const syncLogSchema = withExample(z.object({
   id: z.uuid(),
   integrationId: z.uuid(),
   syncType: z.enum(['full', 'incremental']),
@@ -79,6 +112,22 @@ export const syncLogSchema = z.object({
   recordsExpected: z.number().nullable(),
   startedAt: z.string(),
   completedAt: z.string().nullable(),
+}), {
+  id: '8d0e5a3c-1b7f-4e2a-b6c9-5f4d3e2a1c0b',
+  integrationId: exampleIntegrationId,
+  syncType: 'incremental',
+  status: 'success',
+  recordsSynced: 42,
+  contactsSynced: 30,
+  companiesSynced: 7,
+  dealsSynced: 5,
+  errors: [],
+  errorMessage: null,
+  durationMs: 3120,
+  requests: 9,
+  recordsExpected: 42,
+  startedAt: '2026-03-02T10:05:09.000Z',
+  completedAt: '2026-03-02T10:05:12.000Z',
 });
 export type SyncLogDto = z.infer<typeof syncLogSchema>;
 
@@ -87,11 +136,12 @@ export const pageQuery = z.strictObject({
   cursor: cursorParam.optional(),
 });
 
-export const platformSchema = z.object({
+export const platformSchema = withExample(z.object({
   id: z.enum(platformIds),
   name: z.string(),
   color: z.string(),
-  objects: z.record(z.enum(objectTypes), z.string()),
+  /** The CRM's own name for each object (a record keyed by an enum has no OpenAPI 3.0 form). */
+  objects: z.object({ contacts: z.string(), companies: z.string(), deals: z.string() } satisfies Record<ObjectType, z.ZodString>),
   features: z.array(z.string()),
   tiers: z.array(z.object({ name: z.string(), limits: z.array(z.string()) })),
   scopes: z.array(z.object({ name: z.string(), description: z.string(), required: z.boolean() })),
@@ -101,15 +151,34 @@ export const platformSchema = z.object({
   /** "configured": client credentials are set; "sandbox": the local emulator stands in. */
   credentials: z.enum(['configured', 'sandbox', 'missing']),
   redirectUrl: z.string(),
+}), {
+  id: 'hubspot',
+  name: 'HubSpot',
+  color: '#ff7a59',
+  objects: { contacts: 'Contacts', companies: 'Companies', deals: 'Deals' },
+  features: ['Contacts, companies and deals', 'Incremental sync', 'Webhooks'],
+  tiers: [{ name: 'Public OAuth app (any plan)', limits: ['110 requests / 10 s per account', 'Search: 5 requests / s', 'No daily limit'] }],
+  scopes: [{ name: 'crm.objects.contacts.read', description: 'Read contacts', required: true }],
+  setupSteps: ['Create a public app in your HubSpot developer account', 'Add the redirect URL below to the app\'s Auth settings'],
+  docsUrl: 'https://developers.hubspot.com/docs/api/oauth-quickstart-guide',
+  available: true,
+  credentials: 'configured',
+  redirectUrl: 'https://pulse.example.com/crm/oauth/callback',
 });
 export type PlatformDto = z.infer<typeof platformSchema>;
 
-export const connectionCheckSchema = z.object({
+export const connectionCheckSchema = withExample(z.object({
   id: z.string(),
   label: z.string(),
   status: z.enum(['pass', 'warn', 'fail', 'skipped']),
   message: z.string(),
   usage: z.object({ used: z.number(), limit: z.number(), resetsAt: z.string().nullable() }).optional(),
+}), {
+  id: 'rate-limit',
+  label: 'API allowance',
+  status: 'pass',
+  message: '2,140 of 250,000 daily requests used.',
+  usage: { used: 2140, limit: 250000, resetsAt: '2026-03-03T00:00:00.000Z' },
 });
 export type ConnectionCheckDto = z.infer<typeof connectionCheckSchema>;
 
@@ -125,18 +194,103 @@ const recordBase = {
   deletedAt: text,
   updatedAt: z.string(),
 };
-export const contactSchema = z.object({
+const recordExampleBase = {
+  integrationId: exampleIntegrationId,
+  remoteCreatedAt: '2026-01-14T08:21:03.000Z',
+  remoteUpdatedAt: '2026-03-01T16:40:11.000Z',
+  deletedAt: null,
+  updatedAt: '2026-03-02T10:05:12.481236Z',
+  ownerId: '83920114',
+};
+export const contactSchema = withExample(z.object({
   ...recordBase, firstName: text, lastName: text, email: text, phone: text, jobTitle: text, ownerId: text,
   companyRemoteIds: z.array(z.string()).nullable(),
+}), {
+  ...recordExampleBase,
+  id: '5c9a2e71-0f3b-4d8e-a1c6-7b2d9e4f6a13',
+  remoteId: '51',
+  properties: { firstname: 'Maria', lastname: 'Johnson', email: 'maria.johnson@northwind.example', hs_lead_status: 'OPEN' },
+  firstName: 'Maria', lastName: 'Johnson', email: 'maria.johnson@northwind.example', phone: '+1 415 555 0142', jobTitle: 'Head of Operations',
+  companyRemoteIds: ['9780312'],
 });
-export const companySchema = z.object({
+export const companySchema = withExample(z.object({
   ...recordBase, name: text, domain: text, industry: text, phone: text, city: text, country: text, ownerId: text,
+}), {
+  ...recordExampleBase,
+  id: 'a7e4c2d9-3b15-4f6a-8e0d-2c9b7a1f5e38',
+  remoteId: '9780312',
+  properties: { name: 'Northwind Traders', domain: 'northwind.example', industry: 'COMPUTER_SOFTWARE' },
+  name: 'Northwind Traders', domain: 'northwind.example', industry: 'COMPUTER_SOFTWARE', phone: '+1 415 555 0100', city: 'San Francisco', country: 'United States',
 });
-export const dealSchema = z.object({
+export const dealSchema = withExample(z.object({
   ...recordBase, name: text, amount: z.number().nullable(), currency: text, stage: text, pipeline: text, closeDate: text, ownerId: text,
   companyRemoteIds: z.array(z.string()).nullable(), contactRemoteIds: z.array(z.string()).nullable(),
+}), {
+  ...recordExampleBase,
+  id: 'e1b6f3a8-9c24-4d7b-b5e0-4a8c2f6d1e97',
+  remoteId: '1204477',
+  properties: { dealname: 'Northwind — annual licence', amount: '48000', dealstage: 'contractsent' },
+  name: 'Northwind — annual licence', amount: 48000, currency: 'USD', stage: 'contractsent', pipeline: 'default', closeDate: '2026-03-31T00:00:00.000Z',
+  companyRemoteIds: ['9780312'], contactRemoteIds: ['51'],
 });
 export const recordSchemas = { contacts: contactSchema, companies: companySchema, deals: dealSchema } as const;
 export type ContactDto = z.infer<typeof contactSchema>;
 export type CompanyDto = z.infer<typeof companySchema>;
 export type DealDto = z.infer<typeof dealSchema>;
+
+/*
+ * Response bodies that wrap the schemas above, each with its example built from theirs. Cursors in
+ * the examples are real ones (they decode), so a reader can see what a cursor looks like.
+ */
+export const integrationListSchema = withExample(z.object({ integrations: z.array(integrationSchema) }), {
+  integrations: [exampleOf(integrationSchema)],
+}, 'Your integrations, each with its status and last sync.');
+
+export const syncLogPageSchema = withExample(z.object({ items: z.array(syncLogSchema), nextCursor: z.string().nullable() }), {
+  items: [exampleOf(syncLogSchema)],
+  nextCursor: 'MjAyNi0wMy0wMlQxMDowNTowOS4wMDAwMDBafDhkMGU1YTNjLTFiN2YtNGUyYS1iNmM5LTVmNGQzZTJhMWMwYg',
+}, 'A page of sync runs; pass nextCursor as cursor for the next (null on the last page).');
+
+export const platformListSchema = withExample(z.object({ platforms: z.array(platformSchema) }), {
+  platforms: [exampleOf(platformSchema)],
+}, 'The four CRMs, with what this server can do for each.');
+
+export const connectionTestSchema = withExample(z.object({
+  checks: z.array(connectionCheckSchema),
+  ok: z.boolean(),
+  problem: connectionProblemSchema.omit({ checkedAt: true }).nullable(),
+}), { checks: [exampleOf(connectionCheckSchema)], ok: true, problem: null }, 'Each check, and the verdict now kept on the integration.');
+
+export const syncStartedSchema = withExample(z.object({ logId: z.uuid(), joined: z.boolean() }), {
+  logId: '8d0e5a3c-1b7f-4e2a-b6c9-5f4d3e2a1c0b', joined: false,
+}, 'The run is queued (or already going: joined); follow it by logId.');
+
+export const oauthStartedSchema = withExample(z.object({ beginUrl: z.string(), ticket: z.string(), expiresAt: z.string() }), {
+  beginUrl: 'https://pulse.example.com/crm/oauth/begin',
+  ticket: 'Yk3J9xQ2mVb7RtY5nLp8sWzA4dF6gH1jK0lM2nB8vC',
+  expiresAt: '2026-03-02T10:15:00.000Z',
+}, 'Open beginUrl in the sign-in window and post the ticket to it before expiresAt.');
+
+export const recordCountsSchema = withExample(z.object({ contacts: z.number(), companies: z.number(), deals: z.number() }), {
+  contacts: 1240, companies: 312, deals: 87,
+}, 'Live (not deleted) records per object.');
+
+const recordPageDescription = 'A page of records, oldest change first, deleted ones included (with deletedAt) unless includeDeleted=false; pass nextCursor as cursor for the next (null when caught up).';
+const recordCursorExample = 'MjAyNi0wMy0wMlQxMDowNToxMi40ODEyMzZafDVjOWEyZTcxLTBmM2ItNGQ4ZS1hMWM2LTdiMmQ5ZTRmNmExMw';
+
+/** A keyset page of one object's records (the host app's /api/<object>). */
+export const recordPageSchemas = {
+  contacts: withExample(z.object({ items: z.array(contactSchema), nextCursor: z.string().nullable() }), { items: [exampleOf(contactSchema)], nextCursor: recordCursorExample }, recordPageDescription),
+  companies: withExample(z.object({ items: z.array(companySchema), nextCursor: z.string().nullable() }), { items: [exampleOf(companySchema)], nextCursor: recordCursorExample }, recordPageDescription),
+  deals: withExample(z.object({ items: z.array(dealSchema), nextCursor: z.string().nullable() }), { items: [exampleOf(dealSchema)], nextCursor: recordCursorExample }, recordPageDescription),
+} as const;
+
+const labels = z.record(z.string(), z.string());
+const browsePage = <T extends z.ZodObject>(item: T) => z.object({ items: z.array(item.extend({ labels })), total: z.number(), page: z.number(), pageSize: z.number() });
+
+/** A numbered page of one object's records as the data page shows them, with the CRM's labels for coded values. */
+export const browsePageSchemas = {
+  contacts: withExample(browsePage(contactSchema), { items: [{ ...exampleOf(contactSchema), labels: {} }], total: 1240, page: 1, pageSize: 25 }, 'One numbered page and the total matching.'),
+  companies: withExample(browsePage(companySchema), { items: [{ ...exampleOf(companySchema), labels: { industry: 'Computer Software' } }], total: 312, page: 1, pageSize: 25 }, 'One numbered page and the total matching.'),
+  deals: withExample(browsePage(dealSchema), { items: [{ ...exampleOf(dealSchema), labels: { stage: 'Contract sent' } }], total: 87, page: 1, pageSize: 25 }, 'One numbered page and the total matching.'),
+} as const;

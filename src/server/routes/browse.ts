@@ -4,7 +4,8 @@ import { objectTypes, type ObjectType } from '../../crm/platforms.js';
 import { recordRows } from '../../db/record-rows.js';
 import { browseSorts, syncedRecordsRepository } from '../../db/synced-records-repository.js';
 import type { AppContext } from '../../app-context.js';
-import { errorBodySchema, recordSchemas } from '../schemas.js';
+import { browsePageSchemas, errorBodySchema } from '../schemas.js';
+import { capitalized } from './records.js';
 import { asCaller } from '../tenant-request.js';
 
 /**
@@ -32,13 +33,13 @@ export function browseRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
 function registerBrowse(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext, object: ObjectType) {
   const { toItem } = recordRows(object);
-  const item = recordSchemas[object].extend({ labels: z.record(z.string(), z.string()) });
-
   app.get(`/api/${object}/browse`, {
     schema: {
+      operationId: `browse${capitalized(object)}`,
+      summary: `Search, sort and page synced ${object} with their CRM labels`,
       tags: ['data'],
       querystring: query.extend({ sort: z.enum(browseSorts(object)).optional() }),
-      response: { 200: z.object({ items: z.array(item), total: z.number(), page: z.number(), pageSize: z.number() }), 400: errorBodySchema },
+      response: { 200: browsePageSchemas[object], 400: errorBodySchema },
     },
   }, async (request) => {
     const { integrationId, q, sort, order, page, pageSize } = request.query;

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { testConnection } from '../../crm/connection-test.js';
 import { integrationsRepository } from '../../db/integrations-repository.js';
 import { notFound } from '../../lib/errors.js';
 import type { AppContext } from '../../app-context.js';
-import { connectionCheckSchema, connectionProblemSchema, errorBodySchema, idParams } from '../schemas.js';
+import { connectionTestSchema, errorBodySchema, idParams } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
 
 /**
@@ -14,7 +13,10 @@ import { asCaller } from '../tenant-request.js';
 export function connectionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/api/integrations/:id/test', {
-      schema: { tags: ['connect'], params: idParams, response: { 200: z.object({ checks: z.array(connectionCheckSchema), ok: z.boolean(), problem: connectionProblemSchema.omit({ checkedAt: true }).nullable() }), 400: errorBodySchema, 404: errorBodySchema } },
+      schema: {
+        operationId: 'testConnection', summary: 'Check an integration\'s connection against the CRM', tags: ['connect'],
+        params: idParams, response: { 200: connectionTestSchema, 400: errorBodySchema, 404: errorBodySchema },
+      },
     }, async (request) => {
       const integration = await asCaller(ctx, request, (tx) => integrationsRepository(tx, ctx.keys).find(request.params.id));
       if (!integration) throw notFound('Integration');

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pendingMigrations } from '../../db/migrate.js';
 import type { AppContext } from '../../app-context.js';
+import { withExample } from '../schemas.js';
 
 /** Liveness and readiness in one: the database answers and the schema is current. */
 export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -9,10 +10,12 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/api/health', {
       config: { public: true },
       schema: {
-        tags: ['health'],
+        operationId: 'getHealth', summary: 'Check that the server and its database are ready', tags: ['health'],
         response: {
-          200: z.object({ status: z.literal('ok'), database: z.enum(['postgres', 'pglite']), migrations: z.literal('current') }),
-          503: z.object({ status: z.literal('unavailable'), database: z.string(), problem: z.string() }),
+          200: withExample(z.object({ status: z.literal('ok'), database: z.enum(['postgres', 'pglite']), migrations: z.literal('current') }),
+            { status: 'ok', database: 'postgres', migrations: 'current' }, 'Ready: the database answers and its schema is current.'),
+          503: withExample(z.object({ status: z.literal('unavailable'), database: z.string(), problem: z.string() }),
+            { status: 'unavailable', database: 'postgres', problem: 'The database does not answer: connect ECONNREFUSED 127.0.0.1:5432' }, 'Not ready, and why.'),
         },
       },
     }, async (_request, reply) => {

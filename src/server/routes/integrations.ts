@@ -5,7 +5,7 @@ import { integrationsRepository } from '../../db/integrations-repository.js';
 import { syncLogsRepository } from '../../db/sync-logs-repository.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { AppContext } from '../../app-context.js';
-import { errorBodySchema, idParams, integrationPatchSchema, integrationSchema, pageQuery, syncLogSchema } from '../schemas.js';
+import { errorBodySchema, idParams, integrationListSchema, integrationPatchSchema, integrationSchema, pageQuery, syncLogPageSchema } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
 
 /**
@@ -17,13 +17,19 @@ export function integrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     const errors = { 400: errorBodySchema, 404: errorBodySchema };
 
     app.get('/api/integrations', {
-      schema: { tags: ['integrations'], response: { 200: z.object({ integrations: z.array(integrationSchema) }) } },
+      schema: {
+        operationId: 'listIntegrations', summary: 'List your integrations', tags: ['integrations'],
+        response: { 200: integrationListSchema },
+      },
     }, async (request) => ({
       integrations: await asCaller(ctx, request, (tx) => integrationsRepository(tx, ctx.keys).list()),
     }));
 
     app.get('/api/integrations/:id', {
-      schema: { tags: ['integrations'], params: idParams, response: { 200: integrationSchema, ...errors } },
+      schema: {
+        operationId: 'getIntegration', summary: 'Get one integration', tags: ['integrations'],
+        params: idParams, response: { 200: integrationSchema, ...errors },
+      },
     }, async (request) => {
       const found = await asCaller(ctx, request, (tx) => integrationsRepository(tx, ctx.keys).find(request.params.id));
       if (!found) throw notFound('Integration');
@@ -31,7 +37,10 @@ export function integrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.patch('/api/integrations/:id', {
-      schema: { tags: ['integrations'], params: idParams, body: integrationPatchSchema, response: { 200: integrationSchema, ...errors } },
+      schema: {
+        operationId: 'updateIntegration', summary: 'Rename an integration, pause its sync or change its interval', tags: ['integrations'],
+        params: idParams, body: integrationPatchSchema, response: { 200: integrationSchema, ...errors },
+      },
     }, async (request) => {
       const { settings, ...changes } = request.body;
       if (Object.keys(request.body).length === 0) {
@@ -44,7 +53,10 @@ export function integrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.delete('/api/integrations/:id', {
-      schema: { tags: ['integrations'], params: idParams, response: { 204: z.null(), ...errors } },
+      schema: {
+        operationId: 'deleteIntegration', summary: 'Disconnect an integration and delete its synced data', tags: ['integrations'],
+        params: idParams, response: { 204: z.null().describe('Disconnected; its records and logs are gone.'), ...errors },
+      },
     }, async (request, reply) => {
       const removed = await disconnectIntegration(ctx, request.caller.userId, request.params.id);
       if (!removed) throw notFound('Integration');
@@ -53,10 +65,10 @@ export function integrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get('/api/integrations/:id/sync-logs', {
       schema: {
-        tags: ['sync'],
+        operationId: 'listSyncLogs', summary: 'List an integration\'s sync runs, newest first', tags: ['sync'],
         params: idParams,
         querystring: pageQuery,
-        response: { 200: z.object({ items: z.array(syncLogSchema), nextCursor: z.string().nullable() }), ...errors },
+        response: { 200: syncLogPageSchema, ...errors },
       },
     }, async (request) => {
       const { id } = request.params;

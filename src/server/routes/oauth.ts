@@ -10,7 +10,7 @@ import { AppError } from '../../lib/errors.js';
 import type { AppContext } from '../../app-context.js';
 import { sendBeginPage, sendBeginRedirectPage, sendBeginRefused } from '../oauth-begin-page.js';
 import { sendOAuthResult } from '../oauth-result-page.js';
-import { errorBodySchema } from '../schemas.js';
+import { errorBodySchema, oauthStartedSchema } from '../schemas.js';
 
 /**
  * Connect: start (authenticated API, returns a ticket), begin (Pulse's own origin binds the browser
@@ -36,7 +36,7 @@ export function oauthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post('/api/integrations/oauth/start', {
       schema: {
-        tags: ['connect'],
+        operationId: 'startOAuth', summary: 'Start connecting a CRM: get a ticket for the sign-in window', tags: ['connect'],
         body: z.strictObject({
           platform: z.enum(platformIds, { error: `platform must be one of ${platformIds.join(', ')}` }),
           scopes: z.array(z.string().max(200)).max(50).optional(),
@@ -50,7 +50,7 @@ export function oauthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             .describe('Origin of the page that runs the flow; default: the request\'s Origin header, else PUBLIC_URL'),
         }),
         response: {
-          200: z.object({ beginUrl: z.string(), ticket: z.string(), expiresAt: z.string() }),
+          200: oauthStartedSchema,
           400: errorBodySchema, 404: errorBodySchema, 422: errorBodySchema, 503: errorBodySchema,
         },
       },

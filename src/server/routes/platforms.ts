@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { redirectUri } from '../../crm/oauth-flow.js';
 import { platformIds, platforms } from '../../crm/platforms.js';
 import type { AppContext } from '../../app-context.js';
-import { platformSchema, type PlatformDto } from '../schemas.js';
+import { platformListSchema, type PlatformDto } from '../schemas.js';
 
 /** The wizard's first step: the four CRMs from the registry, with what this server can do for each. */
 export function platformRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/platforms', {
-      schema: { tags: ['platforms'], response: { 200: z.object({ platforms: z.array(platformSchema) }) } },
+      schema: {
+        operationId: 'listPlatforms', summary: 'List the CRMs you can connect', tags: ['platforms'],
+        response: { 200: platformListSchema },
+      },
     }, async () => ({
       platforms: platformIds.map((id): PlatformDto => {
         const spec = platforms[id];

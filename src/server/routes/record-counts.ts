@@ -2,10 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { syncedRecordsRepository } from '../../db/synced-records-repository.js';
 import type { AppContext } from '../../app-context.js';
-import { errorBodySchema } from '../schemas.js';
+import { errorBodySchema, recordCountsSchema } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
-
-export const recordCountsSchema = z.object({ contacts: z.number(), companies: z.number(), deals: z.number() });
 
 /**
  * How many synced records (not deleted) the caller holds per object, for one integration or all:
@@ -14,7 +12,10 @@ export const recordCountsSchema = z.object({ contacts: z.number(), companies: z.
 export function recordCountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/record-counts', {
-      schema: { tags: ['data'], querystring: z.strictObject({ integrationId: z.uuid().optional() }), response: { 200: recordCountsSchema, 400: errorBodySchema } },
+      schema: {
+        operationId: 'countRecords', summary: 'Count synced records per object', tags: ['data'],
+        querystring: z.strictObject({ integrationId: z.uuid().optional() }), response: { 200: recordCountsSchema, 400: errorBodySchema },
+      },
     }, async (request) => {
       const integrationId = request.query.integrationId ?? null;
       return asCaller(ctx, request, (tx) => syncedRecordsRepository(tx).counts(integrationId));

@@ -4,7 +4,7 @@ import { objectTypes, type ObjectType } from '../../crm/platforms.js';
 import { recordRows } from '../../db/record-rows.js';
 import { syncedRecordsRepository } from '../../db/synced-records-repository.js';
 import type { AppContext } from '../../app-context.js';
-import { cursorParam, errorBodySchema, instantParam, recordSchemas } from '../schemas.js';
+import { cursorParam, errorBodySchema, instantParam, recordPageSchemas } from '../schemas.js';
 import { asCaller } from '../tenant-request.js';
 
 /**
@@ -32,9 +32,11 @@ function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext
   const { toItem } = recordRows(object);
   app.get(`/api/${object}`, {
     schema: {
+      operationId: `list${capitalized(object)}`,
+      summary: `List synced ${object}, oldest change first, for polling`,
       tags: ['data'],
       querystring: query,
-      response: { 200: z.object({ items: z.array(recordSchemas[object]), nextCursor: z.string().nullable() }), 400: errorBodySchema },
+      response: { 200: recordPageSchemas[object], 400: errorBodySchema },
     },
   }, async (request) => {
     const { integrationId, updatedSince, includeDeleted, limit, cursor } = request.query;
@@ -50,3 +52,5 @@ function registerList(app: Parameters<FastifyPluginAsyncZod>[0], ctx: AppContext
     };
   });
 }
+
+export const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
