@@ -113,18 +113,13 @@ export function syncLogsRepository(tx: Tx) {
     },
 
     /** Running runs whose worker sent no heartbeat for `timeoutMs` (every user's: run as the system role). */
-    async stale(timeoutMs: number): Promise<{ id: string; jobId: string | null; userId: string; integrationId: string }[]> {
+    async stale(timeoutMs: number): Promise<{ id: string; jobId: string | null; userId: string; integrationId: string; syncType: SyncType }[]> {
       const { rows } = await tx.query(
-        `SELECT id, job_id, user_id, integration_id FROM crm_sync_logs
+        `SELECT id, job_id, user_id, integration_id, sync_type FROM crm_sync_logs
          WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < clock_timestamp() - make_interval(secs => $1 / 1000.0)`,
         [timeoutMs],
       );
-      return rows.map((row) => ({ id: row.id, jobId: row.job_id, userId: row.user_id, integrationId: row.integration_id }));
-    },
-
-    /** A fresh heartbeat without progress: a run handed back to the queue gets a full timeout before anyone looks again. */
-    async touch(id: string): Promise<void> {
-      await tx.query('UPDATE crm_sync_logs SET heartbeat_at = clock_timestamp() WHERE id = $1', [id]);
+      return rows.map((row) => ({ id: row.id, jobId: row.job_id, userId: row.user_id, integrationId: row.integration_id, syncType: row.sync_type }));
     },
 
     /** Runs going now, across users (for metrics). */
@@ -145,20 +140,52 @@ export function syncLogsRepository(tx: Tx) {
     },
 
     /**
-     * Progress of a running sync, and its heartbeat. False when this attempt no longer owns the run
-     * (it was presumed dead and handed to another worker): the caller must stop.
+     * Records a page's worth of written records, in the transaction that writes them and their
+     * checkpoint, so a run's counts always equal the rows it committed, however often it crashed.
+     * False when this attempt no longer owns the run: the caller must roll back and stop.
      */
-    async progress(id: string, runToken: string, counts: SyncCounts, errors: SyncLogError[], requests: number): Promise<boolean> {
+    async addWritten(id: string, runToken: string, object: 'contacts' | 'companies' | 'deals', count: number): Promise<boolean> {
+      const column = { contacts: 'contacts_synced', companies: 'companies_synced', deals: 'deals_synced' }[object];
       const { rowCount } = await tx.query(
-        `UPDATE crm_sync_logs SET contacts_synced = $2, companies_synced = $3, deals_synced = $4,
-           records_synced = $2::int + $3::int + $4::int, errors = $5, requests = $6, heartbeat_at = clock_timestamp()
-         WHERE id = $1 AND status = 'running' AND run_token = $7`,
-        [id, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), requests, runToken],
+        `UPDATE crm_sync_logs SET ${column} = ${column} + $3, records_synced = records_synced + $3
+         WHERE id = $1 AND status = 'running' AND run_token = $2`,
+        [id, runToken, count],
       );
       return rowCount === 1;
     },
 
-    /** Closes a run that cannot go on (its worker is gone, it could not be queued). */
+    /**
+     * The heartbeat of a running sync, with its errors and request count (the record counts are
+     * written with the records, by addWritten). False when this attempt no longer owns the run (it
+     * was presumed dead and handed to another worker): the caller must stop.
+     */
+    async heartbeat(id: string, runToken: string, errors: SyncLogError[], requests: number): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE crm_sync_logs SET errors = $2, requests = $3, heartbeat_at = clock_timestamp()
+         WHERE id = $1 AND status = 'running' AND run_token = $4`,
+        [id, JSON.stringify(errors), requests, runToken],
+      );
+      return rowCount === 1;
+    },
+
+    /**
+     * Takes a run whose heartbeat stopped `timeoutMs` ago for resumption, once across every process
+     * that reconciles at the same time (the stale heartbeat is the condition, and it is reset here).
+     * Returns how many resumes in a row found no more records than the one before (or, the first
+     * time, none at all), or null if someone else took it first.
+     */
+    async takeForResume(id: string, timeoutMs: number): Promise<{ stalledResumes: number; resumes: number } | null> {
+      const { rows } = await tx.query(
+        `UPDATE crm_sync_logs SET resumes = resumes + 1, heartbeat_at = clock_timestamp(),
+           stalled_resumes = CASE WHEN records_synced = coalesce(records_at_resume, 0) THEN stalled_resumes + 1 ELSE 0 END,
+           records_at_resume = records_synced
+         WHERE id = $1 AND status = 'running' AND coalesce(heartbeat_at, started_at) < clock_timestamp() - make_interval(secs => $2 / 1000.0)
+         RETURNING stalled_resumes, resumes`,
+        [id, timeoutMs],
+      );
+      return rows[0] ? { stalledResumes: rows[0].stalled_resumes, resumes: rows[0].resumes } : null;
+    },
+
     async fail(id: string, message: string): Promise<void> {
       await tx.query(
         `UPDATE crm_sync_logs SET status = 'failed', error_message = $2, completed_at = clock_timestamp(),

@@ -26,6 +26,9 @@ export interface ObjectSyncContext {
   /** Aborted when this worker no longer owns the run: nothing more may be written. */
   signal: AbortSignal;
   /** Called after each committed page with the number of records it wrote. */
+  /** Counts records written, inside the transaction that writes them (throws to roll it back). */
+  countWritten(tx: Tx, object: ObjectType, count: number): Promise<void>;
+  /** After that transaction committed: for live progress. */
   onWritten(object: ObjectType, count: number): void;
   /** Something the run did that a person reading the logs should know (not a failure). */
   onNotice(object: ObjectType, message: string): void;
@@ -182,7 +185,10 @@ async function listPages(
         deleted: pages.flatMap((page) => page.deleted),
         next: pages[pages.length - 1]!.next,
       };
-      await inTx((tx) => write(tx, batch));
+      await inTx(async (tx) => {
+        await write(tx, batch);
+        await run.countWritten(tx, object, batch.count);
+      });
       run.onWritten(object, batch.count);
       if (!batch.next) return;
     }
@@ -206,6 +212,7 @@ async function syncDeletions(
     const page = await run.connector.listDeleted!(object, listing.position, since);
     const deleted = await inTx(async (tx) => {
       const count = await recordsRepository(tx, run.integrationId).softDelete(object, page.remoteIds);
+      await run.countWritten(tx, object, count);
       await save(tx, page.next !== null
         ? { ...current(), deletionsCursor: { ...listing, position: page.next } }
         : { ...current(), deletionsCursor: null, deletionsCheckedAt: listing.startedAt });

@@ -24,7 +24,6 @@ export interface SyncJob {
 
 /** Codes that end the whole run rather than one object's part of it. */
 const stopsTheRun: ProviderErrorCode[] = ['auth_revoked', 'insufficient_scope', 'quota_exhausted'];
-const PROGRESS_EVERY_MS = 500;
 
 export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | null> {
   const tenant = <T>(work: Parameters<typeof withUser<T>>[2]) => withUser(ctx.db.pool, job.userId, work);
@@ -33,6 +32,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   if (!integration || !log || log.status !== 'running') return log ?? null;
   const runToken = randomUUID();
   if (!(await tenant((tx) => syncLogsRepository(tx).claim(job.logId, runToken)))) return null;
+  ctx.logger.info({ logId: job.logId, integrationId: job.integrationId, resumedAt: log.recordsSynced > 0 ? log.recordsSynced : undefined }, 'sync run claimed');
   // Aborted when another worker took the run over (we were presumed dead): stop writing at once.
   const lease = new AbortController();
 
@@ -40,15 +40,12 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const counts: SyncCounts = { contacts: log.contactsSynced, companies: log.companiesSynced, deals: log.dealsSynced };
   const errors: SyncLogError[] = [...log.errors];
   let requests = log.requests;
-  let lastReport = 0;
-  const report = async (force = false) => {
-    if (!force && Date.now() - lastReport < PROGRESS_EVERY_MS) return;
-    lastReport = Date.now();
-    const owned = await tenant((tx) => syncLogsRepository(tx).progress(job.logId, runToken, counts, errors, requests));
+  const beat = async () => {
+    const owned = await tenant((tx) => syncLogsRepository(tx).heartbeat(job.logId, runToken, errors, requests));
     if (!owned) lease.abort();
   };
   // From the claim on, well inside the timeout after which other workers presume this one dead.
-  const heartbeat = setInterval(() => void report(true).catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
+  const heartbeat = setInterval(() => void beat().catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
   const connector = integrationConnector(ctx, integration, { ...ctx.services, onRequest: () => { requests++; } });
   const { deletions } = moduleFor(integration.platform);
   const failures = new Map<ObjectType, ProviderError | Error>();
@@ -62,12 +59,17 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
       try {
         await syncObject({
           pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, runId: job.logId, requestedFull: job.full, signal: lease.signal,
+          async countWritten(tx, object, count) {
+            // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
+            if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;
+            lease.abort();
+            throw new Error('another worker took this sync over');
+          },
           onNotice(object, message) {
             ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId, object }, message);
           },
           onWritten(object, count) {
             counts[object] += count;
-            void report().catch(() => {});
             void ctx.events?.publish(job.userId, { type: 'sync.progress', integrationId: job.integrationId, logId: job.logId, counts: { ...counts }, object, expected }).catch(() => {});
           },
         }, object);

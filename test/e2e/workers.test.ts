@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Integration } from '../../src/db/integrations-repository.js';
 import { asSystem } from '../../src/db/tenant.js';
+import { STALLED_RESUMES_LIMIT } from '../../src/sync/reconcile.js';
 import { startSyncServices } from '../../src/sync/services.js';
 import { connectHubspot } from '../helpers/connect.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
@@ -27,6 +28,11 @@ describe('worker processes on one PostgreSQL database', () => {
     services = await startSyncServices(ctx, { workers: 0, scheduler: false });
   });
   afterAll(async () => {
+    if (process.env.DEBUG_WORKERS) {
+      const logs = await asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT id, status, records_synced, heartbeat_at, clock_timestamp() AS now, job_id, resumes, stalled_resumes FROM crm_sync_logs')).rows);
+      const jobs = (await ctx.db.pool.query("SELECT id, state, retry_count, created_on, started_on FROM pgboss.job WHERE name = 'crm-sync'")).rows;
+      (await import('node:fs')).writeFileSync('/tmp/workers-debug.log', JSON.stringify({ logs, jobs }, null, 1) + workers.map((w, i) => `--- worker ${i}\n${w.output()}`).join('\n'));
+    }
     await Promise.all(workers.map((worker) => stop(worker, 'SIGKILL')));
     await services?.stop();
     await ctx?.close();
@@ -62,6 +68,68 @@ describe('worker processes on one PostgreSQL database', () => {
     const duplicates = await asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT count(*) - count(DISTINCT remote_id) AS n FROM crm_contacts WHERE integration_id = $1', [integration.id])).rows[0].n);
     expect(duplicates).toBe(0);
   }, 240_000);
+
+  it('hands a killed worker\'s run to a new worker within seconds every time, never fails it, and keeps its counts exact', async () => {
+    // The worker that claimed the run last owns it (a worker presumed dead may still be alive, and loses it).
+    const lastClaim = (worker: RunningCli) => Math.max(0, ...worker.output().split('\n')
+      .filter((line) => line.includes('"msg":"sync run claimed"') && line.includes(logId)).map((line) => JSON.parse(line).time as number));
+    const resumeMs: number[] = [];
+    const kills = 7;
+    // Pages commit up to 2,000 records at a time: enough contacts that every kill lands mid-listing.
+    const seeded = { contacts: 24_000, companies: 1000, deals: 2000 };
+    await admin(sandbox, 'POST', '/_sandbox/seed', { records: seeded });
+    const integration = await connectHubspot(ctx, 'many-kills');
+    // A standby for every kill, all up before the first: the figure is the hand-over, not a process's start.
+    const alive = Array.from({ length: kills + 1 }, () => startWorker(1));
+    for (const worker of alive) await waitFor(async () => (worker.output().includes('"msg":"sync worker is running"') ? true : undefined), 'the workers to be up', 90_000);
+    const { logId } = await ctx.sync!.request({ userId: integration.userId, integrationId: integration.id });
+    // More kills than the queue's retry limit (5): a crash must spend none of the retries meant for errors.
+    for (let kill = 0; kill < kills; kill++) {
+      const before = (await progress(logId)).records_synced;
+      await waitFor(async () => ((await progress(logId)).records_synced >= before + 200 ? true : undefined), `progress before kill ${kill + 1}`, 60_000);
+      const owner = alive.reduce((latest, worker) => (lastClaim(worker) > lastClaim(latest) ? worker : latest));
+      await stop(owner, 'SIGKILL');
+      alive.splice(alive.indexOf(owner), 1);
+      const killedAt = Date.now();
+      const at = (await progress(logId)).records_synced;
+      await waitFor(async () => ((await progress(logId)).records_synced > at ? true : undefined), `the run to move again after kill ${kill + 1}`, 60_000);
+      resumeMs.push(Date.now() - killedAt);
+      expect((await progress(logId)).status).toBe('running');
+    }
+    const log = await waitForRun(ctx, logId, 120_000);
+    await Promise.all(alive.map((worker) => stop(worker)));
+    expect(log.status).toBe('success');
+    // Counts are written with the rows: each record was committed once, and counted once.
+    expect([log.contactsSynced, log.companiesSynced, log.dealsSynced, log.recordsSynced]).toEqual([seeded.contacts, seeded.companies, seeded.deals, 27_000]);
+    expect(await differences(ctx, sandbox, integration.id)).toEqual([]);
+    await admin(sandbox, 'POST', '/_sandbox/seed', { records: { contacts: 7000, companies: 1000, deals: 2000 } });
+    // Heartbeat timeout (2 s) + one scheduler tick (0.5 s) + the first page after the hand-over, with room for a busy machine.
+    expect(Math.max(...resumeMs), `resume times ${resumeMs.join(', ')} ms`).toBeLessThan(2_000 + 500 + 4_000);
+  }, 300_000);
+
+  it('stops a run that kills its worker again and again without progress, naming where it stood', async () => {
+    const integration = await connectHubspot(ctx, 'poison');
+    // Every CRM request hangs: the run never writes a page, so each worker dies at the same place.
+    await admin(sandbox, 'POST', '/_sandbox/faults', { kind: 'hang', next: 1000 });
+    try {
+      const { logId } = await ctx.sync!.request({ userId: integration.userId, integrationId: integration.id });
+      const claimedBy = async () => asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT run_token FROM crm_sync_logs WHERE id = $1', [logId])).rows[0].run_token as string | null);
+      let owner: string | null = null;
+      for (let kill = 0; kill < STALLED_RESUMES_LIMIT; kill++) {
+        const worker = startWorker();
+        owner = await waitFor(async () => { const token = await claimedBy(); return token && token !== owner ? token : undefined; }, `a worker to claim the run (${kill + 1})`, 60_000);
+        await stop(worker, 'SIGKILL');
+      }
+      const watcher = startWorker();
+      const log = await waitForRun(ctx, logId, 60_000);
+      await stop(watcher);
+      expect(log.status).toBe('failed');
+      expect(log.errorMessage).toMatch(new RegExp(`stopped its worker ${STALLED_RESUMES_LIMIT} times in a row without writing anything new`));
+      expect(log.errorMessage).toMatch(/at contacts listing position|before its first page/);
+    } finally {
+      await admin(sandbox, 'DELETE', '/_sandbox/faults');
+    }
+  }, 300_000);
 
   it('shares runs between two workers without running any twice', async () => {
     const pair = [startWorker(1), startWorker(1)];
