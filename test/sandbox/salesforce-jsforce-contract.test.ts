@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, SANDBOX_APPS, type Sandbox } from '../../src/sandbox/index.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:3000/crm/oauth/callback';
-let sb: Sandbox;
+let sb: Sandbox<'salesforce'>;
 let url: string;
 beforeAll(async () => {
   sb = await startSandbox({ providers: ['salesforce'], seed: 7, records: { contacts: 4500, companies: 300, deals: 600 }, redirectUris: [REDIRECT_URI] });
@@ -81,7 +81,7 @@ describe('queries', () => {
   });
 
   it('queryMore pages a queryAll result under /query/', async () => {
-    const first = await conn.queryAll('SELECT Id FROM Contact');
+    const first = await conn.query('SELECT Id FROM Contact', { scanAll: true, autoFetch: false });
     expect(first).toMatchObject({ totalSize: 4500, done: false });
     expect(first.records).toHaveLength(2000);
     const second = await conn.queryMore(first.nextRecordsUrl!);
@@ -131,7 +131,7 @@ describe('records', () => {
   it('limits() and the replication API (updated / deleted within 30 days)', async () => {
     const limits = await conn.limits();
     expect(limits.DailyApiRequests).toMatchObject({ Max: 110_000 });
-    expect(limits.DailyBulkV2QueryJobs.Remaining).toBeLessThan(limits.DailyBulkV2QueryJobs.Max);
+    expect(limits.DailyBulkV2QueryJobs!.Remaining).toBeLessThan(limits.DailyBulkV2QueryJobs!.Max);
     const start = new Date(Date.now() - 86_400_000);
     const end = new Date(Date.now() + 60_000);
     const created = await conn.sobject('Opportunity').create({ Name: 'Replicated', StageName: 'Prospecting', CloseDate: '2026-12-31' });

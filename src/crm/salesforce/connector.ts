@@ -1,11 +1,12 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { ZodType } from 'zod';
 import type { ConnectorDeps } from '../connector-module.js';
-import type { Associations, Connector, FieldOption, ListCursor, RecordPage } from '../connector.js';
+import type { Associations, ConnectionCheck, Connector, FieldOption, ListCursor, RecordPage } from '../connector.js';
 import { writeFields } from '../field-codec.js';
-import type { ObjectType } from '../platforms.js';
+import { objectTypes, type ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { mapRecord, soqlDateTime, soqlString, toSalesforceValues, type SalesforceRecord } from './mapping.js';
-import { contactRoles, describeResult, introspection, limitsResult, queryResult, recordCounts, saveResults, userInfo } from './responses.js';
+import { bulkJob, contactRoles, describeResult, introspection, limitsResult, queryResult, recordCounts, saveResults, userInfo } from './responses.js';
 import { salesforceFields, salesforceLimits, salesforceObjects } from './spec.js';
 
 /**
@@ -23,11 +24,22 @@ import { salesforceFields, salesforceLimits, salesforceObjects } from './spec.js
  * Writes go through sObject Collections (200 per call).
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
  */
-type Position = { after?: string; locator?: string; phase?: 'roles'; pending?: string[] };
+type Position = { after?: string; locator?: string; phase?: 'roles'; pending?: string[]; bulk?: { id: string; locator: string | null }; rest?: true };
+
+/** CSV cells are text: numbers, booleans and empty cells (null) typed back from describe, as REST sends them. */
+function typedRow(row: Record<string, string>, types: Map<string, string>): SalesforceRecord {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(row)) {
+    const type = types.get(name);
+    out[name] = type === 'boolean' ? value === 'true' : value === '' ? null : type === 'int' || type === 'double' || type === 'currency' || type === 'percent' ? Number(value) : value;
+  }
+  return out as SalesforceRecord;
+}
 
 export function salesforceConnector({ http, endpoints, currentToken }: ConnectorDeps): Connector {
   const base = `/services/data/${salesforceLimits.apiVersion}`;
   const fieldLists = new Map<ObjectType, Promise<string[]>>();
+  const fieldTypes = new Map<ObjectType, Map<string, string>>();
   let counts: Promise<Map<string, number>> | null = null;
 
   /** Every queryable field of the object (describe), once per connector. */
@@ -36,7 +48,9 @@ export function salesforceConnector({ http, endpoints, currentToken }: Connector
     if (!list) {
       list = http('GET', `${base}/sobjects/${salesforceObjects[object].sobject}/describe`, { schema: describeResult }).then(({ data }) => {
         // Compound address and location fields cannot be selected in a SOQL query with others on every API.
-        const names = data.fields.filter((f) => f.type !== 'address' && f.type !== 'location').map((f) => f.name);
+        const selectable = data.fields.filter((f) => f.type !== 'address' && f.type !== 'location');
+        fieldTypes.set(object, new Map(selectable.map((f) => [f.name, f.type])));
+        const names = selectable.map((f) => f.name);
         return [...new Set([...salesforceObjects[object].required, ...names])];
       });
       list.catch(() => fieldLists.delete(object));
@@ -103,6 +117,10 @@ export function salesforceConnector({ http, endpoints, currentToken }: Connector
   }
 
   async function fullPage<O extends ObjectType>(object: O, cursor: ListCursor, position: Position): Promise<RecordPage<O>> {
+    if (position.bulk || (!position.after && !position.rest && (await countOf(object)) > salesforceLimits.bulkThreshold)) {
+      const page = await bulkPage(object, cursor, position);
+      if (page) return page;
+    }
     const size = Math.min(salesforceLimits.queryBatchSize, Math.max(salesforceLimits.minPageSize, Math.ceil((await countOf(object)) / salesforceLimits.pagesPerObject)));
     const fields = (await fieldsOf(object)).join(', ');
     const after = position.after ? ` WHERE Id > ${soqlString(position.after)}` : '';
@@ -110,6 +128,41 @@ export function salesforceConnector({ http, endpoints, currentToken }: Connector
     const records = await withAssociations(object, data.records, true);
     const last = data.records.at(-1)?.Id;
     return { records, next: data.records.length === size && last ? { ...cursor, position: { after: last } } : null };
+  }
+
+  /**
+   * A full listing through a Bulk API 2.0 query job: created, polled to JobComplete, then read as CSV
+   * pages (`locator`, the string `null` after the last). A job that fails or is aborted falls back to
+   * REST (null): the listing starts over by Id. A job gone on resume (deleted, expired) starts the
+   * listing again (cursor_invalid).
+   */
+  async function bulkPage<O extends ObjectType>(object: O, cursor: ListCursor, position: Position): Promise<RecordPage<O> | null> {
+    const fields = await fieldsOf(object);
+    let job = position.bulk;
+    if (!job) {
+      const { data } = await http('POST', `${base}/jobs/query`, { schema: bulkJob, body: { operation: 'query', query: `SELECT ${fields.join(', ')} FROM ${salesforceObjects[object].sobject}` } });
+      job = { id: data.id, locator: null };
+    }
+    for (let polls = 0; ; polls++) {
+      const { data } = await http('GET', `${base}/jobs/query/${job.id}`, { schema: bulkJob, label: `${base}/jobs/query/{id}` });
+      if (data.state === 'JobComplete') break;
+      if (data.state === 'Failed' || data.state === 'Aborted') {
+        await http('DELETE', `${base}/jobs/query/${job.id}`, { label: `${base}/jobs/query/{id}` }).catch(() => undefined);
+        return null;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(salesforceLimits.bulkPollMaxMs, 250 * 2 ** polls)));
+    }
+    const { data: csv, headers } = await http<string>('GET', `${base}/jobs/query/${job.id}/results`, {
+      text: { accept: 'text/csv' }, label: `${base}/jobs/query/{id}/results`,
+      query: { maxRecords: salesforceLimits.bulkPageSize, locator: job.locator ?? undefined },
+    });
+    const types = fieldTypes.get(object)!;
+    const rows = parseCsv(csv, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+    const records = await withAssociations(object, rows.map((row) => typedRow(row, types)));
+    const next = headers.get('sforce-locator');
+    if (next && next !== 'null') return { records, next: { ...cursor, position: { bulk: { id: job.id, locator: next } } } };
+    await http('DELETE', `${base}/jobs/query/${job.id}`, { label: `${base}/jobs/query/{id}` }).catch(() => undefined);
+    return { records, next: null };
   }
 
   async function changesPage<O extends ObjectType>(object: O, cursor: ListCursor, position: Position): Promise<RecordPage<O>> {
@@ -167,7 +220,7 @@ export function salesforceConnector({ http, endpoints, currentToken }: Connector
         return await (position.phase === 'roles' ? rolesPhase(object, cursor, position) : changesPage(object, cursor, position));
       } catch (error) {
         // A locator expires after 15 minutes unused (or with its session): list the changes again.
-        if (position.locator && error instanceof ProviderError && (error.code === 'cursor_invalid' || error.code === 'invalid_request' || error.code === 'not_found')) {
+        if ((position.locator || position.bulk) && error instanceof ProviderError && (error.code === 'cursor_invalid' || error.code === 'invalid_request' || error.code === 'not_found')) {
           throw new ProviderError('cursor_invalid', error.message, error.details);
         }
         throw error;
@@ -213,6 +266,44 @@ export function salesforceConnector({ http, endpoints, currentToken }: Connector
         values.filter((v) => v.active !== false).forEach((v, displayOrder) => options.push({ object, field, value: v.value, label: v.label, displayOrder }));
       }
       return options;
+    },
+
+    async checks() {
+      const checks: ConnectionCheck[] = [];
+      // account() answered, so the REST API is on for this org's edition (else API_DISABLED_FOR_ORG).
+      checks.push({ id: 'api-access', label: 'API enabled for the edition', status: 'pass', message: 'The REST API answers for this org, so its edition includes API access.' });
+      for (const object of objectTypes) {
+        const sobject = salesforceObjects[object].sobject;
+        const label = `Permission to query ${sobject}`;
+        try {
+          const { data } = await http('GET', `${base}/sobjects/${sobject}/describe`, { schema: describeResult });
+          checks.push(data.queryable
+            ? { id: `object:${object}`, label, status: 'pass', message: `${sobject} records can be queried (${data.fields.length} fields visible).` }
+            : { id: `object:${object}`, label, status: 'fail', message: `The connected user's profile cannot query ${sobject}. In Salesforce Setup, give the user Read access to ${sobject} (profile or permission set), then test again.` });
+        } catch (error) {
+          if (!(error instanceof ProviderError) || !['not_found', 'insufficient_scope'].includes(error.code)) throw error;
+          checks.push({ id: `object:${object}`, label, status: 'fail', message: `The connected user cannot see ${sobject} at all (${error.message}). In Salesforce Setup, give the user Read access to ${sobject}, then test again.` });
+        }
+      }
+      const { data } = await http('GET', `${base}/limits`, { schema: limitsResult });
+      const api = data.DailyApiRequests;
+      const share = api.Max > 0 ? (api.Max - api.Remaining) / api.Max : 0;
+      checks.push({
+        id: 'allocation', label: 'Daily API allocation', status: api.Remaining === 0 ? 'fail' : share >= 0.9 ? 'warn' : 'pass',
+        message: api.Remaining === 0
+          ? `All ${api.Max.toLocaleString('en')} API requests of the org's rolling 24 hours are used: syncs stop until requests age out of the window. Other integrations of the org share this allocation; a Salesforce admin can buy more.`
+          : `${(api.Max - api.Remaining).toLocaleString('en')} of ${api.Max.toLocaleString('en')} API requests used in the last 24 hours (${api.Remaining.toLocaleString('en')} left, shared by every integration of the org).`,
+      });
+      const bulk = data.DailyBulkV2QueryJobs;
+      if (bulk) {
+        checks.push({
+          id: 'bulk-jobs', label: 'Bulk API query jobs left', status: bulk.Remaining === 0 ? 'warn' : 'pass',
+          message: bulk.Remaining === 0
+            ? `No Bulk API 2.0 query jobs left in the last 24 hours: large objects will list through REST instead, which spends more API requests.`
+            : `${bulk.Remaining.toLocaleString('en')} of ${bulk.Max.toLocaleString('en')} Bulk API 2.0 query jobs left for first syncs of large objects.`,
+        });
+      }
+      return checks;
     },
 
     async create(object, records) {

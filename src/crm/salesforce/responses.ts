@@ -39,3 +39,5 @@ export const saveResults = z.array(z.object({
   success: z.boolean(),
   errors: z.array(z.object({ statusCode: z.string(), message: z.string(), fields: z.array(z.string()).optional() })),
 }));
+
+export const bulkJob = z.object({ id: z.string(), state: z.enum(['Open', 'UploadComplete', 'InProgress', 'JobComplete', 'Failed', 'Aborted']) }).passthrough();

@@ -78,6 +78,9 @@ export const salesforceLimits = {
   idsPerQuery: 200,
   /** Above this many rows a full listing goes through Bulk API 2.0 (measured by a COUNT() query). */
   bulkThreshold: 50_000,
+  /** Rows per CSV page of a bulk job's results. */
+  bulkPageSize: 10_000,
+  bulkPollMaxMs: 10_000,
   /** Access tokens carry no lifetime; the default session timeout is 2 hours (401 refreshes sooner). */
   sessionHintMs: 2 * 60 * 60_000,
   limitHeader: 'sforce-limit-info',
