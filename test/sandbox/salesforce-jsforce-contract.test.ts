@@ -133,11 +133,15 @@ describe('records', () => {
     expect(limits.DailyApiRequests).toMatchObject({ Max: 110_000 });
     expect(limits.DailyBulkV2QueryJobs!.Remaining).toBeLessThan(limits.DailyBulkV2QueryJobs!.Max);
     const start = new Date(Date.now() - 86_400_000);
-    const end = new Date(Date.now() + 60_000);
+    const end = new Date(Date.now() + 10 * 60_000);
     const created = await conn.sobject('Opportunity').create({ Name: 'Replicated', StageName: 'Prospecting', CloseDate: '2026-12-31' });
+    // The replication API covers whole minutes up to now (latestDateCovered): let two pass.
+    const advance = () => fetch(`${url}/_sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 120_000 }) });
+    await advance();
     const updated = await conn.sobject('Opportunity').updated(start.toISOString(), end.toISOString());
     expect(updated.ids).toContain(created.id);
     await conn.sobject('Opportunity').destroy(created.id!);
+    await advance();
     const deleted = await conn.sobject('Opportunity').deleted(start.toISOString(), end.toISOString());
     expect(deleted.deletedRecords.map((r) => r.id)).toContain(created.id);
     expect(deleted.earliestDateAvailable).toMatch(/\+0000$/);
