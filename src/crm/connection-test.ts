@@ -95,9 +95,20 @@ export async function testConnection(ctx: AppContext, integration: Integration):
   } catch (error) {
     checks.push({ id: 'quota', label: 'API quota', status: 'warn', message: `Could not read the quota: ${explain(spec.name, error)}` });
   }
+  // The CRM's own checks (object permissions, edition features): a failing one is fixed in the CRM.
+  let ownFailure: string | null = null;
+  if (connector.checks) {
+    try {
+      const own = await connector.checks();
+      checks.push(...own);
+      ownFailure = own.find((check) => check.status === 'fail')?.message ?? null;
+    } catch (error) {
+      checks.push({ id: 'crm-checks', label: `${spec.name} settings`, status: 'warn', message: `Could not run ${spec.name}'s own checks: ${explain(spec.name, error)}` });
+    }
+  }
   return {
     checks,
-    problem: unreadable.length === 0 ? null : {
+    problem: unreadable.length === 0 ? (ownFailure ? { kind: 'reconnect', message: ownFailure } : null) : {
       kind: 'reconnect',
       message: `Pulse may not read ${unreadable.join(' and ')}. Reconnect ${spec.name} and allow every permission on its consent page.`,
     },

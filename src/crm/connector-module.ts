@@ -36,6 +36,11 @@ export interface ConnectorModule {
    * invalid_client, invalid_request); null when the body is not an error this reads.
    */
   tokenError?(body: Record<string, unknown>): { error: string; description?: string } | null;
+  /**
+   * When to plan a refresh for a token response without `expires_in` (e.g. from its issue time and
+   * the CRM's default session length); a shorter session still ends in a 401, which refreshes.
+   */
+  tokenExpiry?(body: Record<string, unknown>): Date | null;
   /** Pushed change notifications, for CRMs whose changes are not all visible by polling. */
   webhooks?: WebhookReceiver;
 }

@@ -107,6 +107,15 @@ export interface FieldOption {
   displayOrder: number;
 }
 
+/** A check of the CRM's own for the connection test (beyond reachability, scopes and quota). */
+export interface ConnectionCheck {
+  id: string;
+  label: string;
+  status: 'pass' | 'warn' | 'fail';
+  /** What it found and, unless it passed, what to do. */
+  message: string;
+}
+
 export interface WriteResult {
   remoteId: string;
 }
@@ -137,6 +146,8 @@ export interface Connector {
   create<O extends ObjectType>(object: O, records: { fields: Partial<FieldsOf[O]> }[]): Promise<WriteResult[]>;
   update<O extends ObjectType>(object: O, records: { remoteId: string; fields: Partial<FieldsOf[O]> }[]): Promise<WriteResult[]>;
   archive(object: ObjectType, remoteIds: string[]): Promise<void>;
+  /** Checks only this CRM can answer (object permissions, features its edition lacks), for the connection test. */
+  checks?(): Promise<ConnectionCheck[]>;
   /** Revoke the grant at the provider (disconnect). */
   revoke(refreshToken: string | null, accessToken: string | null): Promise<void>;
 }

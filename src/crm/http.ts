@@ -37,6 +37,8 @@ export interface RequestOptions {
    * with `provider_contract`, naming the path, instead of surfacing later as nulls or a TypeError.
    */
   schema?: ZodType;
+  /** Return the body as text, unparsed (CSV results of bulk jobs); `accept` says what to ask for. */
+  text?: { accept: string };
 }
 
 export interface HttpResponse<T> {
@@ -59,7 +61,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxAttempts = options.maxAttempts ?? 6;
   const authHeader = options.auth.header ?? ((token: string) => `Bearer ${token}`);
 
-  return async function request<T>(method: string, path: string, { query, body, bucket = 'default', signal, label, schema }: RequestOptions = {}) {
+  return async function request<T>(method: string, path: string, { query, body, bucket = 'default', signal, label, schema, text: asText }: RequestOptions = {}) {
     const url = new URL(path, options.baseUrl);
     const shown = label ?? url.pathname;
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
@@ -75,7 +77,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         response = await fetch(url, {
           method,
-          headers: { authorization: authHeader(token), accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { authorization: authHeader(token), accept: asText?.accept ?? 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });
@@ -105,6 +107,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         await sleep(backoffMs(attempt));
         continue;
       }
+      if (response.ok && asText) return { status: response.status, data: text as T, headers: response.headers };
       const parsed = parseJson(text);
       if (response.ok) {
         if (text !== '' && parsed === undefined) {

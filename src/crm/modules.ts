@@ -1,5 +1,6 @@
 import type { ConnectorModule } from './connector-module.js';
 import { hubspotModule } from './hubspot/module.js';
+import { salesforceModule } from './salesforce/module.js';
 import type { PlatformId } from './platforms.js';
 
 /**
@@ -8,6 +9,7 @@ import type { PlatformId } from './platforms.js';
  */
 export const connectorModules: Partial<Record<PlatformId, ConnectorModule>> = {
   hubspot: hubspotModule,
+  salesforce: salesforceModule,
 };
 
 export class UnsupportedPlatformError extends Error {

@@ -81,7 +81,7 @@ export async function exchangeCode(platform: PlatformId, endpoints: ProviderEndp
   const as = server(endpoints);
   const [client, clientAuth] = clientOf(platform, endpoints);
   const params = oauth.validateAuthResponse(as, client, callbackUrl, expectedState);
-  return grant(endpoints.tokenUrl, async () => {
+  return grant(platform, endpoints.tokenUrl, async () => {
     const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, redirectUri, codeVerifier ?? oauth.nopkce, insecure(endpoints.tokenUrl));
     return oauth.processAuthorizationCodeResponse(as, client, await normalise(platform, response));
   });
@@ -90,7 +90,7 @@ export async function exchangeCode(platform: PlatformId, endpoints: ProviderEndp
 export async function refreshTokens(platform: PlatformId, endpoints: ProviderEndpoints, refreshToken: string): Promise<TokenSet> {
   const as = server(endpoints);
   const [client, clientAuth] = clientOf(platform, endpoints);
-  return grant(endpoints.tokenUrl, async () => {
+  return grant(platform, endpoints.tokenUrl, async () => {
     const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, insecure(endpoints.tokenUrl));
     return oauth.processRefreshTokenResponse(as, client, await normalise(platform, response));
   });
@@ -122,7 +122,7 @@ async function normalise(platform: PlatformId, response: Response): Promise<Resp
   return new Response(JSON.stringify(body), { status, statusText: response.statusText, headers });
 }
 
-async function grant(tokenUrl: string, request: () => Promise<oauth.TokenEndpointResponse>): Promise<TokenSet> {
+async function grant(platform: PlatformId, tokenUrl: string, request: () => Promise<oauth.TokenEndpointResponse>): Promise<TokenSet> {
   let result: oauth.TokenEndpointResponse;
   try {
     result = await request();
@@ -141,7 +141,8 @@ async function grant(tokenUrl: string, request: () => Promise<oauth.TokenEndpoin
   return {
     accessToken: result.access_token,
     refreshToken: result.refresh_token ?? null,
-    expiresAt: typeof result.expires_in === 'number' ? new Date(Date.now() + result.expires_in * 1000) : null,
+    // Without expires_in, the CRM's module may still say when a refresh is due (else: on the first 401).
+    expiresAt: typeof result.expires_in === 'number' ? new Date(Date.now() + result.expires_in * 1000) : connectorModules[platform]?.tokenExpiry?.(raw) ?? null,
     scopes,
     raw,
   };

@@ -164,7 +164,7 @@ const registry = {
       ],
       apiBase: 'instance_url',
     },
-    available: false,
+    available: true,
   },
   pipedrive: {
     id: 'pipedrive',

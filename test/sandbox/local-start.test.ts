@@ -31,8 +31,15 @@ describe('startLocalSandbox', () => {
   });
 
   it('leaves out a platform whose client credentials are set, and runs nothing when none is left', async () => {
-    const config = loadConfig({ ...env, HUBSPOT_CLIENT_ID: 'real-id', HUBSPOT_CLIENT_SECRET: 'real-secret' });
-    expect(await startLocalSandbox(config, logger)).toBeNull();
+    const partly = (await startLocalSandbox(loadConfig({ ...env, HUBSPOT_CLIENT_ID: 'real-id', HUBSPOT_CLIENT_SECRET: 'real-secret' }), logger));
+    try {
+      expect(Object.keys(partly?.urls ?? {}).sort()).toEqual(SANDBOX_PROVIDERS.filter((p) => p !== 'hubspot').sort());
+    } finally {
+      await partly?.close();
+    }
+    // Credentials for every registered platform: no emulator is left to run.
+    const all = Object.fromEntries(SANDBOX_PROVIDERS.flatMap((p) => [[`${p.toUpperCase()}_CLIENT_ID`, 'real-id'], [`${p.toUpperCase()}_CLIENT_SECRET`, 'real-secret']]));
+    expect(await startLocalSandbox(loadConfig({ ...env, ...all }), logger)).toBeNull();
   });
 
   it('runs nothing with PULSE_SANDBOX=off', async () => {

@@ -33,11 +33,12 @@ describe('the emulator registry', () => {
   });
 
   it('wires separately started emulators from the fixed ports, moved together by a base port', () => {
-    expect(sandboxWiring('127.0.0.1')).toEqual({
-      urls: { hubspot: 'http://127.0.0.1:4101' },
-      apps: { hubspot: { clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret } },
-    });
-    expect(sandboxPorts(5101)).toEqual({ hubspot: 5101 });
+    // Every registered emulator, each at its fixed port (HubSpot's is the lowest).
+    const wiring = sandboxWiring('127.0.0.1');
+    expect(Object.keys(wiring.urls).sort()).toEqual([...SANDBOX_PROVIDERS].sort());
+    expect(wiring.urls.hubspot).toBe('http://127.0.0.1:4101');
+    expect(wiring.apps.hubspot).toEqual({ clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret });
+    for (const provider of SANDBOX_PROVIDERS) expect(sandboxPorts(5101)[provider]).toBe(EMULATORS[provider].port + 1000);
     expect(sandboxWiring('::1', 5101).urls.hubspot).toBe('http://[::1]:5101');
   });
 });

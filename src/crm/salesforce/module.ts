@@ -1,0 +1,25 @@
+import type { ConnectorModule } from '../connector-module.js';
+import { salesforceConnector } from './connector.js';
+import { parseSalesforceError } from './errors.js';
+import { salesforceFields, salesforceLimits } from './spec.js';
+
+/**
+ * Salesforce as the engine sees it. Deletions come in the changes pages (queryAll rows with
+ * IsDeleted = true). There is
+ * no request window to learn or declare: the org has a 24-hour allocation (a spent one ends the run
+ * partial) and a concurrency limit answered 403 REQUEST_LIMIT_EXCEEDED, retried after a second.
+ * Tokens carry no lifetime: Pulse plans a refresh at the default session timeout after `issued_at`
+ * and refreshes on the 401 INVALID_SESSION_ID that ends a shorter session.
+ */
+export const salesforceModule: ConnectorModule = {
+  platform: 'salesforce',
+  deletions: 'in_page',
+  fields: salesforceFields,
+  parseError: parseSalesforceError,
+  rateLimits: {},
+  connector: salesforceConnector,
+  tokenExpiry(body) {
+    const issuedAt = Number(body.issued_at);
+    return Number.isFinite(issuedAt) && issuedAt > 0 ? new Date(issuedAt + salesforceLimits.sessionHintMs) : null;
+  },
+};
