@@ -8,6 +8,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowInPopup, launchBrowser, sandboxAdmin, screenshot, startApp, useAppPage, viewports, type RunningApp } from '../helpers/browser.js';
+import { platformIds, platforms } from '../../src/crm/platforms.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -57,10 +58,14 @@ for (const [size, viewport] of Object.entries(viewports)) {
       await shot('0-settings-empty');
       const dialog = await openChooser(page, app);
       await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Which CRM do you use?');
-      const salesforce = dialog.getByRole('article', { name: 'Salesforce' });
-      await expect(salesforce.textContent()).resolves.toContain('Not available yet');
-      await expect(salesforce.getByRole('listitem').count()).resolves.toBe(0);
-      await expect(dialog.getByRole('button', { name: 'Not available yet' }).count()).resolves.toBe(3);
+      // The registry says which CRMs can sync; the others' cards say so and list no features.
+      const unavailable = platformIds.filter((id) => !platforms[id].available);
+      await expect(dialog.getByRole('button', { name: 'Not available yet' }).count()).resolves.toBe(unavailable.length);
+      for (const id of unavailable) {
+        const card = dialog.getByRole('article', { name: platforms[id].name });
+        await expect(card.textContent()).resolves.toContain('Not available yet');
+        await expect(card.getByRole('listitem').count()).resolves.toBe(0);
+      }
       const copy = await dialog.textContent();
       for (const jargon of ['SystemModstamp', 'queryAll', 'IsDeleted', 'updated_since', 'Modified_Time', 'Two-way', 'sObject']) expect(copy).not.toContain(jargon);
       await expect(dialog.locator('svg.pcrm-mark--drawn').count()).resolves.toBe(4);
