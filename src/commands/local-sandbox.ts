@@ -2,6 +2,8 @@ import type { Config } from '../config.js';
 import type { SandboxApp, SandboxUrls } from '../crm/endpoints.js';
 import type { PlatformId } from '../crm/platforms.js';
 import type { Logger } from '../logger.js';
+import type { EmulatorContext } from '../sandbox/core/context.js';
+import type { Emulator } from '../sandbox/core/emulator.js';
 
 /**
  * `npm start` without CRM credentials: run the sandbox emulator of every registered CRM whose
@@ -26,8 +28,9 @@ export async function startLocalSandbox(config: Config, logger: Logger): Promise
     redirectUris: [`${config.publicUrl}/crm/oauth/callback`],
   });
   for (const id of providers) {
-    const emulator = EMULATORS[id];
-    await emulator.onLocalStart?.(sandbox[id], { url: sandbox.urls[id], publicUrl: config.publicUrl }).catch((error: unknown) => {
+    // Each entry's context type is its own; indexed by a union id, TypeScript would want them all at once.
+    const emulator = EMULATORS[id] as Emulator<EmulatorContext>;
+    await emulator.onLocalStart?.(sandbox[id] as EmulatorContext, { url: sandbox.urls[id], publicUrl: config.publicUrl }).catch((error: unknown) => {
       logger.warn({ provider: id, err: error }, 'could not wire the sandbox emulator to this server');
     });
   }

@@ -7,9 +7,11 @@
 import type { EmulatorContext } from './core/context.js';
 import type { Emulator } from './core/emulator.js';
 import { hubspotEmulator } from './hubspot/emulator.js';
+import { zohoEmulator } from './zoho/emulator.js';
 
 export const EMULATORS = {
   hubspot: hubspotEmulator,
+  zoho: zohoEmulator,
 } satisfies Record<string, Emulator<EmulatorContext>>;
 
 export type SandboxProvider = keyof typeof EMULATORS;
