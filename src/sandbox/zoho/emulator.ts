@@ -9,6 +9,7 @@ import { createOrg, reseedOrg } from './accounts.js';
 import { registerZohoAdmin } from './admin-records-routes.js';
 import { ZOHO_APP, ZOHO_TOKEN_FORMATS } from './app.js';
 import type { ZohoContext } from './context.js';
+import { registerFormData } from './form-data.js';
 import { DEFAULT_ANCHOR } from './generate.js';
 import { registerGuards } from './guards.js';
 import { DEFAULT_TIER, LIMIT_TIERS, limitHeaders } from './limits.js';
@@ -58,6 +59,7 @@ export const zohoEmulator: Emulator<ZohoContext> = {
   },
 
   registerRoutes(app: FastifyInstance, ctx) {
+    registerFormData(app);
     registerGuards(app, ctx);
     registerOAuthRoutes(app, ctx);
     registerRecordRoutes(app, ctx);
