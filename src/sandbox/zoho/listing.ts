@@ -115,7 +115,9 @@ export function listRecords(ctx: ZohoContext, account: SandboxAccount, type: Obj
     info: {
       per_page: req.perPage, count: page.length, page: token ? Math.floor(served / req.perPage) + 1 : req.page,
       sort_by: order === 'modified' ? 'Modified_Time' : 'id', sort_order: order === 'id-desc' ? 'desc' : 'asc',
-      more_records: more, next_page_token: next, previous_page_token: null, page_token_expiry: next ? zohoTime(now + TOKEN_TTL_MS) : null,
+      // Zoho's example answers carry `previous_page_token: null`; its OpenAPI file types the tokens as
+      // strings (not nullable), so absent values are left out rather than sent as null (README).
+      more_records: more, ...(next ? { next_page_token: next, page_token_expiry: zohoTime(now + TOKEN_TTL_MS) } : {}),
       call: false, email: false,
     },
   };

@@ -31,11 +31,18 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: ZohoContext): void
     const org = ctx.orgs.get(account.id)!;
     return {
       org: [{
-        id: toZohoId(account.id), company_name: account.name, domain_name: `org${account.id}`, primary_email: account.users[0]?.email ?? null,
-        time_zone: account.timeZone, currency: 'US Dollar - USD', iso_code: account.currency, zgid: String(account.id), primary_zuid: String(account.users[0]?.id ?? ''),
-        max_per_page: 200, country_code: org.location.toUpperCase(),
-        license_details: { paid: account.limits.tier !== 'free', paid_type: account.limits.tier, users_license_purchased: account.users.length, trial_type: null, paid_expiry: null },
-        // Not in Zoho's org resource: the emulator says what it enforces, so a connection test can show it.
+        id: toZohoId(account.id), company_name: account.name, alias: null, domain_name: `org${account.id}`, primary_email: account.users[0]?.email ?? '',
+        phone: '+1 555-0100', mobile: null, fax: null, street: null, city: null, state: null, zip: null, country: 'United States', country_code: org.location.toUpperCase(),
+        description: null, photo_id: null, time_zone: account.timeZone, currency: 'US Dollar - USD', currency_symbol: '$', currency_locale: 'en_US', iso_code: account.currency,
+        zgid: String(account.id), ezgid: String(account.id), primary_zuid: String(account.users[0]?.id ?? ''), zia_portal_id: null, zia_zgid: 0,
+        max_per_page: 200, mc_status: false, gapps_enabled: false, translation_enabled: false, privacy_settings: false, hipaa_compliance_enabled: false,
+        lite_users_enabled: false, deletable_org_account: false, oauth_presence: true, call_icon: '',
+        hierarchy_preferences: { type: 'Role_Hierarchy', strictly_reporting: false }, checkin_preferences: { restricted_event_types: null },
+        license_details: {
+          paid: account.limits.tier !== 'free', paid_type: account.limits.tier, users_license_purchased: account.users.length,
+          paid_expiry: `${new Date(ctx.store.clock.now() + 365 * 86_400_000).toISOString().slice(0, 19)}+00:00`, trial_type: null, trial_expiry: null, trial_action: '',
+        },
+        // Not in Zoho's org resource: what the emulator enforces, for tests and the demo.
         $sandbox_limits: { credits_per_day: account.limits.dailyMax, concurrency: CONCURRENCY[account.limits.tier] ?? null },
       }],
     };
@@ -47,7 +54,7 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: ZohoContext): void
 
   for (const path of dcPaths('/crm/v8/settings/fields')) app.get(path, meta(['ZohoCRM.settings.fields.READ', 'ZohoCRM.settings.ALL']), async (req: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
     const type = moduleByApiName(req.query.module ?? '');
-    if (!type) return sendZohoError(reply, 400, req.query.module ? 'INVALID_MODULE' : 'REQUIRED_PARAM_MISSING', req.query.module ? 'the module name given seems to be invalid' : 'required param is missing', { param_name: 'module' });
+    if (!type) return sendZohoError(reply, 400, req.query.module ? 'INVALID_MODULE' : 'REQUIRED_PARAM_MISSING', req.query.module ? 'The module name given seems to be invalid' : 'One of the expected parameter is missing', { param_name: 'module' });
     return {
       fields: MODULES[type].fields.map((f, i) => ({
         api_name: f.api_name, field_label: f.label, display_label: f.label, data_type: f.type, id: toZohoId(82_000_000 + i), system_mandatory: !!f.mandatory, read_only: !!f.system,

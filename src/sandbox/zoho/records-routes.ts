@@ -23,7 +23,7 @@ const write = (op: 'CREATE' | 'UPDATE' | 'DELETE') => (req: FastifyRequest) => {
 
 function moduleOr400(req: Req, reply: FastifyReply): ObjectType | undefined {
   const type = moduleByApiName(req.params.module);
-  if (!type) void sendZohoError(reply, 400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 });
+  if (!type) void sendZohoError(reply, 400, 'INVALID_MODULE', 'The module name given seems to be invalid', { resource_path_index: 0 });
   return type;
 }
 
@@ -51,7 +51,7 @@ function rowsReply(reply: FastifyReply, rows: { status: string }[], okStatus: nu
 function dataOf(req: FastifyRequest, reply: FastifyReply): Record<string, unknown>[] | undefined {
   const data = (req.body as { data?: unknown } | undefined)?.data;
   if (!Array.isArray(data) || data.length === 0) return void sendZohoError(reply, 400, 'MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'data', json_path: '$.data' });
-  if (data.length > WRITE_LIMIT) return void sendZohoError(reply, 400, 'LIMIT_EXCEEDED', `the number of records exceeds the limit of ${WRITE_LIMIT}`, { limit: WRITE_LIMIT });
+  if (data.length > WRITE_LIMIT) return void sendZohoError(reply, 400, 'LIMIT_EXCEEDED', 'Record count exceeded', { limit: WRITE_LIMIT });
   return data as Record<string, unknown>[];
 }
 
@@ -65,9 +65,9 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ZohoContext): vo
     if (!type) return reply;
     const account = req.sandbox.account;
     const q = req.query;
-    if (!q.fields && !q.ids) return sendZohoError(reply, 400, 'REQUIRED_PARAM_MISSING', 'required param is missing', { param_name: 'fields' });
+    if (!q.fields && !q.ids) return sendZohoError(reply, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param_name: 'fields' });
     const fields = (q.fields ?? MODULES[type].fields.map((f) => f.api_name).join(',')).split(',').map((f) => f.trim()).filter(Boolean);
-    if (fields.length > 50) return sendZohoError(reply, 400, 'LIMIT_EXCEEDED', 'the number of fields exceeds 50', { param_name: 'fields', limit: 50 });
+    if (fields.length > 50) return sendZohoError(reply, 400, 'LIMIT_EXCEEDED', 'Max field limit exceeded', { param_name: 'fields', limit: 50 });
     const unknown = fields.find((f) => f !== 'id' && !fieldOf(type, f) && f !== 'Created_By' && f !== 'Modified_By');
     if (unknown) return sendZohoError(reply, 400, 'INVALID_DATA', 'invalid data', { param_name: 'fields', api_name: unknown });
     const coll = account.data.collections.get(type)!;
@@ -78,7 +78,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ZohoContext): vo
     }
     const perPage = q.per_page === undefined ? MAX_PER_PAGE : Number(q.per_page);
     const page = q.page === undefined ? 1 : Number(q.page);
-    if (!Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) return sendZohoError(reply, 400, 'INVALID_DATA', 'invalid data', { param_name: 'per_page', maximum_length: MAX_PER_PAGE });
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) return sendZohoError(reply, 400, 'INVALID_DATA', 'invalid data', { param_name: 'per_page', maximum_length: String(MAX_PER_PAGE) });
     if (!Number.isInteger(page) || page < 1) return sendZohoError(reply, 400, 'INVALID_DATA', 'invalid data', { param_name: 'page' });
     const since = sinceOf(req);
     if (since === 'invalid') return sendZohoError(reply, 400, 'INVALID_DATA', 'invalid data', { header_name: 'If-Modified-Since' });
@@ -127,7 +127,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ZohoContext): vo
     if (!type) return reply;
     const coll = req.sandbox.account.data.collections.get(type)!;
     const slot = coll.slotOf(fromZohoId(req.params.id));
-    if (slot < 0 || !coll.isLive(slot)) return sendZohoError(reply, 400, 'INVALID_DATA', 'the related id given seems to be invalid', { id: req.params.id });
+    if (slot < 0 || !coll.isLive(slot)) return sendZohoError(reply, 400, 'INVALID_DATA', 'the id given seems to be invalid', { id: req.params.id });
     return { data: [fullRecord(req.sandbox.account, type, slot)] };
   });
 
@@ -147,7 +147,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ZohoContext): vo
   const updateRows = (type: ObjectType, account: SandboxAccount, data: Record<string, unknown>[]) => data.map((input, i) => {
     const coll = account.data.collections.get(type)!;
     const slot = coll.slotOf(fromZohoId(input.id as string));
-    if (slot < 0 || !coll.isLive(slot)) return zohoError('INVALID_DATA', 'the related id given seems to be invalid', { api_name: 'id', json_path: `$.data[${i}].id` });
+    if (slot < 0 || !coll.isLive(slot)) return zohoError('INVALID_DATA', 'the id given seems to be invalid', { api_name: 'id', json_path: `$.data[${i}].id` });
     const r = updateRecord(ctx, account, type, slot, input, i);
     return r.ok ? success(account, type, r.slot, 'record updated') : rowError(r);
   });
@@ -185,7 +185,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ZohoContext): vo
   const deleteRows = (type: ObjectType, account: SandboxAccount, ids: string[]) => ids.map((id) => {
     const coll = account.data.collections.get(type)!;
     const slot = coll.slotOf(fromZohoId(id));
-    if (slot < 0 || !coll.isLive(slot)) return zohoError('INVALID_DATA', 'the related id given seems to be invalid', { id });
+    if (slot < 0 || !coll.isLive(slot)) return zohoError('INVALID_DATA', 'the id given seems to be invalid', { id });
     archiveRecord(ctx, account, type, slot);
     return { code: 'SUCCESS', status: 'success', message: 'record deleted', details: { id } };
   });
@@ -193,8 +193,8 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ZohoContext): vo
     const type = moduleOr400(req, reply);
     if (!type) return reply;
     const ids = (req.query.ids ?? '').split(',').filter(Boolean);
-    if (ids.length === 0) return sendZohoError(reply, 400, 'REQUIRED_PARAM_MISSING', 'required param is missing', { param_name: 'ids' });
-    if (ids.length > WRITE_LIMIT) return sendZohoError(reply, 400, 'LIMIT_EXCEEDED', `the number of records exceeds the limit of ${WRITE_LIMIT}`, { limit: WRITE_LIMIT });
+    if (ids.length === 0) return sendZohoError(reply, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param_name: 'ids' });
+    if (ids.length > WRITE_LIMIT) return sendZohoError(reply, 400, 'LIMIT_EXCEEDED', 'Record count exceeded', { limit: WRITE_LIMIT });
     return rowsReply(reply, deleteRows(type, req.sandbox.account, ids), 200);
   });
   for (const path of dcPaths('/crm/v8/:module/:id')) app.delete(path, writeRoute('DELETE'), async (req: Req, reply) => {

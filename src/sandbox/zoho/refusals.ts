@@ -14,6 +14,6 @@ export const ZOHO_REFUSALS: Refusals = {
     ? { body: zohoError('LIMIT_EXCEEDED', 'API credits exhausted for the last 24 hours', { limit_type: 'credits' }) }
     : { body: zohoError('RATE_LIMIT_EXCEEDED', 'Too many requests. Please try again later.') }),
   serverError: (_req, status) => (status === 500 ? { body: zohoError('INTERNAL_ERROR', 'Internal server error occurred.') } : gatewayPage(status)),
-  invalidRequest: (_req, message) => ({ body: zohoError('INVALID_DATA', `invalid data: ${message}`) }),
+  invalidRequest: (_req, message) => ({ body: zohoError('INVALID_DATA', 'invalid data', { reason: message }) }),
   notFound: () => ({ body: zohoError('INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one') }),
 };

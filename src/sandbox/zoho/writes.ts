@@ -28,7 +28,7 @@ function parseRecord(account: SandboxAccount, type: ObjectType, input: Record<st
   for (const [name, raw] of Object.entries(input)) {
     if (name === 'id' || name.startsWith('$')) continue;
     const field = fieldOf(type, name);
-    if (!field) return invalid(name, index, `the field ${name} is not in the ${MODULES[type].apiName} module`);
+    if (!field) return { ...invalid(name, index), details: { api_name: name, json_path: `$.data[${index}].${name}`, reason: `not a field of ${MODULES[type].apiName}` } };
     if (field.system) continue;
     if (raw === null || raw === '') {
       if (field.type === 'lookup') links.push({ to: field.lookup!, slot: -1 });
@@ -44,7 +44,7 @@ function parseRecord(account: SandboxAccount, type: ObjectType, input: Record<st
       }
       case 'lookup': {
         const slot = account.data.collections.get(field.lookup!)!.slotOf(idOf(raw));
-        if (slot < 0) return invalid(name, index, 'the related id given is invalid');
+        if (slot < 0) return invalid(name, index, 'the id given seems to be invalid');
         links.push({ to: field.lookup!, slot });
         break;
       }
