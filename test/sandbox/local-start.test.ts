@@ -31,7 +31,9 @@ describe('startLocalSandbox', () => {
   });
 
   it('leaves out a platform whose client credentials are set, and runs nothing when none is left', async () => {
-    const config = loadConfig({ ...env, HUBSPOT_CLIENT_ID: 'real-id', HUBSPOT_CLIENT_SECRET: 'real-secret' });
+    // Every registered platform configured: nothing is left to emulate.
+    const credentials = Object.fromEntries(SANDBOX_PROVIDERS.flatMap((id) => [[`${id.toUpperCase()}_CLIENT_ID`, 'real-id'], [`${id.toUpperCase()}_CLIENT_SECRET`, 'real-secret']]));
+    const config = loadConfig({ ...env, ...credentials });
     expect(await startLocalSandbox(config, logger)).toBeNull();
   });
 

@@ -33,11 +33,13 @@ describe('the emulator registry', () => {
   });
 
   it('wires separately started emulators from the fixed ports, moved together by a base port', () => {
+    // Every registered emulator, each at its fixed port (or that port's offset from a base).
     expect(sandboxWiring('127.0.0.1')).toEqual({
-      urls: { hubspot: 'http://127.0.0.1:4101' },
-      apps: { hubspot: { clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret } },
+      urls: Object.fromEntries(SANDBOX_PROVIDERS.map((id) => [id, `http://127.0.0.1:${SANDBOX_PORTS[id]}`])),
+      apps: Object.fromEntries(SANDBOX_PROVIDERS.map((id) => [id, { clientId: SANDBOX_APPS[id].clientId, clientSecret: SANDBOX_APPS[id].clientSecret }])),
     });
-    expect(sandboxPorts(5101)).toEqual({ hubspot: 5101 });
+    expect(sandboxWiring('127.0.0.1').urls.hubspot).toBe('http://127.0.0.1:4101');
+    expect(sandboxPorts(5101)).toEqual(Object.fromEntries(SANDBOX_PROVIDERS.map((id) => [id, SANDBOX_PORTS[id] - 4101 + 5101])));
     expect(sandboxWiring('::1', 5101).urls.hubspot).toBe('http://[::1]:5101');
   });
 });
