@@ -50,3 +50,13 @@ describe('Zoho errors → our codes', () => {
     expect(parseZohoError(status, body, headers).code).toBe(code);
   });
 });
+
+describe('Zoho data centres', () => {
+  it('are read from the API domain', async () => {
+    const { dataCentreOf } = await import('../../src/crm/zoho/spec.js');
+    expect(dataCentreOf('https://www.zohoapis.eu')).toBe('Europe');
+    expect(dataCentreOf('https://www.zohoapis.com.au')).toBe('Australia');
+    expect(dataCentreOf('https://www.zohoapis.com')).toBe('United States');
+    expect(dataCentreOf('http://127.0.0.1:4104')).toBeNull();
+  });
+});

@@ -6,7 +6,7 @@ import { platforms } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { mapAssociations, mapRecord } from './mapping.js';
 import { currentUser, deletedPage, fieldsMetadata, lookupsPage, orgDetails, recordCount, recordPage, writeResults, type WriteRow } from './responses.js';
-import { concurrencyByEdition, creditsByEdition, zohoFields, zohoLimits, zohoModules } from './spec.js';
+import { concurrencyByEdition, creditsByEdition, dataCentreOf, zohoFields, zohoLimits, zohoModules } from './spec.js';
 
 /**
  * Zoho CRM's requests. A full listing walks the module by id with `page_token` (200 a page); a module
@@ -19,7 +19,7 @@ type Position =
   | { by: 'id'; token?: string }
   | { by: 'modified'; since: string; token?: string; served: number; newest?: string };
 
-export function zohoConnector({ http, endpoints }: ConnectorDeps): Connector {
+export function zohoConnector({ http, endpoints, baseUrl }: ConnectorDeps): Connector {
   const base = (object: ObjectType) => `/crm/v8/${zohoModules[object].module}`;
 
   async function page<O extends ObjectType>(object: O, cursor: ListCursor, position: Position): Promise<RecordPage<O>> {
@@ -133,7 +133,11 @@ export function zohoConnector({ http, endpoints }: ConnectorDeps): Connector {
         await probe(scopes.find((s) => s.reads?.includes(object))?.name, () => this.countRecords(object));
       }
       const details = org.org[0]!;
-      return { externalAccountId: details.id, displayName: details.company_name ?? user.users[0]!.email ?? `Zoho CRM ${details.id}`, grantedScopes: granted };
+      const name = details.company_name ?? user.users[0]!.email ?? `Zoho CRM ${details.id}`;
+      // Where the org lives, for the connection test to show (the sandbox's origin names none).
+      const dc = dataCentreOf(baseUrl);
+      const edition = details.license_details?.paid_type;
+      return { externalAccountId: details.id, displayName: [name, dc && `${dc} data centre`, edition && `${edition} edition`].filter(Boolean).join(', '), grantedScopes: granted };
     },
 
     async quota() {

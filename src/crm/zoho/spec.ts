@@ -91,3 +91,13 @@ export const creditsByEdition: Record<string, { perUser: number; max: number | n
 
 /** Concurrent calls per org and app by edition. */
 export const concurrencyByEdition: Record<string, number> = { free: 5, standard: 10, professional: 15, enterprise: 20, ultimate: 25 };
+
+/** The data centre an API domain belongs to, by its host's ending (crm-api-facts §4A), for people to read. */
+const dataCentres: [suffix: string, name: string][] = [
+  ['zohoapis.com.au', 'Australia'], ['zohoapis.com.cn', 'China'], ['zohoapis.com', 'United States'], ['zohoapis.eu', 'Europe'],
+  ['zohoapis.in', 'India'], ['zohoapis.jp', 'Japan'], ['zohoapis.ca', 'Canada'], ['zohoapis.sa', 'Saudi Arabia'],
+];
+export const dataCentreOf = (apiBase: string): string | null => {
+  const host = new URL(apiBase).hostname;
+  return dataCentres.find(([suffix]) => host === suffix || host.endsWith(`.${suffix}`))?.[1] ?? null;
+};
