@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Emulator } from '../core/emulator.js';
 import { createOrg, reseedOrg } from './accounts.js';
 import { registerZohoAdmin } from './admin-records-routes.js';
-import { ZOHO_APP, ZOHO_TOKEN_FORMATS } from './app.js';
+import { ZOHO_APP } from './app.js';
 import type { ZohoContext } from './context.js';
 import { registerFormData } from './form-data.js';
 import { DEFAULT_ANCHOR } from './generate.js';
@@ -17,6 +17,7 @@ import { registerMetaRoutes } from './meta-routes.js';
 import { registerOAuthRoutes, tokenResponse } from './oauth-routes.js';
 import { registerRecordRoutes } from './records-routes.js';
 import { ZOHO_REFUSALS } from './refusals.js';
+import { ZOHO_TOKEN_FORMATS } from './token-formats.js';
 
 /** `Authorization: Zoho-oauthtoken <token>` (what Zoho's SDKs send), or `Bearer <token>`. */
 function zohoToken(req: FastifyRequest): string | undefined {

@@ -7,10 +7,11 @@ import { hash32, pick } from '../core/random.js';
 import type { SandboxAccount } from '../core/store.js';
 import { DEAL_STAGES, INDUSTRIES, type ObjectType } from './modules.js';
 
-let pools: ReturnType<typeof buildPools> | undefined;
+const pools = new Map<number, ReturnType<typeof buildPools>>();
 
 export function generateRecord(account: SandboxAccount, seed: number, type: ObjectType, ordinal: number): Record<string, unknown> {
-  const p = (pools ??= buildPools(seed));
+  let p = pools.get(seed);
+  if (!p) pools.set(seed, (p = buildPools(seed)));
   const k = hash32(seed, account.id, ordinal + 7_777_777);
   if (type === 'contacts') {
     const first = pick(p.firstNames, seed, k, 1);
