@@ -28,8 +28,8 @@ export async function startLocalSandbox(config: Config, logger: Logger): Promise
     redirectUris: [`${config.publicUrl}/crm/oauth/callback`],
   });
   for (const id of providers) {
-    // Each emulator takes its own context type; the registry's union of them is not callable as is.
-    const emulator = EMULATORS[id] as Emulator;
+    // Each entry's context type is its own; indexed by a union id, TypeScript would want them all at once.
+    const emulator = EMULATORS[id] as Emulator<EmulatorContext>;
     await emulator.onLocalStart?.(sandbox[id] as EmulatorContext, { url: sandbox.urls[id], publicUrl: config.publicUrl }).catch((error: unknown) => {
       logger.warn({ provider: id, err: error }, 'could not wire the sandbox emulator to this server');
     });

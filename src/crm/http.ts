@@ -27,6 +27,8 @@ export interface HttpClientOptions {
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
+  /** Extra request headers (conditional requests: If-Modified-Since). */
+  headers?: Record<string, string>;
   body?: unknown;
   bucket?: string;
   signal?: AbortSignal;
@@ -61,7 +63,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxAttempts = options.maxAttempts ?? 6;
   const authHeader = options.auth.header ?? ((token: string) => `Bearer ${token}`);
 
-  return async function request<T>(method: string, path: string, { query, body, bucket = 'default', signal, label, schema, text: asText }: RequestOptions = {}) {
+  return async function request<T>(method: string, path: string, { query, headers, body, bucket = 'default', signal, label, schema, text: asText }: RequestOptions = {}) {
     const url = new URL(path, options.baseUrl);
     const shown = label ?? url.pathname;
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
@@ -77,7 +79,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         response = await fetch(url, {
           method,
-          headers: { authorization: authHeader(token), accept: asText?.accept ?? 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { ...headers, authorization: authHeader(token), accept: asText?.accept ?? 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });
@@ -109,7 +111,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       if (response.ok && asText) return { status: response.status, data: text as T, headers: response.headers };
       const parsed = parseJson(text);
-      if (response.ok) {
+      // 304 Not Modified answers a conditional request: nothing new, not a failure (the body is empty).
+      if (response.ok || response.status === 304) {
         if (text !== '' && parsed === undefined) {
           lastError = new ProviderError('temporary', `${method} ${shown}: the response was not complete JSON (${text.length} bytes)`);
           await sleep(backoffMs(attempt));

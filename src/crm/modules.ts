@@ -2,6 +2,7 @@ import type { ConnectorModule } from './connector-module.js';
 import { hubspotModule } from './hubspot/module.js';
 import { salesforceModule } from './salesforce/module.js';
 import type { PlatformId } from './platforms.js';
+import { zohoModule } from './zoho/module.js';
 
 /**
  * The CRMs the engine can sync, by registry id. A CRM joins with one line here and its folder
@@ -10,6 +11,7 @@ import type { PlatformId } from './platforms.js';
 export const connectorModules: Partial<Record<PlatformId, ConnectorModule>> = {
   hubspot: hubspotModule,
   salesforce: salesforceModule,
+  zoho: zohoModule,
 };
 
 export class UnsupportedPlatformError extends Error {

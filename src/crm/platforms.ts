@@ -237,6 +237,7 @@ const registry = {
       { name: 'ZohoCRM.modules.deals.READ', description: 'Read deals', required: true, reads: ['deals'] },
       { name: 'ZohoCRM.users.READ', description: 'Identify the connected user', required: true },
       { name: 'ZohoCRM.org.READ', description: 'Read the organization and its limits', required: true },
+      { name: 'ZohoCRM.settings.fields.READ', description: 'Read field labels (deal stages, industries)', required: true },
     ],
     setupSteps: [
       'In the Zoho API Console, add a Server-based Application.',
@@ -265,7 +266,7 @@ const registry = {
       apiBase: 'api_domain',
       tokenOrigin: 'accounts-server',
     },
-    available: false,
+    available: true,
   },
 } as const satisfies Record<PlatformId, PlatformSpec>;
 

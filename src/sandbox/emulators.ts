@@ -8,10 +8,12 @@ import type { EmulatorContext } from './core/context.js';
 import type { Emulator } from './core/emulator.js';
 import { hubspotEmulator } from './hubspot/emulator.js';
 import { salesforceEmulator } from './salesforce/emulator.js';
+import { zohoEmulator } from './zoho/emulator.js';
 
 export const EMULATORS = {
   hubspot: hubspotEmulator,
   salesforce: salesforceEmulator,
+  zoho: zohoEmulator,
 } satisfies Record<string, Emulator<EmulatorContext>>;
 
 export type SandboxProvider = keyof typeof EMULATORS;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { integrationsRepository } from '../../src/db/integrations-repository.js';
 import { asSystem } from '../../src/db/tenant.js';
+import { platformIds, platforms } from '../../src/crm/platforms.js';
 import type { PulseEvent } from '../../src/events/types.js';
 import { createLocalBus } from '../../src/events/bus.js';
 import { buildApp } from '../../src/server/app.js';
@@ -74,8 +75,9 @@ describe(`connecting HubSpot on ${engine}`, () => {
       const scope = await start({ platform: 'hubspot', scopes: ['crm.everything'] });
       expect(scope.statusCode).toBe(400);
       expect(scope.json().error.message).toMatch(/Unknown HubSpot scope\(s\): crm.everything/);
-      const unavailable = await start({ platform: 'zoho' });
-      expect(unavailable.statusCode).toBe(422);
+      // A CRM the registry describes but cannot sync yet (none once every CRM is built).
+      const notYet = platformIds.find((id) => !platforms[id].available);
+      if (notYet) expect((await start({ platform: notYet })).statusCode).toBe(422);
       const returnTo = await start({ platform: 'hubspot', returnTo: 'https://evil.example/' });
       expect(returnTo.statusCode).toBe(400);
     });

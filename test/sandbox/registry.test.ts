@@ -33,12 +33,13 @@ describe('the emulator registry', () => {
   });
 
   it('wires separately started emulators from the fixed ports, moved together by a base port', () => {
-    // Every registered emulator, each at its fixed port (HubSpot's is the lowest).
-    const wiring = sandboxWiring('127.0.0.1');
-    expect(Object.keys(wiring.urls).sort()).toEqual([...SANDBOX_PROVIDERS].sort());
-    expect(wiring.urls.hubspot).toBe('http://127.0.0.1:4101');
-    expect(wiring.apps.hubspot).toEqual({ clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret });
-    for (const provider of SANDBOX_PROVIDERS) expect(sandboxPorts(5101)[provider]).toBe(EMULATORS[provider].port + 1000);
+    // Every registered emulator, each at its fixed port (or that port's offset from a base).
+    expect(sandboxWiring('127.0.0.1')).toEqual({
+      urls: Object.fromEntries(SANDBOX_PROVIDERS.map((id) => [id, `http://127.0.0.1:${SANDBOX_PORTS[id]}`])),
+      apps: Object.fromEntries(SANDBOX_PROVIDERS.map((id) => [id, { clientId: SANDBOX_APPS[id].clientId, clientSecret: SANDBOX_APPS[id].clientSecret }])),
+    });
+    expect(sandboxWiring('127.0.0.1').urls.hubspot).toBe('http://127.0.0.1:4101');
+    expect(sandboxPorts(5101)).toEqual(Object.fromEntries(SANDBOX_PROVIDERS.map((id) => [id, SANDBOX_PORTS[id] - 4101 + 5101])));
     expect(sandboxWiring('::1', 5101).urls.hubspot).toBe('http://[::1]:5101');
   });
 });
