@@ -1,3 +1,4 @@
+import type { EmulatorContext } from '../sandbox/core/context.js';
 import type { Config } from '../config.js';
 import type { SandboxApp, SandboxUrls } from '../crm/endpoints.js';
 import type { PlatformId } from '../crm/platforms.js';
@@ -26,8 +27,9 @@ export async function startLocalSandbox(config: Config, logger: Logger): Promise
     redirectUris: [`${config.publicUrl}/crm/oauth/callback`],
   });
   for (const id of providers) {
-    const emulator = EMULATORS[id];
-    await emulator.onLocalStart?.(sandbox[id], { url: sandbox.urls[id], publicUrl: config.publicUrl }).catch((error: unknown) => {
+    // Each entry takes its own context type; the registry's union of them is not callable as one.
+    const emulator = EMULATORS[id] as { onLocalStart?(ctx: EmulatorContext, wiring: { url: string; publicUrl: string }): Promise<void> };
+    await emulator.onLocalStart?.(sandbox[id] as EmulatorContext, { url: sandbox.urls[id], publicUrl: config.publicUrl }).catch((error: unknown) => {
       logger.warn({ provider: id, err: error }, 'could not wire the sandbox emulator to this server');
     });
   }

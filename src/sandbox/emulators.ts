@@ -7,9 +7,11 @@
 import type { EmulatorContext } from './core/context.js';
 import type { Emulator } from './core/emulator.js';
 import { hubspotEmulator } from './hubspot/emulator.js';
+import { pipedriveEmulator } from './pipedrive/emulator.js';
 
 export const EMULATORS = {
   hubspot: hubspotEmulator,
+  pipedrive: pipedriveEmulator,
 } satisfies Record<string, Emulator<EmulatorContext>>;
 
 export type SandboxProvider = keyof typeof EMULATORS;
