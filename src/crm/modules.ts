@@ -1,6 +1,7 @@
 import type { ConnectorModule } from './connector-module.js';
 import { hubspotModule } from './hubspot/module.js';
 import type { PlatformId } from './platforms.js';
+import { pipedriveModule } from './pipedrive/module.js';
 
 /**
  * The CRMs the engine can sync, by registry id. A CRM joins with one line here and its folder
@@ -8,6 +9,7 @@ import type { PlatformId } from './platforms.js';
  */
 export const connectorModules: Partial<Record<PlatformId, ConnectorModule>> = {
   hubspot: hubspotModule,
+  pipedrive: pipedriveModule,
 };
 
 export class UnsupportedPlatformError extends Error {

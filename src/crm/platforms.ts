@@ -171,9 +171,9 @@ const registry = {
     name: 'Pipedrive',
     color: '#1a1a1a',
     objects: { contacts: 'Persons', companies: 'Organizations', deals: 'Deals' },
-    features: ['Everything first, then only what changed', 'Deleted records removed'],
+    features: ['Everything first, then only what changed', 'Deleted records removed', 'Links between persons, organizations and deals', 'Every 15 minutes, or when you press Sync now'],
     twoWay: {
-      available: false,
+      available: true,
       feature: 'Changes made in Pulse written back',
       scopes: [
         { name: 'contacts:full', description: 'Update persons and organizations', required: false },
@@ -212,7 +212,7 @@ const registry = {
       fields: [{ name: 'api_domain', from: 'token', required: true, allow: ['https://*.pipedrive.com'] }],
       apiBase: 'api_domain',
     },
-    available: false,
+    available: true,
   },
   zoho: {
     id: 'zoho',

@@ -50,7 +50,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   // From the claim on, well inside the timeout after which other workers presume this one dead.
   const heartbeat = setInterval(() => void report(true).catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
   const connector = integrationConnector(ctx, integration, { ...ctx.services, onRequest: () => { requests++; } });
-  const { deletions } = moduleFor(integration.platform);
+  const { deletions, reconcileEveryMs } = moduleFor(integration.platform);
   const failures = new Map<ObjectType, ProviderError | Error>();
 
   try {
@@ -61,7 +61,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     const outcomes = await Promise.allSettled(objectTypes.map(async (object) => {
       try {
         await syncObject({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, runId: job.logId, requestedFull: job.full, signal: lease.signal,
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull: job.full, signal: lease.signal,
           onNotice(object, message) {
             ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId, object }, message);
           },

@@ -35,9 +35,7 @@ const phone = (seed: number, key: number, i: number) => {
   return `+1 ${200 + (h % 800)}-555-${String(h % 10000).padStart(4, '0')}`;
 };
 
-export const JOB_TITLE = customKey('contacts', 'Job title');
-export const ORG_DOMAIN = customKey('companies', 'Domain');
-export const ORG_INDUSTRY = customKey('companies', 'Industry');
+export const LEAD_SOURCE = customKey('contacts', 'Lead source');
 export const ORG_PHONE = customKey('companies', 'Phone');
 export const DEAL_SOURCE = customKey('deals', 'Source');
 
@@ -65,8 +63,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
     owner_id: owner(kO ^ 10, i),
     address_locality: pick(p.cities, seed, kO ^ 4, i),
     address_country: pick(p.countries, seed, kO ^ 5, i),
-    [ORG_DOMAIN]: companyDomain(i),
-    [ORG_INDUSTRY]: String(pick(INDUSTRIES, seed, kO ^ 6, i).id),
+    website: companyDomain(i),
+    industry: String(pick(INDUSTRIES, seed, kO ^ 6, i).id),
     [ORG_PHONE]: phone(seed, kO ^ 3, i),
   });
 
@@ -82,7 +80,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
       email: `${slug(first)}.${slug(last)}${i}@${domain}`,
       phone: phone(seed, kC ^ 5, i),
       owner_id: owner(kC ^ 11, i),
-      [JOB_TITLE]: pick(p.jobTitles, seed, kC ^ 6, i),
+      job_title: pick(p.jobTitles, seed, kC ^ 6, i),
+      [LEAD_SOURCE]: pick(['Web form', 'Event', 'Referral', 'Import'], seed, kC ^ 7, i),
     };
   };
 

@@ -5,18 +5,19 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { PipedriveContext } from './context.js';
-import { CUSTOM_FIELDS, PIPELINES, STAGES, type ObjectType } from './objects.js';
+import { CUSTOM_FIELDS, INDUSTRIES, PIPELINES, STAGES, type ObjectType } from './objects.js';
 
 interface FieldMeta { key: string; name: string; field_type: string; options?: { id: number | string; label: string }[] }
 
 const STANDARD: Record<ObjectType, FieldMeta[]> = {
   contacts: [
     { key: 'name', name: 'Name', field_type: 'varchar' }, { key: 'first_name', name: 'First name', field_type: 'varchar' }, { key: 'last_name', name: 'Last name', field_type: 'varchar' },
-    { key: 'email', name: 'Email', field_type: 'varchar' }, { key: 'phone', name: 'Phone', field_type: 'phone' }, { key: 'org_id', name: 'Organization', field_type: 'org' },
+    { key: 'email', name: 'Email', field_type: 'varchar' }, { key: 'job_title', name: 'Job title', field_type: 'varchar' }, { key: 'phone', name: 'Phone', field_type: 'phone' }, { key: 'org_id', name: 'Organization', field_type: 'org' },
     { key: 'owner_id', name: 'Owner', field_type: 'user' }, { key: 'add_time', name: 'Person created', field_type: 'date' }, { key: 'update_time', name: 'Update time', field_type: 'date' },
   ],
   companies: [
-    { key: 'name', name: 'Name', field_type: 'varchar' }, { key: 'address', name: 'Address', field_type: 'address' }, { key: 'owner_id', name: 'Owner', field_type: 'user' },
+    { key: 'name', name: 'Name', field_type: 'varchar' }, { key: 'address', name: 'Address', field_type: 'address' }, { key: 'website', name: 'Website', field_type: 'varchar' },
+    { key: 'industry', name: 'Industry', field_type: 'enum', options: INDUSTRIES }, { key: 'owner_id', name: 'Owner', field_type: 'user' },
     { key: 'add_time', name: 'Organization created', field_type: 'date' }, { key: 'update_time', name: 'Update time', field_type: 'date' },
   ],
   deals: [

@@ -45,12 +45,8 @@ export interface CustomField {
 export const INDUSTRIES = ['Software', 'Manufacturing', 'Retail', 'Healthcare', 'Finance', 'Education', 'Logistics', 'Media'].map((label, i) => ({ id: 101 + i, label }));
 
 export const CUSTOM_FIELDS: Record<ObjectType, CustomField[]> = {
-  contacts: [{ key: hashKey('person:job_title'), name: 'Job title', fieldType: 'varchar' }],
-  companies: [
-    { key: hashKey('organization:domain'), name: 'Domain', fieldType: 'varchar' },
-    { key: hashKey('organization:industry'), name: 'Industry', fieldType: 'enum', options: INDUSTRIES },
-    { key: hashKey('organization:phone'), name: 'Phone', fieldType: 'phone' },
-  ],
+  contacts: [{ key: hashKey('person:lead_source'), name: 'Lead source', fieldType: 'varchar' }],
+  companies: [{ key: hashKey('organization:phone'), name: 'Phone', fieldType: 'phone' }],
   deals: [{ key: hashKey('deal:source'), name: 'Source', fieldType: 'varchar' }],
 };
 

@@ -50,13 +50,13 @@ export function serialize(account: SandboxAccount, type: ObjectType, slot: numbe
   const links = Object.fromEntries(Object.entries(OBJECTS[type].links).map(([other, property]) => [property, linkedId(account, type, slot, other as ObjectType)]));
   if (type === 'contacts') {
     return {
-      ...common, name: p.name ?? '', first_name: p.first_name ?? null, last_name: p.last_name ?? null, ...links,
+      ...common, name: p.name ?? '', first_name: p.first_name || null, last_name: p.last_name || null, job_title: p.job_title || null, ...links,
       emails: contactList(p.email), phones: contactList(p.phone), label_ids: [], picture_id: null, custom_fields: customFields(type, p),
     };
   }
   if (type === 'companies') {
     const address = p.address_locality || p.address_country ? ordered({ value: [p.address_locality, p.address_country].filter(Boolean).join(', '), locality: p.address_locality ?? null, country: p.address_country ?? null }) : null;
-    return { ...common, name: p.name ?? '', address, label_ids: [], custom_fields: customFields(type, p) };
+    return { ...common, name: p.name ?? '', address, website: p.website || null, industry: num(p.industry), label_ids: [], custom_fields: customFields(type, p) };
   }
   return {
     ...common, title: p.title ?? '', ...links, pipeline_id: num(p.pipeline_id), stage_id: num(p.stage_id), value: num(p.value) ?? 0, currency: p.currency ?? 'USD',
@@ -67,8 +67,8 @@ export function serialize(account: SandboxAccount, type: ObjectType, slot: numbe
 
 /** Fields a v2 write may set, per object (anything else answers 400, as Pipedrive does for unknown fields). */
 const WRITABLE: Record<ObjectType, string[]> = {
-  contacts: ['name', 'first_name', 'last_name', 'owner_id', 'org_id', 'emails', 'phones', 'visible_to', 'label_ids', 'custom_fields', 'add_time'],
-  companies: ['name', 'owner_id', 'address', 'visible_to', 'label_ids', 'custom_fields', 'add_time'],
+  contacts: ['name', 'first_name', 'last_name', 'job_title', 'owner_id', 'org_id', 'emails', 'phones', 'visible_to', 'label_ids', 'custom_fields', 'add_time'],
+  companies: ['name', 'owner_id', 'address', 'website', 'industry', 'visible_to', 'label_ids', 'custom_fields', 'add_time'],
   deals: ['title', 'owner_id', 'person_id', 'org_id', 'pipeline_id', 'stage_id', 'value', 'currency', 'status', 'expected_close_date', 'probability', 'is_archived', 'visible_to', 'label_ids', 'custom_fields', 'lost_reason', 'add_time'],
 };
 
@@ -107,7 +107,7 @@ export function parseWrite(type: ObjectType, body: Record<string, unknown>): Par
       const a = (value ?? {}) as { locality?: unknown; country?: unknown; value?: unknown };
       props.address_locality = a.locality === undefined || a.locality === null ? String(a.value ?? '') : String(a.locality);
       props.address_country = a.country === undefined || a.country === null ? '' : String(a.country);
-    } else if (key === 'value' || key === 'owner_id' || key === 'pipeline_id' || key === 'stage_id') {
+    } else if (key === 'value' || key === 'owner_id' || key === 'pipeline_id' || key === 'stage_id' || key === 'industry') {
       if (value !== null && typeof value !== 'number') return `${key} must be a number`;
       props[key] = value === null ? '' : String(value);
     } else if (key === 'is_archived') {
