@@ -4,6 +4,7 @@
  * (they fire webhooks with `change_source: app`) and links. A DELETE is Pipedrive's soft delete.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { ADMIN, adminError, parse } from '../core/admin-input.js';
 import { adminRecordBodies, archivedFilter, ndjson, type AdminRecord } from '../core/admin-records.js';
 import type { SandboxAccount } from '../core/store.js';
@@ -124,4 +125,17 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: PipedriveContext)
   };
   app.put('/_sandbox/associations', ADMIN, association(false));
   app.delete('/_sandbox/associations', ADMIN, association(true));
+}
+
+/** `GET/PUT /_sandbox/settings { listingLagMs?, listLatencyMsPerRecord? }`: the realism switches. */
+export function registerSettingsAdmin(app: FastifyInstance, ctx: PipedriveContext): void {
+  const current = () => ({ listingLagMs: ctx.options.listingLagMs, listLatencyMsPerRecord: ctx.options.listLatencyMsPerRecord });
+  app.get('/_sandbox/settings', ADMIN, async () => current());
+  app.put('/_sandbox/settings', ADMIN, async (req, reply) => {
+    const body = parse(z.object({ listingLagMs: z.number().min(0).optional(), listLatencyMsPerRecord: z.number().min(0).max(100).optional(), searchLagMs: z.number().min(0).optional() }), req.body, reply);
+    if (!body) return reply;
+    ctx.options.listingLagMs = body.listingLagMs ?? body.searchLagMs ?? ctx.options.listingLagMs;
+    ctx.options.listLatencyMsPerRecord = body.listLatencyMsPerRecord ?? ctx.options.listLatencyMsPerRecord;
+    return current();
+  });
 }

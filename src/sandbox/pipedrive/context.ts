@@ -7,6 +7,8 @@ export interface PipedriveOptions extends CoreOptions {
   anchor: number;
   /** How far listings filtered by `updated_since` trail writes (emulator ms); 0 = not at all. */
   listingLagMs: number;
+  /** Real time a list answer takes per record it carries (ms): big pages are not free on the real API. */
+  listLatencyMsPerRecord: number;
 }
 
 /** A change to a record, for webhooks v2 (`meta.action`, the record now and the fields that changed). */

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bearerToken, type Emulator } from '../core/emulator.js';
 import { createAccount, reseedAccount } from './accounts.js';
-import { registerAdminRoutes } from './admin-routes.js';
+import { registerAdminRoutes, registerSettingsAdmin } from './admin-routes.js';
 import { PIPEDRIVE_APP } from './app.js';
 import type { PipedriveContext } from './context.js';
 import { PIPEDRIVE_REFUSALS } from './errors.js';
@@ -16,7 +16,7 @@ import { LIMIT_TIERS, limitHeaders } from './limits.js';
 import { subscribeLocalWebhooks } from './local-start.js';
 import { registerMetadataRoutes } from './metadata-routes.js';
 import { registerOAuthRoutes, rememberOrigin, tokenResponse } from './oauth-routes.js';
-import { registerRecordRoutes } from './records-routes.js';
+import { DEFAULT_LIST_LATENCY_MS_PER_RECORD, registerRecordRoutes } from './records-routes.js';
 import { PIPEDRIVE_TOKEN_FORMATS } from './token-formats.js';
 import { createEmitter, registerWebhookRoutes, WebhookRegistry } from './webhooks.js';
 
@@ -38,7 +38,7 @@ export const pipedriveEmulator: Emulator<PipedriveContext> = {
       ...core,
       origin: `http://127.0.0.1:${4103}`,
       webhooks: new WebhookRegistry(),
-      options: { ...core.options, anchor: DEFAULT_ANCHOR, listingLagMs: opts.search?.lagMs ?? 0 },
+      options: { ...core.options, anchor: DEFAULT_ANCHOR, listingLagMs: opts.search?.lagMs ?? 0, listLatencyMsPerRecord: DEFAULT_LIST_LATENCY_MS_PER_RECORD },
       emit: (change) => emit(change),
     };
     const emit = createEmitter(() => ctx);
@@ -61,6 +61,7 @@ export const pipedriveEmulator: Emulator<PipedriveContext> = {
     registerMetadataRoutes(app, ctx);
     registerWebhookRoutes(app, ctx);
     registerAdminRoutes(app, ctx);
+    registerSettingsAdmin(app, ctx);
   },
 
   tokenResponse,

@@ -16,6 +16,14 @@ import { createRecord, deleteRecord, isPurged, updateRecord } from './writes.js'
 
 type Query = Record<string, string | undefined>;
 
+/**
+ * A list answer takes this long per record it carries (real time): a 500-record page 1 s. Pipedrive
+ * documents no latency; the point is that a page of 500 is not free, so a sync of a few pages lasts
+ * long enough to be interrupted (the crash tests) and page size shows in wall time. `PUT
+ * /_sandbox/settings { listLatencyMsPerRecord: 0 }` switches it off.
+ */
+export const DEFAULT_LIST_LATENCY_MS_PER_RECORD = 2;
+
 const readScopes = (type: ObjectType) => () => (type === 'deals' ? ['deals:read', 'deals:full'] : ['contacts:read', 'contacts:full']);
 const writeScopes = (type: ObjectType) => () => (type === 'deals' ? ['deals:full'] : ['contacts:full']);
 
@@ -30,7 +38,7 @@ const FILTERS: Record<ObjectType, string[]> = {
   companies: ['owner_id'],
   deals: ['owner_id', 'person_id', 'org_id', 'pipeline_id', 'stage_id'],
 };
-const KNOWN_PARAMS = ['cursor', 'limit', 'sort_by', 'sort_direction', 'updated_since', 'updated_until', 'include_fields', 'custom_fields', 'ids', 'filter_id', 'status'];
+const KNOWN_PARAMS = ['cursor', 'limit', 'include_option_labels', 'include_labels', 'sort_by', 'sort_direction', 'updated_since', 'updated_until', 'include_fields', 'custom_fields', 'ids', 'filter_id', 'status'];
 
 const rfcTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
@@ -107,6 +115,8 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: PipedriveContext
         return true;
       };
       const page = pageOf(coll, { by, descending: q.sort_direction === 'desc', limit, from, accept, deleted, updatedSinceMs: sinceMs });
+      const latency = ctx.options.listLatencyMsPerRecord * page.slots.length;
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       return {
         success: true,
         data: page.slots.map((slot) => shaped(serialize(a, type, slot), type, shape)),
