@@ -15,7 +15,7 @@ let url: string;
 beforeAll(async () => {
   // The app is granted write and webhook scopes too (Pipedrive grants what the app declares).
   const scopes = ['base', 'contacts:full', 'deals:full', 'webhooks:full'];
-  sb = await startSandbox({ providers: ['pipedrive'], apps: [{ clientId: SANDBOX_APPS.pipedrive.clientId, scopes }], seed: 7, records: { contacts: 1200, companies: 150, deals: 300 }, webhooks: { flushDelayMs: 5, retryDelayMs: () => 20 } });
+  sb = await startSandbox({ providers: ['pipedrive'], apps: [{ clientId: SANDBOX_APPS.pipedrive.clientId, scopes }], accessTokenTtlSeconds: 3600, seed: 7, records: { contacts: 1200, companies: 150, deals: 300 }, webhooks: { flushDelayMs: 5, retryDelayMs: () => 20 } });
   url = sb.urls.pipedrive;
   // List answers take time per record by default; these tests are about shapes, not timing.
   await fetch(`${url}/_sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ listLatencyMsPerRecord: 0 }) });
@@ -62,11 +62,12 @@ describe('OAuth through the SDK', () => {
     expect(callback.searchParams.get('state')).toBe('st-1');
     const token = await config.authorize(callback.searchParams.get('code')!);
     expect(token).toMatchObject({ token_type: 'Bearer', api_domain: url });
-    expect(token.scope.split(',')).toEqual(expect.arrayContaining(['base', 'contacts:read', 'deals:read']));
+    expect(token.scope).toBe('base,contacts:full,deals:full,webhooks:full');
+    expect(token.expires_in).toBe(3599);
     expect(config.basePath).toBe(`${url}/api/v2`);
     // The same code twice is refused in Pipedrive's words.
     const again = await rejection(oauthConfig().authorize(callback.searchParams.get('code')!));
-    expect(again.response?.status ?? again.status).toBe(400);
+    expect(again.response?.data ?? again).toEqual({ success: false, message: 'Invalid grant: authorization_code is invalid', error: 'invalid_grant' });
   });
 
   it('a refused consent comes back as error=user_denied', async () => {
