@@ -57,7 +57,10 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
     if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
     await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
-    await refreshFieldOptions(ctx, job, connector, log.syncType === 'full');
+    // Labels are read at a full sync someone asked for (and whenever none are stored), not again by a run
+    // that is full only because it resumes a cut one: that run read them minutes ago, and on a CRM with
+    // few, large pages they would be a good part of what the resumed run costs.
+    await refreshFieldOptions(ctx, job, connector, job.full);
     const outcomes = await Promise.allSettled(objectTypes.map(async (object) => {
       try {
         await syncObject({
