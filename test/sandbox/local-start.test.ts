@@ -31,8 +31,14 @@ describe('startLocalSandbox', () => {
   });
 
   it('leaves out a platform whose client credentials are set, and runs nothing when none is left', async () => {
-    const config = loadConfig({ ...env, HUBSPOT_CLIENT_ID: 'real-id', HUBSPOT_CLIENT_SECRET: 'real-secret' });
-    expect(await startLocalSandbox(config, logger)).toBeNull();
+    const credentials = (providers: readonly string[]) => Object.fromEntries(providers.flatMap((p) => [[`${p.toUpperCase()}_CLIENT_ID`, 'real-id'], [`${p.toUpperCase()}_CLIENT_SECRET`, 'real-secret']]));
+    const some = await startLocalSandbox(loadConfig({ ...env, ...credentials(['hubspot']) }), logger);
+    try {
+      expect(Object.keys(some?.urls ?? {})).toEqual(SANDBOX_PROVIDERS.filter((p) => p !== 'hubspot'));
+    } finally {
+      await some?.close();
+    }
+    expect(await startLocalSandbox(loadConfig({ ...env, ...credentials(SANDBOX_PROVIDERS) }), logger)).toBeNull();
   });
 
   it('runs nothing with PULSE_SANDBOX=off', async () => {

@@ -33,11 +33,13 @@ describe('the emulator registry', () => {
   });
 
   it('wires separately started emulators from the fixed ports, moved together by a base port', () => {
+    const every = <T>(value: (provider: (typeof SANDBOX_PROVIDERS)[number]) => T) => Object.fromEntries(SANDBOX_PROVIDERS.map((p) => [p, value(p)]));
     expect(sandboxWiring('127.0.0.1')).toEqual({
-      urls: { hubspot: 'http://127.0.0.1:4101' },
-      apps: { hubspot: { clientId: SANDBOX_APPS.hubspot.clientId, clientSecret: SANDBOX_APPS.hubspot.clientSecret } },
+      urls: every((p) => `http://127.0.0.1:${SANDBOX_PORTS[p]}`),
+      apps: every((p) => ({ clientId: SANDBOX_APPS[p].clientId, clientSecret: SANDBOX_APPS[p].clientSecret })),
     });
-    expect(sandboxPorts(5101)).toEqual({ hubspot: 5101 });
+    expect(sandboxWiring('127.0.0.1').urls.hubspot).toBe('http://127.0.0.1:4101');
+    expect(sandboxPorts(5101)).toEqual(every((p) => SANDBOX_PORTS[p] - 4101 + 5101));
     expect(sandboxWiring('::1', 5101).urls.hubspot).toBe('http://[::1]:5101');
   });
 });
