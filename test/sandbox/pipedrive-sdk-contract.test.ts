@@ -210,6 +210,25 @@ describe('webhooks through the SDK', () => {
     expect((await webhooks.getWebhooks()).data!.map((h) => h.id)).not.toContain(hook.data!.id);
   });
 
+  it('a merge arrives as the merged person\'s delete (merged_to_id) and the survivor\'s change; its deals follow', async () => {
+    const config = await authorized();
+    const webhooks = new v1.WebhooksApi(await authorizedV1());
+    const port = (receiver.address() as { port: number }).port;
+    const hook = await webhooks.addWebhook({ AddWebhookRequest: { subscription_url: `http://127.0.0.1:${port}/merge`, event_action: '*', event_object: 'person', name: 'persons', version: '2.0' } as never });
+    const deal = (await new v2.DealsApi(config).getDeals({ limit: 50 })).data!.find((d) => d.person_id)!;
+    const survivor = (await new v2.PersonsApi(config).getPersons({ limit: 1 })).data![0]!;
+    const already = received.length;
+    const merged = await new v1.PersonsApi(await authorizedV1()).mergePersons({ id: deal.person_id!, MergePersonsRequest: { merge_with_id: survivor.id! } });
+    expect(merged.data).toMatchObject({ id: survivor.id });
+    await sb.pipedrive.dispatcher.idle();
+    const events = received.slice(already).map((r) => r.body.meta).filter((meta) => meta.webhook_id === String(hook.data!.id));
+    // Deliveries go out side by side: their order of arrival is not the order of the events.
+    expect(events.map((meta) => [meta.action, meta.entity_id]).sort()).toEqual([['change', String(survivor.id)], ['delete', String(deal.person_id)]]);
+    expect(events.find((meta) => meta.action === 'delete').merged_to_id).toBe(String(survivor.id));
+    expect((await new v2.DealsApi(config).getDeal({ id: deal.id! })).data!.person_id).toBe(survivor.id);
+    await webhooks.deleteWebhook({ id: hook.data!.id! });
+  });
+
   it('refuses a 41st webhook of one user', async () => {
     const webhooks = new v1.WebhooksApi(await authorizedV1());
     const existing = (await webhooks.getWebhooks()).data?.length ?? 0;

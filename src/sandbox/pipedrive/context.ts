@@ -19,6 +19,8 @@ export interface RecordChange {
   current: Record<string, unknown>;
   previous: Record<string, unknown> | null;
   source: 'app' | 'api';
+  /** A delete that is half of a merge: the record it was merged into (`meta.merged_to_id`). */
+  mergedInto?: number;
 }
 
 export interface PipedriveContext extends EmulatorContext {

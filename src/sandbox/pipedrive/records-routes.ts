@@ -12,7 +12,7 @@ import { laggingSlots } from './lag.js';
 import { decodeCursor, DEFAULT_LIMIT, encodeCursor, MAX_LIMIT, pageOf, type SortBy } from './listing.js';
 import { OBJECTS, OBJECT_TYPES, type ObjectType } from './objects.js';
 import { collectionOf, linkedId, parseWrite, serialize } from './serialize.js';
-import { createRecord, deleteRecord, isPurged, updateRecord } from './writes.js';
+import { createRecord, deleteRecord, isPurged, mergeRecords, updateRecord } from './writes.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -190,6 +190,22 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: PipedriveContext
       const r = updateRecord(ctx, f.a, type, f.slot, parsed, 'api');
       return r.ok ? { success: true, data: serialize(f.a, type, r.slot) } : sendError(reply, r.status, r.message);
     });
+
+    if (type !== 'deals') {
+      // Merging stayed on v1 (`PUT /v1/{persons|organizations}/{id}/merge { merge_with_id }`): `id` goes, `merge_with_id` stays.
+      const merge = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+        const f = found(req, reply, true);
+        if (!f) return reply;
+        const into = Number((body(req) ?? {}).merge_with_id);
+        const coll = collectionOf(f.a, type);
+        const intoSlot = Number.isInteger(into) ? coll.slotOf(into) : -1;
+        if (intoSlot < 0 || !coll.isLive(intoSlot)) return badRequest(reply, 'merge_with_id must be the id of an existing record');
+        if (intoSlot === f.slot) return badRequest(reply, 'Cannot merge a record with itself');
+        mergeRecords(ctx, f.a, type, f.slot, intoSlot, 'api');
+        return { success: true, data: serialize(f.a, type, intoSlot) };
+      };
+      for (const prefix of ['/api/v1', '/v1']) app.put(`${prefix}/${OBJECTS[type].path}/:id/merge`, { config: { sandbox: write } }, merge);
+    }
 
     app.delete(`${base}/:id`, { config: { sandbox: write } }, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const f = found(req, reply, true);

@@ -69,6 +69,7 @@ export function createEmitter(ctx: () => PipedriveContext) {
         action: change.action, entity, entity_id: String(change.current.id), company_id: String(change.accountId), correlation_id: randomUUID(), id: randomUUID(),
         is_bulk_edit: false, timestamp: new Date(c.clock.now()).toISOString(), type: 'general', user_id: String(account.users[0]!.id), version: '2.0',
         webhook_id: String(hook.id), webhook_owner_id: String(hook.user_id), change_source: change.source, attempt: 1, host: `${account.domain}`, permitted_user_ids: account.users.map((u) => String(u.id)),
+        ...(change.mergedInto !== undefined ? { merged_to_id: String(change.mergedInto) } : {}),
       };
       const event = { meta, data: change.action === 'delete' ? null : change.current, previous: change.previous };
       const auth: Record<string, string> = hook.http_auth_user !== null ? { authorization: `Basic ${Buffer.from(`${hook.http_auth_user}:${hook.http_auth_password ?? ''}`).toString('base64')}` } : {};
@@ -77,7 +78,8 @@ export function createEmitter(ctx: () => PipedriveContext) {
         url: hook.subscription_url,
         single: true,
         headers: () => auth,
-        withAttempt: (e, attempt) => ({ ...(e as typeof event), meta: { ...meta, attempt: attempt + 1 } }),
+        // The dispatcher keeps the first target of a key for its whole queue: read each event's own meta.
+        withAttempt: (e, attempt) => ({ ...(e as typeof event), meta: { ...(e as typeof event).meta, attempt: attempt + 1 } }),
       }, event);
       hook.last_delivery_time = rfc3339(c.clock.now());
     }

@@ -21,9 +21,9 @@ function changedFields(before: Record<string, unknown>, after: Record<string, un
   return previous;
 }
 
-function emit(ctx: PipedriveContext, account: SandboxAccount, type: ObjectType, action: RecordChange['action'], slot: number, before: Record<string, unknown> | null, source: RecordChange['source']) {
+function emit(ctx: PipedriveContext, account: SandboxAccount, type: ObjectType, action: RecordChange['action'], slot: number, before: Record<string, unknown> | null, source: RecordChange['source'], mergedInto?: number) {
   const current = serialize(account, type, slot);
-  ctx.emit({ action, type, accountId: account.id, current, previous: before && action === 'change' ? changedFields(before, current) : before, source });
+  ctx.emit({ action, type, accountId: account.id, current, previous: before && action === 'change' ? changedFields(before, current) : before, source, mergedInto });
 }
 
 function checkLinks(account: SandboxAccount, links: ParsedWrite['links']): string | null {
@@ -95,6 +95,30 @@ export function deleteRecord(ctx: PipedriveContext, account: SandboxAccount, typ
   coll.archive(slot, ctx.clock.now());
   rememberWrite(ctx, account, type, slot);
   emit(ctx, account, type, 'delete', slot, before, source);
+}
+
+/**
+ * Merges `fromSlot` into `intoSlot` (persons or organizations): records linked to the merged one are
+ * linked to the survivor (each an edit of the record holding the link), the merged record is deleted,
+ * the survivor changes. Webhooks see a delete (`merged_to_id`) and a change, as Pipedrive sends them.
+ */
+export function mergeRecords(ctx: PipedriveContext, account: SandboxAccount, type: ObjectType, fromSlot: number, intoSlot: number, source: RecordChange['source']): void {
+  const coll = collectionOf(account, type);
+  const intoId = coll.ids[intoSlot]!;
+  for (const holder of OBJECT_TYPES) {
+    if (!OBJECTS[holder].links[type]) continue;
+    for (const holderSlot of [...account.data.associations.get(type, fromSlot, holder)]) {
+      if (collectionOf(account, holder).isLive(holderSlot)) updateRecord(ctx, account, holder, holderSlot, { props: {}, links: { [type]: intoId } }, source);
+    }
+  }
+  const before = serialize(account, type, fromSlot);
+  coll.archive(fromSlot, ctx.clock.now());
+  rememberWrite(ctx, account, type, fromSlot);
+  emit(ctx, account, type, 'delete', fromSlot, before, source, intoId);
+  const survivorBefore = serialize(account, type, intoSlot);
+  coll.touch(intoSlot, ctx.clock.now());
+  rememberWrite(ctx, account, type, intoSlot);
+  emit(ctx, account, type, 'change', intoSlot, survivorBefore, source);
 }
 
 export function restoreRecord(ctx: PipedriveContext, account: SandboxAccount, type: ObjectType, slot: number): void {
