@@ -63,10 +63,12 @@ export async function testConnection(ctx: AppContext, integration: Integration):
     message: `Connected to ${spec.name} account ${account.displayName} (${account.externalAccountId}).`,
   }];
 
+  // CRMs with no endpoint that lists a token's scopes say them only in the token response: stored at connect.
+  const granted = account.grantedScopes.length > 0 ? account.grantedScopes : integration.grantedScopes ?? [];
   const unreadable: string[] = [];
   for (const object of objectTypes) {
     const needed = spec.scopes.filter((scope) => scope.reads?.includes(object));
-    const missing = needed.filter((scope) => !account.grantedScopes.includes(scope.name));
+    const missing = needed.filter((scope) => !granted.includes(scope.name));
     if (missing.length > 0) unreadable.push(spec.objects[object]);
     checks.push(missing.length === 0
       ? { id: `scope:${object}`, label: scopeLabel(object), status: 'pass', message: `${spec.objects[object]} can be read.` }

@@ -17,9 +17,13 @@ export interface ConnectorModule {
   /**
    * How deleted records are found: `listing`, the CRM lists them (Connector.listDeleted); `in_page`,
    * listing pages carry them (RecordPage.deleted); `reconcile`, neither, so every run lists every
-   * record and what was not seen is gone.
+   * record and what was not seen is gone; `notified`, webhook deletion events, and a full listing
+   * (what was not seen is gone) once `reconcileEveryMs` has passed since the last. One mode for
+   * every object, or one per object when the CRM differs between them.
    */
-  deletions: DeletionMode;
+  deletions: DeletionMode | Record<ObjectType, DeletionMode>;
+  /** For `notified` deletions: how old the last full listing may get before the next run lists in full. */
+  reconcileEveryMs?: number;
   /**
    * Our canonical fields ↔ the CRM's properties, both ways (field-codec.ts): the connector maps with
    * it, and field mapping and two-way sync read it to know what each canonical field is in this CRM.
@@ -45,7 +49,12 @@ export interface ConnectorModule {
   webhooks?: WebhookReceiver;
 }
 
-export type DeletionMode = 'listing' | 'in_page' | 'reconcile';
+export type DeletionMode = 'listing' | 'in_page' | 'reconcile' | 'notified';
+
+/** One object's deletion mode. */
+export function deletionModeOf(module: Pick<ConnectorModule, 'deletions'>, object: ObjectType): DeletionMode {
+  return typeof module.deletions === 'string' ? module.deletions : module.deletions[object];
+}
 
 /** A CRM's announced request window, as its response headers state it. */
 export interface RateWindow {
@@ -81,9 +90,12 @@ export interface ConnectorDeps {
 export interface WebhookEvent {
   /** The CRM account it is about: every integration of that account gets it. */
   accountId: string;
-  /** The only kind the engine needs pushed today: association changes move no modification time. */
-  kind: 'association_change';
-  /** The record whose stored associations changed (the side the connector reads them from). */
+  /**
+   * What the engine needs pushed: association changes (they move no modification time in some CRMs)
+   * and deletions (for CRMs that list no deleted records of an object: deletion mode `notified`).
+   */
+  kind: 'association_change' | 'deletion';
+  /** The record whose stored associations changed (the side the connector reads them from), or that was deleted. */
   object: ObjectType;
   remoteId: string;
   /** The event's identity across the CRM's retries, so a redelivery is stored once. */

@@ -2,6 +2,7 @@ import type { ConnectorModule } from './connector-module.js';
 import { hubspotModule } from './hubspot/module.js';
 import { salesforceModule } from './salesforce/module.js';
 import type { PlatformId } from './platforms.js';
+import { pipedriveModule } from './pipedrive/module.js';
 import { zohoModule } from './zoho/module.js';
 
 /**
@@ -10,6 +11,7 @@ import { zohoModule } from './zoho/module.js';
  */
 export const connectorModules: Partial<Record<PlatformId, ConnectorModule>> = {
   hubspot: hubspotModule,
+  pipedrive: pipedriveModule,
   salesforce: salesforceModule,
   zoho: zohoModule,
 };

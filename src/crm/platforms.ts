@@ -171,9 +171,9 @@ const registry = {
     name: 'Pipedrive',
     color: '#1a1a1a',
     objects: { contacts: 'Persons', companies: 'Organizations', deals: 'Deals' },
-    features: ['Everything first, then only what changed', 'Deleted records removed'],
+    features: ['Everything first, then only what changed', 'Deleted records removed', 'Links between persons, organizations and deals', 'Every 15 minutes, or when you press Sync now'],
     twoWay: {
-      available: false,
+      available: true,
       feature: 'Changes made in Pulse written back',
       scopes: [
         { name: 'contacts:full', description: 'Update persons and organizations', required: false },
@@ -181,10 +181,11 @@ const registry = {
       ],
     },
     tiers: [
-      { name: 'Lite', limits: ['80 requests / 2 s (OAuth app)', '30,000 tokens × seats / day'] },
-      { name: 'Growth', limits: ['160 requests / 2 s (OAuth app)', '60,000 tokens × seats / day'] },
-      { name: 'Premium', limits: ['400 requests / 2 s (OAuth app)', '150,000 tokens × seats / day'] },
-      { name: 'Ultimate', limits: ['480 requests / 2 s (OAuth app)', '210,000 tokens × seats / day'] },
+      // A first sync of 1M records is 2,000 list requests of 500 (about 10 tokens each: 20,000 tokens).
+      { name: 'Lite', limits: ['80 requests / 2 s (OAuth app)', '30,000 tokens × seats / day', '1M records: about 50 s of requests, within one day from 1 seat'] },
+      { name: 'Growth', limits: ['160 requests / 2 s (OAuth app)', '60,000 tokens × seats / day', '1M records: about 25 s of requests, within one day'] },
+      { name: 'Premium', limits: ['400 requests / 2 s (OAuth app)', '150,000 tokens × seats / day', '1M records: about 10 s of requests, within one day'] },
+      { name: 'Ultimate', limits: ['480 requests / 2 s (OAuth app)', '210,000 tokens × seats / day', '1M records: about 9 s of requests, within one day'] },
     ],
     scopes: [
       { name: 'base', description: 'Identify the connected user and company', required: true },
@@ -212,7 +213,7 @@ const registry = {
       fields: [{ name: 'api_domain', from: 'token', required: true, allow: ['https://*.pipedrive.com'] }],
       apiBase: 'api_domain',
     },
-    available: false,
+    available: true,
   },
   zoho: {
     id: 'zoho',

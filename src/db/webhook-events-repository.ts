@@ -8,6 +8,17 @@ import type { Tx } from './tenant.js';
  * that account; a redelivered event (same key) is stored once.
  */
 export function webhookEventsRepository(tx: Tx) {
+  /** Events of one kind not yet applied to one object's records, oldest first. */
+  async function pending(integrationId: string, kind: WebhookEvent['kind'], object: ObjectType, limit: number): Promise<{ id: string; remoteId: string }[]> {
+    if (limit <= 0) return [];
+    const { rows } = await tx.query<{ id: string; remote_id: string }>(
+      `SELECT id, remote_id FROM crm_webhook_events
+       WHERE integration_id = $1 AND kind = $2 AND object = $3 AND processed_at IS NULL ORDER BY id LIMIT $4`,
+      [integrationId, kind, object, limit],
+    );
+    return rows.map((row) => ({ id: row.id, remoteId: row.remote_id }));
+  }
+
   return {
     async record(platform: PlatformId, events: WebhookEvent[]): Promise<void> {
       if (events.length === 0) return;
@@ -22,14 +33,13 @@ export function webhookEventsRepository(tx: Tx) {
     },
 
     /** Association changes not yet applied to one object's records, oldest first. */
-    async pendingAssociationChanges(integrationId: string, object: ObjectType, limit: number): Promise<{ id: string; remoteId: string }[]> {
-      if (limit <= 0) return [];
-      const { rows } = await tx.query<{ id: string; remote_id: string }>(
-        `SELECT id, remote_id FROM crm_webhook_events
-         WHERE integration_id = $1 AND kind = 'association_change' AND object = $2 AND processed_at IS NULL ORDER BY id LIMIT $3`,
-        [integrationId, object, limit],
-      );
-      return rows.map((row) => ({ id: row.id, remoteId: row.remote_id }));
+    pendingAssociationChanges(integrationId: string, object: ObjectType, limit: number): Promise<{ id: string; remoteId: string }[]> {
+      return pending(integrationId, 'association_change', object, limit);
+    },
+
+    /** Deletions pushed for one object's records and not yet applied, oldest first. */
+    pendingDeletions(integrationId: string, object: ObjectType, limit: number): Promise<{ id: string; remoteId: string }[]> {
+      return pending(integrationId, 'deletion', object, limit);
     },
 
     async markProcessed(ids: string[]): Promise<void> {

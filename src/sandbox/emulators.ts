@@ -7,12 +7,14 @@
 import type { EmulatorContext } from './core/context.js';
 import type { Emulator } from './core/emulator.js';
 import { hubspotEmulator } from './hubspot/emulator.js';
+import { pipedriveEmulator } from './pipedrive/emulator.js';
 import { salesforceEmulator } from './salesforce/emulator.js';
 import { zohoEmulator } from './zoho/emulator.js';
 
 export const EMULATORS = {
   hubspot: hubspotEmulator,
   salesforce: salesforceEmulator,
+  pipedrive: pipedriveEmulator,
   zoho: zohoEmulator,
 } satisfies Record<string, Emulator<EmulatorContext>>;
 

@@ -4,7 +4,7 @@ import { fieldOptionsRepository } from './field-options-repository.js';
 import type { AppContext } from '../app-context.js';
 
 /**
- * Reads the CRM's labels at every full sync (and at the first run that finds none, for integrations
+ * Reads the CRM's labels at every full sync asked for (and at the first run that finds none, for integrations
  * synced before labels were kept); incremental runs spend no request on them. A failure costs only
  * the labels: raw values show until the next full sync, so it is logged, not thrown.
  */

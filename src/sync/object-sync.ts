@@ -1,4 +1,4 @@
-import type { DeletionMode } from '../crm/connector-module.js';
+import { deletionModeOf, type DeletionMode } from '../crm/connector-module.js';
 import type { Connector, ListCursor, RecordPage } from '../crm/connector.js';
 import type { ObjectType } from '../crm/platforms.js';
 import { ProviderError } from '../crm/provider-error.js';
@@ -21,8 +21,10 @@ export interface ObjectSyncContext {
   /** This run's id (its sync log): the marker a new full listing stamps on the records it sees. */
   runId: string;
   requestedFull: boolean;
-  /** How this CRM reports deletions (connector-module.ts). */
-  deletions: DeletionMode;
+  /** How this CRM reports deletions, for every object or per object (connector-module.ts). */
+  deletions: DeletionMode | Record<ObjectType, DeletionMode>;
+  /** `notified` deletions: the longest a full listing (which sweeps what was not seen) may be ago. */
+  reconcileEveryMs?: number;
   /** Aborted when this worker no longer owns the run: nothing more may be written. */
   signal: AbortSignal;
   /** Called after each committed page with the number of records it wrote. */
@@ -67,11 +69,15 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
   const save = (tx: Tx, next: SyncState) => syncStateRepository(tx, run.integrationId).save(object, (state = next));
   const records = (tx: Tx) => recordsRepository(tx, run.integrationId);
 
+  const deletions = deletionModeOf(run, object);
   const resumingFull = state.phase === 'full' && state.cursor !== null;
   // A retried job of a full run must not list again what this run already listed in full.
   const alreadyFullThisRun = state.fullRun === run.runId && state.phase === 'incremental';
   // A CRM that reports no deletions at all is listed in full every run: what is not seen is gone.
-  const wantsFull = run.requestedFull || state.phase === 'full' || run.deletions === 'reconcile';
+  // One that pushes them is listed in full now and then, for deletions a notification missed.
+  const reconcileDue = deletions === 'notified' && state.phase === 'incremental' && !state.cursor && state.deletionsCheckedAt !== null
+    && Date.now() - Date.parse(state.deletionsCheckedAt) > (run.reconcileEveryMs ?? DEFAULT_RECONCILE_MS);
+  const wantsFull = run.requestedFull || state.phase === 'full' || deletions === 'reconcile' || reconcileDue;
   if (!resumingFull && !alreadyFullThisRun && wantsFull) {
     const startedAt = new Date().toISOString();
     await inTx((tx) => save(tx, { ...state, phase: 'full', fullRun: run.runId, cursor: { listing: { mode: 'full' }, startedAt } }));
@@ -87,6 +93,7 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
       const startedAt = state.cursor!.startedAt;
       await save(tx, { ...emptyState, phase: 'incremental', fullRun, highWater: startedAt, deletionsCheckedAt: startedAt });
     }, inTx);
+    if (deletions === 'notified') await applyNotifiedDeletions(run, object, inTx);
     return;
   }
 
@@ -100,8 +107,26 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
     await save(tx, batch.next ? { ...state, cursor: { ...state.cursor!, listing: batch.next } } : { ...state, cursor: null, highWater: state.cursor!.startedAt });
   }, inTx);
 
-  if (run.deletions === 'listing') await syncDeletions(run, object, () => state, save, inTx);
+  if (deletions === 'listing') await syncDeletions(run, object, () => state, save, inTx);
+  if (deletions === 'notified') await applyNotifiedDeletions(run, object, inTx);
   await syncAssociations(run, object, inTx);
+}
+
+/** A full listing of a `notified` object at least this often, when the module does not say. */
+const DEFAULT_RECONCILE_MS = 24 * 3_600_000;
+
+/** Deletions a webhook pushed for this object (deletion mode `notified`), applied and marked done. */
+async function applyNotifiedDeletions(run: ObjectSyncContext, object: ObjectType, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>): Promise<void> {
+  for (;;) {
+    const applied = await inTx(async (tx) => {
+      const events = await webhookEventsRepository(tx).pendingDeletions(run.integrationId, object, ASSOCIATION_BATCH);
+      const deleted = await recordsRepository(tx, run.integrationId).softDelete(object, [...new Set(events.map((event) => event.remoteId))]);
+      await webhookEventsRepository(tx).markProcessed(events.map((event) => event.id));
+      return { events: events.length, deleted };
+    });
+    run.onWritten(object, applied.deleted);
+    if (applied.events < ASSOCIATION_BATCH) return;
+  }
 }
 
 /**

@@ -47,18 +47,21 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   // From the claim on, well inside the timeout after which other workers presume this one dead.
   const heartbeat = setInterval(() => void beat().catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
   const connector = integrationConnector(ctx, integration, { ...ctx.services, onRequest: () => { requests++; } });
-  const { deletions } = moduleFor(integration.platform);
+  const { deletions, reconcileEveryMs } = moduleFor(integration.platform);
   const failures = new Map<ObjectType, ProviderError | Error>();
 
   try {
     const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
     if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
     await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
-    await refreshFieldOptions(ctx, job, connector, log.syncType === 'full');
+    // Labels are read at a full sync someone asked for (and whenever none are stored), not again by a run
+    // that is full only because it resumes a cut one: that run read them minutes ago, and on a CRM with
+    // few, large pages they would be a good part of what the resumed run costs.
+    await refreshFieldOptions(ctx, job, connector, job.full);
     const outcomes = await Promise.allSettled(objectTypes.map(async (object) => {
       try {
         await syncObject({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, runId: job.logId, requestedFull: job.full, signal: lease.signal,
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull: job.full, signal: lease.signal,
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;

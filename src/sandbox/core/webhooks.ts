@@ -13,6 +13,8 @@ export interface WebhookTarget {
   headers(method: string, url: string, body: string, timestamp: number): Record<string, string>;
   /** Lets the provider stamp the attempt number into each event. */
   withAttempt?(event: unknown, attempt: number): unknown;
+  /** One event per request, as the body itself rather than in an array (CRMs that do not batch). */
+  single?: boolean;
 }
 
 export interface DeliveryRecord {
@@ -80,8 +82,9 @@ export class WebhookDispatcher {
     const queue = this.queues.get(key);
     this.queues.delete(key);
     if (!queue) return;
-    for (let i = 0; i < queue.events.length; i += this.opts.batchSize) {
-      void this.send(queue.target, queue.events.slice(i, i + this.opts.batchSize), 0);
+    const size = queue.target.single ? 1 : this.opts.batchSize;
+    for (let i = 0; i < queue.events.length; i += size) {
+      void this.send(queue.target, queue.events.slice(i, i + size), 0);
     }
   }
 
@@ -89,7 +92,7 @@ export class WebhookDispatcher {
     if (this.closed) return;
     this.inFlight++;
     const stamped = target.withAttempt ? events.map((e) => target.withAttempt!(e, attempt)) : events;
-    const body = JSON.stringify(stamped);
+    const body = JSON.stringify(target.single ? stamped[0] : stamped);
     const timestamp = this.clock.now();
     const record: DeliveryRecord = { key: target.key, url: target.url, attempt, events: events.length, status: null, at: timestamp };
     try {

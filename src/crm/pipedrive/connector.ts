@@ -1,0 +1,163 @@
+import type { ConnectorDeps } from '../connector-module.js';
+import type { Associations, Connector, DeletionPage, FieldOption, ListCursor, Quota, RecordPage } from '../connector.js';
+import type { ObjectType } from '../platforms.js';
+import { ProviderError } from '../provider-error.js';
+import { budgetResetsAt } from './errors.js';
+import { mapAssociations, mapRecord, writeBody, type PipedriveRecord } from './mapping.js';
+import { currentUser, deletedRecord, fieldList, namedList, recordList, writtenRecord } from './responses.js';
+import { pipedriveLimits, pipedriveObjects } from './spec.js';
+
+/**
+ * Pipedrive API v2 (v1 list endpoints for these objects are retired). Full listing pages by id, 500
+ * per page; changes list by `updated_since` sorted by update time; deleted deals are listed with
+ * `status=deleted` (30 days back); persons and organizations have no deleted listing, so their
+ * deletions come by webhook and a periodic full listing (module.ts). Links (`org_id`, `person_id`)
+ * are fields of the records, so every page carries them. No batch writes: one record per call.
+ * https://developers.pipedrive.com/docs/api/v1/Deals#getDeals (v2)
+ */
+export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDeps): Connector {
+  let dailyBudget: { limit: number; remaining: number } | null = null;
+  // Every answer says what is left of today's budget: kept for quota() and the connection test.
+  const observe = (headers: Headers) => {
+    const limit = Number(headers.get(pipedriveLimits.headers.dailyLimit));
+    const remaining = Number(headers.get(pipedriveLimits.headers.dailyRemaining));
+    if (limit > 0 && Number.isFinite(remaining) && headers.get(pipedriveLimits.headers.dailyRemaining) !== null) dailyBudget = { limit, remaining };
+  };
+  const get = async <T>(path: string, options: Parameters<typeof http<T>>[2] = {}) => {
+    const response = await http<T>('GET', path, options);
+    observe(response.headers);
+    return response;
+  };
+
+  async function page<O extends ObjectType>(object: O, cursor: ListCursor): Promise<RecordPage<O>> {
+    const position = cursor.position as { cursor?: string } | undefined;
+    const changes = cursor.mode === 'changes';
+    const { data } = await get(`/api/v2/${pipedriveObjects[object].path}`, {
+      schema: recordList,
+      query: {
+        limit: pipedriveLimits.pageSize,
+        cursor: position?.cursor,
+        ...(changes ? { updated_since: toRfc3339(cursor.since!), sort_by: 'update_time', sort_direction: 'asc' } : {}),
+      },
+    });
+    const records = (data.data ?? []).map((record) => mapRecord(object, record as PipedriveRecord));
+    const next = data.additional_data?.next_cursor;
+    return { records, next: next ? { ...cursor, position: { cursor: next } } : null };
+  }
+
+  return {
+    platform: 'pipedrive',
+
+    async listRecords(object, cursor) {
+      try {
+        return await page(object, cursor);
+      } catch (error) {
+        // A cursor Pipedrive no longer accepts answers 400: the saved position is no good, not the request.
+        const resumed = (cursor.position as { cursor?: string } | undefined)?.cursor !== undefined;
+        if (resumed && error instanceof ProviderError && error.code === 'invalid_request') throw new ProviderError('cursor_invalid', error.message, error.details);
+        throw error;
+      }
+    },
+
+    async listDeleted(object, position, since): Promise<DeletionPage> {
+      if (object !== 'deals') return { remoteIds: [], next: null };
+      const { data } = await get('/api/v2/deals', {
+        schema: recordList,
+        query: { status: 'deleted', limit: pipedriveLimits.pageSize, cursor: (position as string | null) ?? undefined, ...(since ? { updated_since: toRfc3339(since) } : {}) },
+      });
+      return { remoteIds: (data.data ?? []).map((record) => String(record.id)), next: data.additional_data?.next_cursor ?? null };
+    },
+
+    // v2 lists carry no totals; counting would cost a listing.
+    async countRecords() {
+      return null;
+    },
+
+    async readAssociations(object, remoteIds) {
+      const result = new Map<string, Associations>();
+      if (Object.keys(pipedriveObjects[object].links).length === 0) {
+        for (const id of remoteIds) result.set(id, {});
+        return result;
+      }
+      for (let start = 0; start < remoteIds.length; start += 100) {
+        const ids = remoteIds.slice(start, start + 100);
+        const { data } = await get(`/api/v2/${pipedriveObjects[object].path}`, { schema: recordList, query: { ids: ids.join(','), limit: pipedriveLimits.pageSize } });
+        for (const record of data.data ?? []) result.set(String(record.id), mapAssociations(object, record));
+      }
+      return result;
+    },
+
+    async account() {
+      const { data } = await get('/api/v1/users/me', { schema: currentUser });
+      // Pipedrive has no endpoint that lists a token's scopes: the token response says them (oauth-flow.ts).
+      return { externalAccountId: String(data.data.company_id), displayName: data.data.company_name, grantedScopes: [] };
+    },
+
+    async quota() {
+      const quotas: Quota[] = [];
+      if (!dailyBudget) await get('/api/v1/users/me', { schema: currentUser });
+      const budget = dailyBudget as { limit: number; remaining: number } | null;
+      if (budget) quotas.push({ name: 'API tokens today', used: budget.limit - budget.remaining, limit: budget.limit, resetsAt: budgetResetsAt() });
+      const window = lastWindow();
+      if (window) quotas.push({ name: `Requests per ${window.intervalMs / 1000} s`, used: window.max - window.remaining, limit: window.max, resetsAt: null });
+      return quotas;
+    },
+
+    async fieldOptions() {
+      const options: FieldOption[] = [];
+      const { data: pipelines } = await get('/api/v2/pipelines', { schema: namedList });
+      for (const [i, p] of (pipelines.data ?? []).entries()) options.push({ object: 'deals', field: 'pipeline', value: String(p.id), label: p.name, displayOrder: p.order_nr ?? i });
+      const { data: stages } = await get('/api/v2/stages', { schema: namedList });
+      for (const [i, s] of (stages.data ?? []).entries()) options.push({ object: 'deals', field: 'stage', value: String(s.id), label: s.name, displayOrder: s.order_nr ?? i });
+      const { data: orgFields } = await get('/api/v1/organizationFields', { schema: fieldList, query: { limit: 500 } });
+      const industry = (orgFields.data ?? []).find((f) => f.key === 'industry');
+      for (const [i, o] of (industry?.options ?? []).entries()) options.push({ object: 'companies', field: 'industry', value: String(o.id), label: o.label, displayOrder: i });
+      return options;
+    },
+
+    // One record per call (Pipedrive has no batch writes); the shared limiter keeps them within the burst.
+    async create(object, records) {
+      const results = [];
+      for (const record of records) {
+        const { data } = await http('POST', `/api/v2/${pipedriveObjects[object].path}`, { schema: writtenRecord, body: writeBody(object, record.fields) });
+        results.push({ remoteId: String(data.data.id) });
+      }
+      return results;
+    },
+
+    async update(object, records) {
+      const results = [];
+      for (const record of records) {
+        const { data } = await http('PATCH', `/api/v2/${pipedriveObjects[object].path}/${encodeURIComponent(record.remoteId)}`, {
+          label: `/api/v2/${pipedriveObjects[object].path}/{id}`, schema: writtenRecord, body: writeBody(object, record.fields),
+        });
+        results.push({ remoteId: String(data.data.id) });
+      }
+      return results;
+    },
+
+    async archive(object, remoteIds) {
+      for (const id of remoteIds) {
+        await http('DELETE', `/api/v2/${pipedriveObjects[object].path}/${encodeURIComponent(id)}`, { label: `/api/v2/${pipedriveObjects[object].path}/{id}`, schema: deletedRecord });
+      }
+    },
+
+    async revoke(refreshToken) {
+      if (!refreshToken || !endpoints.revokeUrl) return;
+      // Client authentication is HTTP Basic, as at the token endpoint; no access token needed.
+      const response = await fetch(endpoints.revokeUrl, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${endpoints.clientId}:${endpoints.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token' }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      await response.body?.cancel();
+      if (!response.ok && response.status !== 404) throw new ProviderError('temporary', `Pipedrive did not revoke the token (HTTP ${response.status}).`);
+    },
+  };
+}
+
+/** RFC 3339 without fractions, as Pipedrive's filters take it (rounded down: nothing is skipped). */
+function toRfc3339(iso: string): string {
+  return new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

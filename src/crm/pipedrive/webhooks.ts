@@ -1,0 +1,62 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { WebhookEvent, WebhookReceiver } from '../connector-module.js';
+import type { ObjectType } from '../platforms.js';
+import { pipedriveObjects } from './spec.js';
+
+/**
+ * Pipedrive webhooks v2: one event per POST, `{ meta, data, previous }`. Pipedrive signs nothing; a
+ * subscription may carry HTTP Basic credentials that every delivery repeats, so those are what we
+ * check: user `pulse`, password derived from the app's client secret (no secret of its own to store).
+ * What the engine needs pushed: deletions of persons and organizations, which no listing shows
+ * (deals have `status=deleted`, but their delete events are taken too: sooner is better).
+ * https://pipedrive.readme.io/docs/guide-for-webhooks-v2
+ */
+export const WEBHOOK_USER = 'pulse';
+export const webhookPassword = (clientSecret: string) => createHmac('sha256', clientSecret).update('pipedrive-webhooks').digest('base64url');
+
+const idText = z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).transform(String);
+export const pipedriveWebhookEvent = z.looseObject({
+  meta: z.looseObject({
+    action: z.string().max(20),
+    entity: z.string().max(40),
+    entity_id: idText,
+    company_id: idText,
+    id: z.string().min(1).max(100),
+  }),
+  data: z.unknown().optional(),
+  previous: z.unknown().optional(),
+});
+
+const objectOf = (entity: string): ObjectType | undefined =>
+  (Object.entries(pipedriveObjects) as [ObjectType, { entity: string }][]).find(([, spec]) => spec.entity === entity)?.[0];
+
+export const pipedriveWebhooks: WebhookReceiver = {
+  verify({ secret, headers }) {
+    const header = headers.authorization;
+    const given = typeof header === 'string' ? /^Basic\s+(\S+)$/i.exec(header)?.[1] : undefined;
+    if (!given || !secret) return false;
+    const expected = Buffer.from(Buffer.from(`${WEBHOOK_USER}:${webhookPassword(secret)}`).toString('base64'));
+    const actual = Buffer.from(given);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  },
+
+  parse(body) {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return { ok: false, problem: 'the body is not JSON' };
+    }
+    const parsed = pipedriveWebhookEvent.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return { ok: false, problem: `${issue.path.join('.') || 'the body'}: ${issue.message}` };
+    }
+    const { meta } = parsed.data;
+    const object = objectOf(meta.entity);
+    if (meta.action !== 'delete' || !object) return { ok: true, events: [] };
+    const event: WebhookEvent = { accountId: meta.company_id, kind: 'deletion', object, remoteId: meta.entity_id, key: meta.id, payload: { meta } };
+    return { ok: true, events: [event] };
+  },
+};
