@@ -1,8 +1,8 @@
 /**
  * The sandbox registry: one entry per CRM emulator (`src/sandbox/<id>/`). Adding an emulator is one
  * folder and one line here; `SandboxProvider`, the CLI, `npm start` and the runtime's wiring all
- * follow from this table. Fixed ports: 4101 hubspot; reserved 4102 salesforce, 4103 pipedrive,
- * 4104 zoho (each entry's `port`).
+ * follow from this table. Fixed ports (each entry's `port`): 4101 hubspot, 4102 salesforce,
+ * 4103 pipedrive, 4104 zoho.
  */
 import type { EmulatorContext } from './core/context.js';
 import type { Emulator } from './core/emulator.js';

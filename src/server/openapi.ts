@@ -31,7 +31,7 @@ const errorResponses: Record<number, { description: string; example: ErrorBody }
   },
   422: {
     description: 'The CRM is listed but cannot be connected yet.',
-    example: error('unsupported_platform', 'Zoho CRM is listed but cannot be connected yet. Choose HubSpot or Salesforce for now.'),
+    example: error('unsupported_platform', 'Acme CRM is listed but cannot be connected yet. Choose one of the CRMs marked available for now.'),
   },
   503: {
     description: 'This process cannot do it now (no job queue, no event bus, or the database is not reachable).',
