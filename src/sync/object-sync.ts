@@ -27,10 +27,9 @@ export interface ObjectSyncContext {
   reconcileEveryMs?: number;
   /** Aborted when this worker no longer owns the run: nothing more may be written. */
   signal: AbortSignal;
-  /** Called after each committed page with the number of records it wrote. */
   /** Counts records written, inside the transaction that writes them (throws to roll it back). */
   countWritten(tx: Tx, object: ObjectType, count: number): Promise<void>;
-  /** After that transaction committed: for live progress. */
+  /** After that transaction committed, with the same count: for live progress. */
   onWritten(object: ObjectType, count: number): void;
   /** Something the run did that a person reading the logs should know (not a failure). */
   onNotice(object: ObjectType, message: string): void;
@@ -121,6 +120,7 @@ async function applyNotifiedDeletions(run: ObjectSyncContext, object: ObjectType
     const applied = await inTx(async (tx) => {
       const events = await webhookEventsRepository(tx).pendingDeletions(run.integrationId, object, ASSOCIATION_BATCH);
       const deleted = await recordsRepository(tx, run.integrationId).softDelete(object, [...new Set(events.map((event) => event.remoteId))]);
+      await run.countWritten(tx, object, deleted);
       await webhookEventsRepository(tx).markProcessed(events.map((event) => event.id));
       return { events: events.length, deleted };
     });

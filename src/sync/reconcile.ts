@@ -3,6 +3,7 @@ import { syncLogsRepository } from '../db/sync-logs-repository.js';
 import { objectTypes } from '../crm/platforms.js';
 import type { AppContext } from '../app-context.js';
 import { SYNC_QUEUE, type SyncQueue } from './queue.js';
+import type { SyncJob } from './run-sync.js';
 import { syncStateRepository } from './sync-state-repository.js';
 
 /**
@@ -35,7 +36,9 @@ export async function reconcileStaleRuns(ctx: AppContext, queue: SyncQueue, time
       ctx.logger.error({ logId: run.id, integrationId: run.integrationId }, message);
       continue;
     }
-    await queue.enqueue({ logId: run.id, integrationId: run.integrationId, userId: run.userId, full: run.syncType === 'full' });
+    // The same request as before the crash (a run from `pulse-crm sync` had no job: its type says it).
+    const full = (job?.data as SyncJob | undefined)?.full ?? run.syncType === 'full';
+    await queue.enqueue({ logId: run.id, integrationId: run.integrationId, userId: run.userId, full });
     resumed++;
     ctx.logger.warn({ logId: run.id, jobId: run.jobId, resumes: taken.resumes }, 'sync worker stopped; its run was handed to another worker');
   }
