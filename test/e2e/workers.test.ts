@@ -28,11 +28,6 @@ describe('worker processes on one PostgreSQL database', () => {
     services = await startSyncServices(ctx, { workers: 0, scheduler: false });
   });
   afterAll(async () => {
-    if (process.env.DEBUG_WORKERS) {
-      const logs = await asSystem(ctx.db.pool, async (tx) => (await tx.query('SELECT id, status, records_synced, heartbeat_at, clock_timestamp() AS now, job_id, resumes, stalled_resumes FROM crm_sync_logs')).rows);
-      const jobs = (await ctx.db.pool.query("SELECT id, state, retry_count, created_on, started_on FROM pgboss.job WHERE name = 'crm-sync'")).rows;
-      (await import('node:fs')).writeFileSync('/tmp/workers-debug.log', JSON.stringify({ logs, jobs }, null, 1) + workers.map((w, i) => `--- worker ${i}\n${w.output()}`).join('\n'));
-    }
     await Promise.all(workers.map((worker) => stop(worker, 'SIGKILL')));
     await services?.stop();
     await ctx?.close();
