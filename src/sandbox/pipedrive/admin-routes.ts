@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ADMIN, adminError, parse } from '../core/admin-input.js';
-import { adminRecordBodies, archivedFilter, ndjson, type AdminRecord } from '../core/admin-records.js';
+import { adminRecordBodies, adminRecordLookups, registerRecordsExport, type AdminRecord } from '../core/admin-records.js';
 import type { SandboxAccount } from '../core/store.js';
 import type { PipedriveContext } from './context.js';
 import { generateProperties, touchProperties } from './generate.js';
@@ -32,34 +32,10 @@ function adminRecord(ctx: PipedriveContext, a: SandboxAccount, type: ObjectType,
 }
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: PipedriveContext): void {
-  const account = (id: number | undefined, reply: FastifyReply): SandboxAccount | undefined => {
-    const a = ctx.store.account(id);
-    if (!a) adminError(reply, 404, 'not_found', `unknown account ${id}`);
-    return a;
-  };
-  const typeOf = (name: string, reply: FastifyReply): ObjectType | undefined => {
-    const t = resolveObjectType(name);
-    if (!t) adminError(reply, 400, 'invalid_input', `unknown object type ${name}; one of ${OBJECT_TYPES.join(', ')}`);
-    return t;
-  };
-  const q = (req: { query: unknown }) => req.query as Record<string, string | undefined>;
-  const accountOfQuery = (req: { query: unknown }) => (q(req).accountId ? Number(q(req).accountId) : undefined);
+  const lookups = adminRecordLookups(ctx.store, resolveObjectType, 'account');
+  const { account, typeOf, queryOf: q, accountOfQuery } = lookups;
 
-  app.get('/_sandbox/records/:object', ADMIN, async (req, reply) => {
-    const type = typeOf((req.params as { object: string }).object, reply);
-    const a = type && account(accountOfQuery(req), reply);
-    if (!type || !a) return reply;
-    const wanted = archivedFilter(q(req).archived);
-    const coll = collectionOf(a, type);
-    function* records() {
-      for (let s = 0; s < coll.size; s++) {
-        if (!coll.isLive(s) && !coll.isArchived(s)) continue;
-        if (isPurged(ctx, a!, type!, s)) continue;
-        if (wanted(coll.isArchived(s))) yield adminRecord(ctx, a!, type!, s);
-      }
-    }
-    return reply.type('application/x-ndjson').send(ndjson(records()));
-  });
+  registerRecordsExport(app, lookups, (a, type, slot) => (isPurged(ctx, a, type, slot) ? null : adminRecord(ctx, a, type, slot)));
 
   app.post('/_sandbox/records/:object', ADMIN, async (req, reply) => {
     const type = typeOf((req.params as { object: string }).object, reply);

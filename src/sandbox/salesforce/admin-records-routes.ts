@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ADMIN, adminError, parse } from '../core/admin-input.js';
-import { adminRecordBodies, archivedFilter, ndjson, type AdminRecord } from '../core/admin-records.js';
+import { adminRecordBodies, adminRecordLookups, registerRecordsExport, type AdminRecord } from '../core/admin-records.js';
 import type { SandboxAccount } from '../core/store.js';
 import type { SalesforceContext } from './context.js';
 import { generateFields, touchFields } from './generate.js';
@@ -26,34 +26,14 @@ function adminRecord(a: SandboxAccount, type: ObjectType, slot: number): AdminRe
 }
 
 export function registerRecordAdmin(app: FastifyInstance, ctx: SalesforceContext): void {
-  const account = (id: number | undefined, reply: FastifyReply) => {
-    const a = ctx.store.account(id);
-    if (!a) adminError(reply, 404, 'not_found', `unknown account ${id}`);
-    return a;
-  };
-  const typeOf = (name: string, reply: FastifyReply) => {
-    const t = resolveObjectType(name);
-    if (!t) adminError(reply, 400, 'invalid_input', `unknown object type ${name}; one of ${OBJECT_TYPES.join(', ')}`);
-    return t;
-  };
-  const q = (req: { query: unknown }) => req.query as Record<string, string | undefined>;
-  const accountOfQuery = (req: { query: unknown }) => (q(req).accountId ? Number(q(req).accountId) : undefined);
+  const lookups = adminRecordLookups(ctx.store, resolveObjectType, 'account');
+  const { account, typeOf, queryOf: q, accountOfQuery } = lookups;
   const slotOf = (a: SandboxAccount, type: ObjectType, id: string | number) => {
     const n = typeof id === 'number' ? id : numericId(SOBJECTS[type].keyPrefix, id) >= 0 ? numericId(SOBJECTS[type].keyPrefix, id) : Number(id);
     return a.data.collections.get(type)!.slotOf(n);
   };
 
-  app.get('/_sandbox/records/:object', ADMIN, async (req, reply) => {
-    const type = typeOf((req.params as { object: string }).object, reply);
-    const a = type && account(accountOfQuery(req), reply);
-    if (!type || !a) return reply;
-    const wanted = archivedFilter(q(req).archived);
-    const coll = a.data.collections.get(type)!;
-    function* records() {
-      for (let s = 0; s < coll.size; s++) if ((coll.isLive(s) || coll.isArchived(s)) && wanted(coll.isArchived(s))) yield adminRecord(a!, type!, s);
-    }
-    return reply.type('application/x-ndjson').send(ndjson(records()));
-  });
+  registerRecordsExport(app, lookups, (a, type, slot) => adminRecord(a, type, slot));
 
   app.post('/_sandbox/records/:object', ADMIN, async (req, reply) => {
     const type = typeOf((req.params as { object: string }).object, reply);

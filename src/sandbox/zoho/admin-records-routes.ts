@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ADMIN, adminError, parse } from '../core/admin-input.js';
-import { adminRecordBodies, archivedFilter, ndjson, type AdminRecord } from '../core/admin-records.js';
+import { adminRecordBodies, adminRecordLookups, registerRecordsExport, type AdminRecord } from '../core/admin-records.js';
 import type { SandboxAccount } from '../core/store.js';
 import type { ZohoContext } from './context.js';
 import { dataCentre } from './datacentres.js';
@@ -30,30 +30,10 @@ function adminRecord(a: SandboxAccount, type: ObjectType, slot: number): AdminRe
 }
 
 export function registerZohoAdmin(app: FastifyInstance, ctx: ZohoContext): void {
-  const account = (id: number | undefined, reply: FastifyReply) => {
-    const a = ctx.store.account(id);
-    if (!a) adminError(reply, 404, 'not_found', `unknown org ${id}`);
-    return a;
-  };
-  const typeOf = (name: string, reply: FastifyReply) => {
-    const t = resolveObjectType(name);
-    if (!t) adminError(reply, 400, 'invalid_input', `unknown object type ${name}; one of ${OBJECT_TYPES.join(', ')}`);
-    return t;
-  };
-  const q = (req: { query: unknown }) => req.query as Record<string, string | undefined>;
-  const accountOfQuery = (req: { query: unknown }) => (q(req).accountId ? Number(q(req).accountId) : undefined);
+  const lookups = adminRecordLookups(ctx.store, resolveObjectType, 'org');
+  const { account, typeOf, queryOf: q, accountOfQuery } = lookups;
 
-  app.get('/_sandbox/records/:object', ADMIN, async (req, reply) => {
-    const type = typeOf((req.params as { object: string }).object, reply);
-    const a = type && account(accountOfQuery(req), reply);
-    if (!type || !a) return reply;
-    const wanted = archivedFilter(q(req).archived);
-    const coll = a.data.collections.get(type)!;
-    function* records() {
-      for (let s = 0; s < coll.size; s++) if ((coll.isLive(s) || coll.isArchived(s)) && wanted(coll.isArchived(s))) yield adminRecord(a!, type!, s);
-    }
-    return reply.type('application/x-ndjson').send(ndjson(records()));
-  });
+  registerRecordsExport(app, lookups, (a, type, slot) => adminRecord(a, type, slot));
 
   app.post('/_sandbox/records/:object', ADMIN, async (req, reply) => {
     const type = typeOf((req.params as { object: string }).object, reply);
