@@ -69,6 +69,8 @@ describe('the example host app on its own origin', { timeout: 180_000 }, () => {
     const page = await context.newPage();
     try {
       await signIn(page, hostOrigin, 'nora');
+      // The empty panel points at the host's own button, not at the demo's Settings page.
+      await page.getByText('Use Connect CRM above to connect yours and see its sync here.').waitFor();
       await screenshot(page, 'host-app-1280-1-signed-in');
       await page.getByRole('button', { name: 'Connect CRM' }).click();
       const dialog = page.getByRole('dialog', { name: 'Connect a CRM' });

@@ -62,7 +62,7 @@ function Workspace({ session }: { session: Session }) {
           <h1>Your CRM</h1>
           <button type="button" className="host-primary" onClick={() => setWizardOpen(true)}>Connect CRM</button>
         </div>
-        <SyncStatusPanel />
+        <SyncStatusPanel emptyHint="Use Connect CRM above to connect yours and see its sync here." />
       </main>
       <IntegrationSetupWizard
         isOpen={wizardOpen}

@@ -9,7 +9,14 @@ import { Empty, ErrorNotice, Loading } from './ui/states';
 const streamWords = { live: 'Live', connecting: 'Connecting…', offline: 'Reconnecting…' } as const;
 
 /** Every integration's sync, live from the event stream. Needs no props; drop it on a dashboard. */
-export const SyncStatusPanel = withPulseCrm(function SyncStatusPanel({ title = 'CRM sync' }: { title?: string }) {
+export const SyncStatusPanel = withPulseCrm(function SyncStatusPanel({
+  title = 'CRM sync',
+  emptyHint = 'Connect one in Settings → CRM Integrations to see its sync here.',
+}: {
+  title?: string;
+  /** Where, in the host app, a person connects a CRM: shown while none is connected. */
+  emptyHint?: string;
+}) {
   const integrations = useIntegrations();
   const platforms = usePlatforms();
   const stream = useSyncState((state) => state.stream);
@@ -25,7 +32,7 @@ export const SyncStatusPanel = withPulseCrm(function SyncStatusPanel({ title = '
       {integrations.state === 'error' && <ErrorNotice title="Integrations did not load" message={integrations.error} onRetry={integrations.reload} />}
       {!integrations.data ? (integrations.state === 'loading' && <Loading label="Loading sync status" lines={2} />)
         : integrations.data.length === 0 ? (
-          <Empty title="No CRM connected">Connect one in Settings → CRM Integrations to see its sync here.</Empty>
+          <Empty title="No CRM connected">{emptyHint}</Empty>
         ) : (
           <div className="pcrm-panel__list">
             {integrations.data.map((integration) => (
