@@ -46,10 +46,11 @@ program.command('sandbox').description('run the CRM sandbox emulators on their f
   .option('--host <host>', 'interface to bind', '127.0.0.1')
   .action(async (options) => (await import('./sandbox/cli.js')).runSandboxCommand(options));
 
-program.command('bench').description('sync benchmark against the sandbox; writes bench/results/')
+program.command('bench').description('sync benchmark of one CRM against its emulator; writes bench/results/')
+  .option('--provider <id>', 'the CRM to measure (hubspot, salesforce, pipedrive, zoho)', 'hubspot')
   .option('--records <n>', 'records in the sandbox for the main run', int('--records'), 100_000)
   .option('--pglite-records <n>', 'records for the PGlite row (0: skip; default min(records, 100k))', int('--pglite-records'))
-  .option('--limited-records <n>', 'records for the run under the OAuth-app limit (0: skip; default min(records, 100k))', int('--limited-records'))
+  .option('--limited-records <n>', 'records for the run under the CRM\'s realistic limits (0: skip; default min(records, 100k))', int('--limited-records'))
   .option('--small-records <n>', 'records for the end-to-end small run (0: skip)', int('--small-records'), 1000)
   .option('--changes <n>', 'changes before the incremental sync', int('--changes'), 1000)
   .option('--seed <n>', 'data generator seed', int('--seed'), 1)

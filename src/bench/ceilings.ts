@@ -1,49 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordList } from '../crm/hubspot/responses.js';
-import { hubspotLimits, hubspotObjects } from '../crm/hubspot/spec.js';
 import { objectTypes } from '../crm/platforms.js';
-import { LIMIT_TIERS, type LimitTier } from '../sandbox/hubspot/limits.js';
+import type { LimitSettings } from '../sandbox/core/store.js';
 import { recordTables } from '../sync/record-tables.js';
 import type { BenchPulse } from './context.js';
 import { copyIn, copyOut } from './copy.js';
+import type { BenchProfile } from './profile.js';
 import type { SandboxChild } from './sandbox-child.js';
 
 /**
  * What the hardware and the provider allow, measured in the same run so a slow machine moves the
  * ceiling and the figure together:
- * - fetch: the same list pages (same properties and associations) with plain fetch + JSON.parse,
- *   each object's cursor chain in parallel, as the engine does (a cursor chain cannot be split);
+ * - fetch: the same list pages (same fields and links) with plain fetch + parse, each object's
+ *   cursor chain in parallel, as the engine does (a cursor chain cannot be split): the CRM's profile;
  * - write: the very rows the sync wrote, loaded with COPY into same-shaped tables (same columns,
  *   keys and indexes), the objects in parallel on their own connections;
- * - rate-limit floor: computed, the time the provider's published limits force for N requests.
+ * - rate-limit floor: computed, the time the tier's published limits force for the requests made.
  */
-export async function fetchCeilingMs(sandbox: SandboxChild): Promise<{ ms: number; requests: number; records: number; checkMs: number }> {
+export async function fetchCeilingMs(sandbox: SandboxChild, profile: BenchProfile): Promise<{ ms: number; requests: number; records: number; checkMs: number }> {
   const { access_token: token } = await sandbox.admin<{ access_token: string }>('POST', '/_sandbox/tokens', {});
-  let requests = 0;
-  let records = 0;
-  // What checking each page against the connector's response schema costs, timed on the same pages
-  // and left out of the ceiling (the ceiling is fetch + JSON.parse only).
-  let checkMs = 0;
   const started = performance.now();
-  await Promise.all(objectTypes.map(async (object) => {
-    const spec = hubspotObjects[object];
-    let after: string | undefined;
-    do {
-      const query = new URLSearchParams({ limit: String(hubspotLimits.listPageSize), archived: 'false', properties: spec.properties.join(',') });
-      if (spec.associations.length) query.set('associations', spec.associations.join(','));
-      if (after) query.set('after', after);
-      const response = await fetch(`${sandbox.url}/crm/v3/objects/${spec.path}?${query}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-      const page = JSON.parse(await response.text()) as { results: unknown[]; paging?: { next?: { after: string } } };
-      const checking = performance.now();
-      if (!recordList.safeParse(page).success) throw new Error(`the sandbox answered ${spec.path} in a shape the connector refuses`);
-      checkMs += performance.now() - checking;
-      requests++;
-      records += page.results.length;
-      after = page.paging?.next?.after;
-    } while (after);
-  }));
+  const { requests, records, checkMs } = await profile.fetchCeiling(sandbox.url, token);
   return { ms: performance.now() - started - checkMs, requests, records, checkMs };
 }
 
@@ -103,10 +81,16 @@ async function inDatabaseCopyMs(pulse: BenchPulse): Promise<{ ms: number; rows: 
   return { ms, rows, method: 'insert-select' };
 }
 
-/** N list requests and S search requests under a tier: each bucket at its published rate. */
-export function rateLimitFloorMs(tier: LimitTier, requests: { api: number; search: number }): number {
-  const limits = LIMIT_TIERS[tier];
-  const api = limits.windowMax ? (requests.api * limits.windowMs) / limits.windowMax : 0;
-  const search = limits.searchPerSecond ? (requests.search * 1000) / limits.searchPerSecond : 0;
-  return Math.max(api, search);
+/**
+ * The time a tier's published limits force for these requests: the burst window's rate for all of
+ * them, the search rate for the searches; null when the tier has neither (a daily allocation is
+ * reported as spent, not as time).
+ */
+export function rateLimitFloorMs(settings: LimitSettings, requestsByKind: Record<string, number>): number | null {
+  const total = Object.values(requestsByKind).reduce((a, b) => a + b, 0);
+  const search = requestsByKind.search ?? 0;
+  const window = settings.windowMax ? (total * settings.windowMs) / settings.windowMax : 0;
+  const searches = settings.searchPerSecond ? (search * 1000) / settings.searchPerSecond : 0;
+  const floor = Math.max(window, searches);
+  return floor > 0 ? floor : null;
 }

@@ -8,7 +8,9 @@ import { beginOAuth } from '../crm/oauth-begin.js';
 import { completeOAuth, startOAuth } from '../crm/oauth-flow.js';
 import { createLogger } from '../logger.js';
 import { createContext } from '../runtime.js';
-import { SANDBOX_APPS } from '../sandbox/index.js';
+import { answerConsentForm } from '../sandbox/core/consent-client.js';
+import { SANDBOX_APPS, SANDBOX_BASE_PORT, SANDBOX_PORTS, type SandboxProvider } from '../sandbox/index.js';
+import type { PlatformId } from '../crm/platforms.js';
 import { userIdFor } from '../server/auth.js';
 import type { AppContext } from '../app-context.js';
 import { withUser } from '../db/tenant.js';
@@ -17,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * One bench scenario's Pulse: a fresh database (a new database on the server at DATABASE_URL, or
- * in-memory PGlite), the real context, a HubSpot integration connected through the real OAuth flow
- * against the bench's sandbox, and one sync worker. On a server the worker is a real
+ * in-memory PGlite), the real context, an integration of the benched CRM connected through the real
+ * OAuth flow against the bench's emulator, and one sync worker. On a server the worker is a real
  * `pulse-crm worker` process (its memory is what is measured, as deployed at scale); embedded PGlite
  * is one process, so there the worker runs in this process, as in `pulse-crm start`.
  */
@@ -86,17 +88,18 @@ export async function freshServerDatabase(adminUrl: string): Promise<{ url: stri
  */
 export const WORKER_NODE_OPTIONS = '--max-old-space-size=128';
 
-export async function startPulse(database: BenchDatabase, sandboxUrl: string, options: { workerProcess?: boolean } = {}): Promise<BenchPulse> {
+export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean } = {}): Promise<BenchPulse> {
   const server = database.kind === 'postgres' ? await freshServerDatabase(database.url) : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off', PUBLIC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   delete env.DATABASE_URL;
   if (server) env.DATABASE_URL = server.url;
   const config = loadConfig(env);
-  const app = SANDBOX_APPS.hubspot;
+  const provider = platform as SandboxProvider;
+  const app = SANDBOX_APPS[provider];
   const ctx = await createContext({
     config, logger: createLogger(config.LOG_LEVEL), ephemeral: true,
-    sandbox: { urls: { hubspot: sandboxUrl }, apps: { hubspot: { clientId: app.clientId, clientSecret: app.clientSecret } } },
+    sandbox: { urls: { [platform]: sandboxUrl }, apps: { [platform]: { clientId: app.clientId, clientSecret: app.clientSecret } } },
   });
   // A separate worker needs a server; PGlite is one process.
   const separate = server !== null && options.workerProcess !== false;
@@ -105,14 +108,16 @@ export async function startPulse(database: BenchDatabase, sandboxUrl: string, op
   await withUser(ctx.db.pool, userId, (tx) => tx.query('INSERT INTO users (id, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, 'bench']));
   // The browser's part (begin, with the flow's cookie) played in process.
   const appOrigin = new URL(ctx.config.publicUrl).origin;
-  const { ticket } = await startOAuth(ctx, userId, { platform: 'hubspot', appOrigin });
+  const { ticket } = await startOAuth(ctx, userId, { platform, appOrigin });
   const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
-  if (!begun.ok) throw new Error(`connecting the sandbox HubSpot failed: ${begun.message}`);
-  const outcome = await completeOAuth(ctx, await answerConsent(begun.authorizeUrl), begun.cookie.value);
-  if (!outcome.ok) throw new Error(`connecting the sandbox HubSpot failed: ${outcome.message}`);
+  if (!begun.ok) throw new Error(`connecting the ${platform} emulator failed: ${begun.message}`);
+  const outcome = await completeOAuth(ctx, await answerConsentForm(begun.authorizeUrl), begun.cookie.value);
+  if (!outcome.ok) throw new Error(`connecting the ${platform} emulator failed: ${outcome.message}`);
   const sandbox = new URL(sandboxUrl);
+  // Every emulator's port is offset from one base: the base that puts this one where it really is.
+  const basePort = Number(sandbox.port) - (SANDBOX_PORTS[provider] - SANDBOX_BASE_PORT);
   const worker = separate ? await startWorkerProcess({
-    ...env, PULSE_SANDBOX: 'auto', PULSE_SANDBOX_HOST: sandbox.hostname, PULSE_SANDBOX_PORT: sandbox.port,
+    ...env, PULSE_SANDBOX: 'auto', PULSE_SANDBOX_HOST: sandbox.hostname, PULSE_SANDBOX_PORT: String(basePort),
     PULSE_WORKER_CONCURRENCY: '1', PULSE_SCHEDULER_INTERVAL_MS: '3600000',
   }) : null;
   const pid = worker?.pid ?? 'self';
@@ -133,20 +138,4 @@ export async function startPulse(database: BenchDatabase, sandboxUrl: string, op
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Plays the person on the sandbox's consent page: loads it and posts its form as "Allow" would. */
-async function answerConsent(authorizeUrl: string): Promise<URL> {
-  const page = await fetch(authorizeUrl);
-  const html = await page.text();
-  if (!page.ok) throw new Error(`the consent page answered ${page.status}: ${html.slice(0, 300)}`);
-  const decode = (value: string) => value.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
-  const form = new URLSearchParams();
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(decode(match[1]!), decode(match[2]!));
-  form.set('account_id', /<option value="(\d+)"/.exec(html)![1]!);
-  form.set('decision', 'allow');
-  const response = await fetch(new URL('/oauth/authorize', authorizeUrl), { method: 'POST', body: form, redirect: 'manual' });
-  const location = response.headers.get('location');
-  if (!location) throw new Error(`the consent form did not redirect (HTTP ${response.status})`);
-  return new URL(location);
 }

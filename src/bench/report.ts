@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { platforms } from '../crm/platforms.js';
 import type { BenchResult, ScenarioResult } from './run.js';
 
 /**
@@ -22,10 +23,10 @@ export function writeReport(result: BenchResult, dir: string): { json: string; m
 
 function markdown(result: BenchResult, svgName: string): string {
   const lines = [
-    `# Sync benchmark — ${result.provider}, ${n(result.records)} records, ${result.date}`,
+    `# Sync benchmark — ${platforms[result.provider].name}, ${n(result.records)} records, ${result.date}`,
     '',
     `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GB, Node ${result.machine.node}, ${result.machine.databaseVersion}; load average ${result.machine.loadAverage?.start ?? "?"} at the start, ${result.machine.loadAverage?.end ?? "?"} at the end. ` +
-      'Sandbox in its own process on the same machine. On PostgreSQL the sync runs in a separate `pulse-crm worker` process and peak RSS is that process\'s; ' +
+      'The CRM\'s emulator in its own process on the same machine. On PostgreSQL the sync runs in a separate `pulse-crm worker` process and peak RSS is that process\'s; ' +
       'on PGlite (one process) and in the small run the worker runs inside the bench process, so its peak RSS includes the bench (and the embedded database).',
     'Wall times run from the sync request to the finished `crm_sync_logs` row. Ratios compare each figure with the ceiling measured in the same run.',
     '',
@@ -37,8 +38,8 @@ function markdown(result: BenchResult, svgName: string): string {
     '',
     '## Scenarios',
     '',
-    '| scenario | records | full sync | records/s | requests / minimum | peak RSS | fetch ceiling | write ceiling (COPY) | rate-limit floor | full ÷ max(fetch, write) | incremental (changes) | incremental requests | equal |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | records | full sync | records/s | requests / minimum | daily allocation spent | peak RSS | fetch ceiling | write ceiling (COPY) | rate-limit floor | full ÷ max(fetch, write) | incremental (changes) | incremental requests | equal |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...result.scenarios.map((r) => scenarioRow(r)),
     '',
     `![records/s over the full sync](${svgName})`,
@@ -50,7 +51,12 @@ function markdown(result: BenchResult, svgName: string): string {
 
 function scenarioRow(r: ScenarioResult): string {
   const bound = Math.max(r.ceilings.fetchMs ?? 0, r.ceilings.copyMs ?? 0);
-  return `| ${r.label} | ${n(r.records)} | ${s(r.full.wallMs)} | ${n(Math.round(r.full.recordsPerSecond))} | ${n(r.full.requests)} / ${n(r.full.minRequests)} | ${r.full.peakRssMb} MB (${r.worker}) | ${s(r.ceilings.fetchMs)} | ${s(r.ceilings.copyMs)} | ${r.ceilings.rateLimitFloorMs ? s(r.ceilings.rateLimitFloorMs) : '–'} | ${bound ? ratio(r.full.wallMs / bound) : '–'} | ${r.incremental ? `${s(r.incremental.wallMs)} (${n(r.incremental.changes)})` : '–'} | ${r.incremental ? n(r.incremental.requests) : '–'} | ${r.equal ? 'yes' : '**NO**'} |`;
+  return `| ${r.label} | ${n(r.records)} | ${s(r.full.wallMs)} | ${n(Math.round(r.full.recordsPerSecond))} | ${n(r.full.requests)} / ${n(r.full.minRequests)} | ${allocation(r)} | ${r.full.peakRssMb} MB (${r.worker}) | ${s(r.ceilings.fetchMs)} | ${s(r.ceilings.copyMs)} | ${r.ceilings.rateLimitFloorMs ? s(r.ceilings.rateLimitFloorMs) : '–'} | ${bound ? ratio(r.full.wallMs / bound) : '–'} | ${r.incremental ? `${s(r.incremental.wallMs)} (${n(r.incremental.changes)})` : '–'} | ${r.incremental ? n(r.incremental.requests) : '–'} | ${r.equal ? 'yes' : '**NO**'} |`;
+}
+
+function allocation(r: ScenarioResult): string {
+  if (!r.allocation) return '–';
+  return `${n(r.allocation.spent)} of ${n(r.allocation.of)} ${r.allocation.unit} (${((100 * r.allocation.spent) / r.allocation.of).toFixed(2)} %)`;
 }
 
 /** Records/s over elapsed time, one panel per scenario (each its own scale). */
@@ -67,7 +73,7 @@ function chart(result: BenchResult): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${left}" y="22" font-size="15" font-weight="600">Records/s over the full sync — ${result.provider}, ${result.date}</text>`,
+    `<text x="${left}" y="22" font-size="15" font-weight="600">Records/s over the full sync — ${escape(platforms[result.provider].name)}, ${result.date}</text>`,
   ];
   panels.forEach((r, index) => {
     const y0 = top + index * (panelHeight + gap) + 20;

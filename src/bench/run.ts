@@ -1,21 +1,24 @@
 import { cpus, loadavg, totalmem } from 'node:os';
-import { objectTypes, type ObjectType } from '../crm/platforms.js';
-import { hubspotLimits } from '../crm/hubspot/spec.js';
-import type { LimitTier } from '../sandbox/hubspot/limits.js';
-import { makeChanges, type ChangeCounts } from './changes.js';
+import type { ObjectType, PlatformId } from '../crm/platforms.js';
+import type { LimitSettings } from '../sandbox/core/store.js';
+import { makeChanges } from './changes.js';
 import { copyCeilingMs, fetchCeilingMs, rateLimitFloorMs } from './ceilings.js';
 import { PUBLIC_URL, startPulse, type BenchDatabase } from './context.js';
 import { differences } from './equality.js';
 import { measureSync } from './measure-sync.js';
+import type { BenchProfile, BenchVariant, ChangeCounts, RecordCounts } from './profile.js';
+import { benchProfiles } from './profiles.js';
 import { startSandboxChild, type SandboxChild } from './sandbox-child.js';
 
 /**
- * `pulse-crm bench`: the sandbox in its own process, then scenarios, each on a fresh database:
- * the main one (full sync, 1,000 changes, incremental sync, ceilings, equality) on the database given,
- * PGlite as its own labelled row, HubSpot's OAuth-app limits switched on, and a 1,000-record full sync
- * end to end. Any inequality between Pulse and the sandbox fails the bench.
+ * `pulse-crm bench --provider <id>`: that CRM's emulator in its own process, then scenarios, each on
+ * a fresh database: the main one (full sync, 1,000 changes, incremental sync, ceilings, equality) on
+ * the database given, the CRM's other listing paths (its profile's variants), PGlite as its own
+ * labelled row, the CRM's realistic limits switched on, and a 1,000-record full sync end to end. Any
+ * inequality between Pulse and the emulator fails the bench.
  */
 export interface BenchOptions {
+  provider: PlatformId;
   records: number;
   database: BenchDatabase;
   /** Records for the PGlite row (0: none; ignored when the main database is PGlite). */
@@ -33,13 +36,15 @@ export interface BenchOptions {
 export interface ScenarioResult {
   label: string;
   database: 'postgres' | 'pglite';
-  tier: LimitTier;
+  tier: string;
   records: number;
   /** Where the sync ran (whose memory peakRssMb is): a `pulse-crm worker` process or the bench process. */
   worker: string;
   full: { wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; minRequests: number; peakRssMb: number; recordsPerSecond: number; status: string; samples: [number, number][] };
   incremental: { changes: number; byObject: Record<ObjectType, ChangeCounts>; wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; maxRequests: number; status: string } | null;
   ceilings: { fetchMs: number | null; copyMs: number | null; rateLimitFloorMs: number | null; responseCheckMs: number | null };
+  /** What the full sync spent of the limited tier's daily allocation (null: that tier has none). */
+  allocation: { spent: number; of: number; unit: string } | null;
   equal: boolean;
   differences: string[];
 }
@@ -47,7 +52,7 @@ export interface ScenarioResult {
 export interface Target { name: string; measured: string; limit: string; ratio: number | null; met: boolean; binding?: string }
 
 export interface BenchResult {
-  provider: 'hubspot';
+  provider: PlatformId;
   records: number;
   database: 'postgres' | 'pglite';
   date: string;
@@ -63,17 +68,23 @@ export interface BenchResult {
   notes: string[];
 }
 
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+interface Scenario { label: string; database: BenchDatabase; records: number; tier: string; changes: number; ceilings: boolean; workerProcess?: boolean; variant?: BenchVariant }
 
-async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenario: { label: string; database: BenchDatabase; records: number; tier: LimitTier; changes: number; ceilings: boolean; workerProcess?: boolean }): Promise<ScenarioResult> {
-  const world = await sandbox.admin<{ accounts: { id: number }[] }>('GET', '/_sandbox');
-  const accountId = world.accounts[0]!.id;
+async function tierSettings(sandbox: SandboxChild, tier: string): Promise<LimitSettings> {
+  return sandbox.admin<LimitSettings>('PUT', '/_sandbox/accounts/default/limits', { tier });
+}
+
+async function runScenario(sandbox: SandboxChild, profile: BenchProfile, options: BenchOptions, scenario: Scenario): Promise<ScenarioResult> {
   options.onPhase?.(`${scenario.label}: seeding`, 1);
   await sandbox.admin('POST', '/_sandbox/seed', { seed: options.seed, records: scenario.records });
-  await sandbox.admin('PUT', `/_sandbox/accounts/${accountId}/limits`, { tier: scenario.tier });
-  const counts = (await sandbox.admin<{ accounts: { counts: Record<ObjectType, number> }[] }>('GET', '/_sandbox')).accounts[0]!.counts;
-  const minRequests = sum(objectTypes.map((object) => Math.max(1, Math.ceil(counts[object] / hubspotLimits.listPageSize))));
-  const pulse = await startPulse(scenario.database, sandbox.url, { workerProcess: scenario.workerProcess });
+  await sandbox.admin('DELETE', '/_sandbox/faults');
+  const limitedTier = await tierSettings(sandbox, profile.limited.tier);
+  const limits = await tierSettings(sandbox, scenario.tier);
+  await profile.prepare?.(sandbox.admin);
+  await scenario.variant?.prepare(sandbox.admin);
+  const counts = (await sandbox.admin<{ accounts: { counts: RecordCounts }[] }>('GET', '/_sandbox')).accounts[0]!.counts;
+  const minRequests = (scenario.variant ?? profile).minimumRequests(counts);
+  const pulse = await startPulse(scenario.database, options.provider, sandbox.url, { workerProcess: scenario.workerProcess });
   try {
     await sandbox.resetRequests();
     options.onPhase?.(`${scenario.label}: full sync`, scenario.records);
@@ -90,10 +101,9 @@ async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenari
       const run = await measureSync(pulse, false, options.onProgress);
       const spent = await sandbox.requests();
       if (run.log.status !== 'success') throw new Error(`${scenario.label}: the incremental sync ended ${run.log.status}: ${run.log.errorMessage}`);
-      const perObject = (c: ChangeCounts) => 2 * Math.max(1, Math.ceil((c.creates + c.updates + c.deletes) / 200));
       incremental = {
         changes: scenario.changes, byObject, wallMs: run.wallMs, logDurationMs: run.log.durationMs, requests: spent.total, requestsByKind: spent.byKind,
-        maxRequests: sum(objectTypes.map((object) => perObject(byObject[object]))), status: run.log.status,
+        maxRequests: profile.incrementalMaxRequests(byObject, counts), status: run.log.status,
       };
     }
 
@@ -105,11 +115,12 @@ async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenari
     let responseCheckMs: number | null = null;
     if (scenario.ceilings) {
       options.onPhase?.(`${scenario.label}: fetch ceiling`, 1);
-      ({ ms: fetchMs, checkMs: responseCheckMs } = await fetchCeilingMs(sandbox));
+      ({ ms: fetchMs, checkMs: responseCheckMs } = await fetchCeilingMs(sandbox, profile));
       options.onPhase?.(`${scenario.label}: write ceiling (COPY)`, 1);
       copyMs = (await copyCeilingMs(pulse)).ms;
     }
-    const floor = scenario.tier === 'off' ? null : rateLimitFloorMs(scenario.tier, { api: minRequests, search: 0 });
+    const floor = rateLimitFloorMs(limits, fullSpent.byKind);
+    const cost = profile.dailyCost?.(fullSpent.byKind) ?? { spent: fullSpent.total, unit: 'requests' };
     return {
       label: scenario.label,
       database: scenario.database.kind,
@@ -122,6 +133,7 @@ async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenari
       },
       incremental,
       ceilings: { fetchMs, copyMs, rateLimitFloorMs: floor, responseCheckMs },
+      allocation: limitedTier.dailyMax ? { spent: cost.spent, of: limitedTier.dailyMax, unit: cost.unit } : null,
       equal: problems.length === 0,
       differences: problems,
     };
@@ -131,22 +143,28 @@ async function runScenario(sandbox: SandboxChild, options: BenchOptions, scenari
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const profile = benchProfiles[options.provider];
+  if (!profile) throw new Error(`no bench profile for ${options.provider}; the bench measures ${Object.keys(benchProfiles).join(', ')}`);
   const loadAtStart = loadavg()[0]!;
-  const sandbox = await startSandboxChild(options.records, options.seed, `${PUBLIC_URL}/crm/oauth/callback`);
+  const sandbox = await startSandboxChild(options.provider, options.records, options.seed, `${PUBLIC_URL}/crm/oauth/callback`);
   const scenarios: ScenarioResult[] = [];
   let databaseVersion = '';
   try {
     const mainLabel = options.database.kind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)';
-    scenarios.push(await runScenario(sandbox, options, { label: mainLabel, database: options.database, records: options.records, tier: 'off', changes: options.changes, ceilings: true }));
+    const run = (scenario: Scenario) => runScenario(sandbox, profile, options, scenario);
+    scenarios.push(await run({ label: mainLabel, database: options.database, records: options.records, tier: 'off', changes: options.changes, ceilings: true }));
     databaseVersion = await versionOf(options.database);
+    for (const variant of profile.variants ?? []) {
+      scenarios.push(await run({ label: `${mainLabel}, ${variant.label}`, database: options.database, records: options.records, tier: 'off', changes: 0, ceilings: false, variant }));
+    }
     if (options.database.kind === 'postgres' && options.pgliteRecords > 0) {
-      scenarios.push(await runScenario(sandbox, options, { label: 'PGlite (embedded)', database: { kind: 'pglite' }, records: options.pgliteRecords, tier: 'off', changes: options.changes, ceilings: true }));
+      scenarios.push(await run({ label: 'PGlite (embedded)', database: { kind: 'pglite' }, records: options.pgliteRecords, tier: 'off', changes: options.changes, ceilings: true }));
     }
     if (options.limitedRecords > 0) {
-      scenarios.push(await runScenario(sandbox, options, { label: `${mainLabel}, OAuth-app limit`, database: options.database, records: options.limitedRecords, tier: 'oauth', changes: 0, ceilings: false }));
+      scenarios.push(await run({ label: `${mainLabel}, ${profile.limited.label}`, database: options.database, records: options.limitedRecords, tier: profile.limited.tier, changes: 0, ceilings: false }));
     }
     if (options.smallRecords > 0) {
-      scenarios.push(await runScenario(sandbox, options, { label: `${mainLabel}, small, worker in process`, database: options.database, records: options.smallRecords, tier: 'off', changes: 0, ceilings: false, workerProcess: false }));
+      scenarios.push(await run({ label: `${mainLabel}, small, worker in process`, database: options.database, records: options.smallRecords, tier: 'off', changes: 0, ceilings: false, workerProcess: false }));
     }
   } finally {
     await sandbox.close();
@@ -154,7 +172,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const main = scenarios[0]!;
   const bound = Math.max(main.ceilings.fetchMs ?? 0, main.ceilings.copyMs ?? 0);
   const result: BenchResult = {
-    provider: 'hubspot',
+    provider: options.provider,
     records: options.records,
     database: options.database.kind,
     date: new Date().toISOString().slice(0, 10),
@@ -172,12 +190,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     equal: scenarios.every((scenario) => scenario.equal),
     targets: targets(scenarios),
     scenarios,
-    notes: notes(scenarios),
+    notes: notes(scenarios, profile),
   };
   return result;
 }
 
-function notes(scenarios: ScenarioResult[]): string[] {
+function notes(scenarios: ScenarioResult[], profile: BenchProfile): string[] {
   const main = scenarios[0]!;
   const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const out: string[] = [];
@@ -188,8 +206,8 @@ function notes(scenarios: ScenarioResult[]): string[] {
     const perRecord = (main.ceilings.responseCheckMs * 1000) / main.records;
     out.push(`Checking every list page against the connector's response schema (provider_contract) costs ${perRecord.toFixed(2)} µs per record, ${sec(main.ceilings.responseCheckMs)} for these ${main.records.toLocaleString('en')} records: ${((100 * main.ceilings.responseCheckMs) / main.full.wallMs).toFixed(1)} % of the full sync's wall time (timed on the fetch ceiling's pages, one core).`);
   }
-  out.push('A full sync spends 3 search requests beyond the list pages: HubSpot\'s record counts, for the progress bar.');
-  out.push('Incremental: search pages (200) per object, then the archived listing, which HubSpot orders by id and cannot filter by time, so it is read whole on every run (here a few pages; it grows with the account\'s archived records), then one association batch read per association type for records created since the last run.');
+  if (main.allocation) out.push(`The full sync spent ${main.allocation.spent.toLocaleString('en')} ${main.allocation.unit} of the ${main.allocation.of.toLocaleString('en')} a day the limited tier allows (${((100 * main.allocation.spent) / main.allocation.of).toFixed(2)} %): ${main.allocation.spent > main.allocation.of ? `${Math.ceil(main.allocation.spent / main.allocation.of)} days` : 'well within one day'}.`);
+  out.push(...profile.notes);
   if (scenarios.some((scenario) => scenario.database === 'pglite')) out.push('PGlite\'s socket cannot carry COPY FROM STDIN, so its write ceiling is one INSERT … SELECT per table (no client round trips: a higher ceiling than COPY).');
   return out;
 }
@@ -228,7 +246,7 @@ function targets(scenarios: ScenarioResult[]): Target[] {
   const limited = scenarios.find((scenario) => scenario.tier !== 'off');
   if (limited?.ceilings.rateLimitFloorMs) {
     const floor = limited.ceilings.rateLimitFloorMs;
-    out.push({ name: label('full sync under the OAuth-app limit ≤ 1.05 × rate-limit floor', limited), measured: sec(limited.full.wallMs), limit: sec(1.05 * floor), ratio: limited.full.wallMs / floor, met: limited.full.wallMs <= 1.05 * floor, binding: `rate-limit floor ${sec(floor)}` });
+    out.push({ name: label('full sync under the limits ≤ 1.05 × rate-limit floor', limited), measured: sec(limited.full.wallMs), limit: sec(1.05 * floor), ratio: limited.full.wallMs / floor, met: limited.full.wallMs <= 1.05 * floor, binding: `rate-limit floor ${sec(floor)}` });
   }
   const small = scenarios.find((scenario) => scenario.label.includes(', small'));
   if (small) out.push({ name: label('small full sync end to end < 1 s', small), measured: sec(small.full.wallMs), limit: '1.00 s', ratio: small.full.wallMs / 1000, met: small.full.wallMs < 1000 });

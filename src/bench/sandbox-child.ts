@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Starts the sandbox HubSpot in a child process and talks to it over its admin API. The bench sees
+ * Starts one CRM's emulator in a child process and talks to it over its admin API. The bench sees
  * it exactly as the engine does: an origin over real HTTP.
  */
 export interface SandboxChild {
@@ -18,8 +18,8 @@ export interface SandboxChild {
 
 const entry = fileURLToPath(new URL('./sandbox-process.ts', import.meta.url));
 
-export async function startSandboxChild(records: number, seed: number, redirectUri: string): Promise<SandboxChild> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, String(records), String(seed), redirectUri], {
+export async function startSandboxChild(provider: string, records: number, seed: number, redirectUri: string): Promise<SandboxChild> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, provider, String(records), String(seed), redirectUri], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });

@@ -2,13 +2,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { writeReport } from '../bench/report.js';
+import { benchProfiles } from '../bench/profiles.js';
 import { runBench } from '../bench/run.js';
+import { platformIds } from '../crm/platforms.js';
 
 /**
- * `pulse-crm bench` (`npm run bench`): runs the sync benchmark against the sandbox and writes
- * bench/results/<date>-hubspot-<records>.{json,md,svg}. Exits 1 when Pulse and the sandbox differ.
+ * `pulse-crm bench --provider <id>` (`npm run bench`): runs the sync benchmark of one CRM against its
+ * emulator and writes bench/results/<date>-<id>-<records>.{json,md,svg}. Exits 1 when Pulse and the
+ * emulator differ.
  */
 export interface BenchCommandOptions {
+  provider: string;
   records: number;
   pgliteRecords?: number;
   limitedRecords?: number;
@@ -21,6 +25,12 @@ export interface BenchCommandOptions {
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function benchCommand(options: BenchCommandOptions): Promise<void> {
+  const provider = platformIds.find((id) => id === options.provider && benchProfiles[id]);
+  if (!provider) {
+    console.error(`pulse-crm bench: --provider must be one of ${Object.keys(benchProfiles).join(', ')} (got "${options.provider}").`);
+    process.exitCode = 2;
+    return;
+  }
   const url = process.env.DATABASE_URL;
   if (!url) console.log('DATABASE_URL is not set: measuring on embedded PGlite only. Set it to a PostgreSQL server to measure there.');
   const bar = new cliProgress.SingleBar({
@@ -31,6 +41,7 @@ export async function benchCommand(options: BenchCommandOptions): Promise<void> 
   let phaseStart = performance.now();
   let active = false;
   const result = await runBench({
+    provider,
     records: options.records,
     database: url ? { kind: 'postgres', url } : { kind: 'pglite' },
     pgliteRecords: options.pgliteRecords ?? Math.min(options.records, 100_000),

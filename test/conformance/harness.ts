@@ -15,6 +15,9 @@ import { EMULATORS, SANDBOX_BASE_PORT, SANDBOX_PORTS, startSandbox, type Sandbox
 import type { EmulatorContext } from '../../src/sandbox/core/context.js';
 import type { AppContext } from '../../src/app-context.js';
 import { asUser, ensureUser } from '../helpers/users.js';
+import { answerConsentForm } from '../../src/sandbox/core/consent-client.js';
+
+export { answerConsentForm };
 
 /**
  * Every CRM the registry marks available: a CRM joins the suite by flipping that flag.
@@ -163,49 +166,6 @@ export async function connectThroughConsent(ctx: AppContext, platform: PlatformI
   if (page.status !== 200 || !id) throw new Error(`Our callback answered ${page.status}: ${body.slice(0, 500)}`);
   return asUser(ctx, userId, async (tx) => (await integrationsRepository(tx, ctx.keys).find(id))!);
 }
-
-/**
- * Any consent page, answered "allow" without knowing whose it is: the page's <form> (action, method),
- * every hidden input, the first <option> of each <select>, and the button `decision=allow`. Returns
- * where the emulator sends the browser (our callback).
- */
-export async function answerConsentForm(authorizeUrl: string): Promise<URL> {
-  const page = await fetch(authorizeUrl, { redirect: 'manual' });
-  const html = await page.text();
-  if (page.status !== 200) throw new Error(`The consent page answered ${page.status}: ${html.slice(0, 300)}`);
-  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(html);
-  if (!form) throw new Error(`The consent page has no form: ${html.slice(0, 300)}`);
-  const attribute = (tag: string, name: string) => {
-    const match = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
-    return match ? decodeEntities(match[1] ?? match[2] ?? match[3] ?? '') : undefined;
-  };
-  const fields = new URLSearchParams();
-  for (const [input] of form[2]!.matchAll(/<input\b[^>]*>/gi)) {
-    if ((attribute(input, 'type') ?? '').toLowerCase() !== 'hidden') continue;
-    const name = attribute(input, 'name');
-    if (name) fields.append(name, attribute(input, 'value') ?? '');
-  }
-  for (const [, tag, options] of form[2]!.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/gi)) {
-    const name = attribute(tag!, 'name');
-    const first = /<option\b([^>]*)>([\s\S]*?)<\/option>/i.exec(options!);
-    if (name && first) fields.append(name, attribute(first[1]!, 'value') ?? decodeEntities(first[2]!.trim()));
-  }
-  const allow = [...form[2]!.matchAll(/<button\b[^>]*>/gi)].map(([tag]) => tag).find((tag) => attribute(tag, 'value') === 'allow');
-  if (!allow) throw new Error('The consent form has no button with value "allow"');
-  fields.append(attribute(allow, 'name') ?? 'decision', 'allow');
-  const method = (attribute(form[1]!, 'method') ?? 'get').toUpperCase();
-  const action = new URL(attribute(form[1]!, 'action') ?? '', authorizeUrl);
-  if (method === 'GET') for (const [key, value] of fields) action.searchParams.append(key, value);
-  const response = await fetch(action, method === 'GET' ? { redirect: 'manual' } : { method, body: fields, redirect: 'manual' });
-  const location = response.headers.get('location');
-  if (response.status < 300 || response.status >= 400 || !location) throw new Error(`The consent form did not redirect (HTTP ${response.status}): ${await response.text()}`);
-  return new URL(location, action);
-}
-
-const decodeEntities = (value: string) => value
-  .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
-  .replace(/&#(\d+);/g, (_, code) => String.fromCodePoint(Number(code)))
-  .replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** The connector the engine would build for this integration (same limiter, same token source). */
 export async function connectorFor(ctx: AppContext, integration: Integration): Promise<Connector> {

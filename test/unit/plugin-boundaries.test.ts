@@ -11,7 +11,7 @@ import { platformIds } from '../../src/crm/platforms.js';
 const root = join(import.meta.dirname, '../../src');
 const crmFolders = platformIds.flatMap((id) => [`crm/${id}/`, `sandbox/${id}/`]);
 /** The only shared files that may name a CRM's folder: the lists of what is plugged in. */
-const registries = ['crm/modules.ts', 'sandbox/emulators.ts'];
+const registries = ['crm/modules.ts', 'sandbox/emulators.ts', 'bench/profiles.ts'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -24,9 +24,6 @@ function sourceFiles(dir: string): string[] {
 const shared = sourceFiles(root).filter((file) => !crmFolders.some((folder) => file.startsWith(folder)));
 const ids = platformIds.join('|');
 
-/** The sync bench measures HubSpot against its emulator's limits; [perf-engine] makes it per CRM. */
-const knownExceptions = ['bench/'];
-
 describe('shared code does not branch on a CRM', () => {
   it('compares no platform with a CRM id outside the CRM folders', () => {
     const comparison = new RegExp(`[!=]==?\\s*['"\`](${ids})['"\`]|['"\`](${ids})['"\`]\\s*[!=]==?|case\\s+['"\`](${ids})['"\`]`);
@@ -37,7 +34,7 @@ describe('shared code does not branch on a CRM', () => {
 
   it('imports no CRM folder from shared code (only the registries do)', () => {
     const crmFolder = new RegExp(`(^|/)(crm|sandbox)/(${ids})/|^\\.\\.?/(${ids})/`);
-    const found = shared.filter((file) => !registries.includes(file) && !knownExceptions.some((prefix) => file.startsWith(prefix)))
+    const found = shared.filter((file) => !registries.includes(file))
       .flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)]
         .filter((match) => crmFolder.test(match[1]!)).map((match) => `${file} imports ${match[1]}`));
     expect(found).toEqual([]);
