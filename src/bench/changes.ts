@@ -7,7 +7,8 @@ import { ndjson } from './ndjson.js';
  * The incremental scenario's edits, made in the CRM as a person would (the emulators' admin API
  * behaves like CRM-UI edits): `total` changes split over the objects like the records (70/10/20),
  * each object's half updates, a quarter creates, a quarter deletes, on records spread over the
- * whole listing. The emulator generates what is created and what an update changes, so the same
+ * whole listing. An object whose deletions the CRM does not list (they arrive by webhook) gets
+ * updates instead: a scheduled incremental sync cannot see them, by design. The emulator generates what is created and what an update changes, so the same
  * code edits any CRM. Deterministic for a given seed.
  */
 const SHARE: Record<ObjectType, number> = { contacts: 0.7, companies: 0.1, deals: 0.2 };
@@ -33,7 +34,7 @@ async function spreadIds(sandbox: SandboxChild, object: ObjectType, wanted: numb
   return sample;
 }
 
-export async function makeChanges(sandbox: SandboxChild, total: number, seed: number): Promise<Record<ObjectType, ChangeCounts>> {
+export async function makeChanges(sandbox: SandboxChild, total: number, seed: number, listsDeletions: (object: ObjectType) => boolean): Promise<Record<ObjectType, ChangeCounts>> {
   const rand = random(seed);
   const result = {} as Record<ObjectType, ChangeCounts>;
   const work: (() => Promise<unknown>)[] = [];
@@ -42,7 +43,7 @@ export async function makeChanges(sandbox: SandboxChild, total: number, seed: nu
     const share = object === 'deals' ? total - assigned : Math.round(total * SHARE[object]);
     assigned += share;
     const creates = Math.floor(share / 4);
-    const deletes = Math.floor(share / 4);
+    const deletes = listsDeletions(object) ? Math.floor(share / 4) : 0;
     const updates = share - creates - deletes;
     const ids = await spreadIds(sandbox, object, updates + deletes, rand);
     if (ids.length < updates + deletes) throw new Error(`the sandbox holds too few ${object} for ${updates + deletes} changes`);

@@ -12,6 +12,12 @@ export interface ChangeCounts { creates: number; updates: number; deletes: numbe
 
 export type RecordCounts = Record<ObjectType, number>;
 
+/** What a full listing has to read: live records per object and links per (object, linked object). */
+export interface World {
+  counts: RecordCounts;
+  links: Record<ObjectType, Partial<Record<ObjectType, number>>>;
+}
+
 export interface FetchCeiling {
   requests: number;
   records: number;
@@ -25,16 +31,17 @@ export interface BenchVariant {
   /** Set-up of the emulator through its admin API before the full sync (e.g. a fault that steers the connector). */
   prepare(admin: AdminCall): Promise<void>;
   /** The fewest requests this variant's listing allows. */
-  minimumRequests(counts: RecordCounts): number;
+  minimumRequests(world: World): number;
 }
 
 export type AdminCall = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
 
 export interface BenchProfile {
-  /** The fewest requests a full listing of these counts needs at the API's largest pages. */
-  minimumRequests(counts: RecordCounts): number;
-  /** The most requests an incremental sync of these changes should take. */
+  /** The fewest requests a full listing of this world needs at the API's largest pages. */
+  minimumRequests(world: World): number;
+  /** The most requests an incremental sync of these changes should take, and that rule in words. */
   incrementalMaxRequests(changes: Record<ObjectType, ChangeCounts>, counts: RecordCounts): number;
+  incrementalRule: string;
   /**
    * Every record listed the plainest way: fetch + parse of the same pages (same fields) the
    * connector reads, each object's chain in parallel, as the engine runs them.

@@ -33,7 +33,7 @@ describe.each(providers)(`bench smoke of %s on ${engine}`, (provider) => {
       provider,
       records: 1000,
       database: engine,
-      full: { wallMs: expect.any(Number), requests: expect.any(Number), minRequests: benchProfiles[provider]!.minimumRequests({ contacts: 700, companies: 100, deals: 200 }), peakRssMb: expect.any(Number) },
+      full: { wallMs: expect.any(Number), requests: expect.any(Number), minRequests: expect.any(Number), peakRssMb: expect.any(Number) },
       incremental: { changes: 100, wallMs: expect.any(Number), requests: expect.any(Number) },
       ceilings: { fetchMs: expect.any(Number), copyMs: expect.any(Number), rateLimitFloorMs: null, responseCheckMs: expect.any(Number) },
       equal: true,

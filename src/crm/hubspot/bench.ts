@@ -10,13 +10,15 @@ import { hubspotLimits, hubspotObjects } from './spec.js';
 const pages = (records: number, size: number) => Math.max(1, Math.ceil(records / size));
 
 export const hubspotBench: BenchProfile = {
-  minimumRequests: (counts) => objectTypes.reduce((sum, object) => sum + pages(counts[object], hubspotLimits.listPageSize), 0),
+  minimumRequests: ({ counts }) => objectTypes.reduce((sum, object) => sum + pages(counts[object], hubspotLimits.listPageSize), 0),
 
   // Per object: the search pages of the changes and the archived listing's page (deletions).
   incrementalMaxRequests: (changes) => objectTypes.reduce((sum, object) => {
     const { creates, updates, deletes } = changes[object];
     return sum + 2 * pages(creates + updates + deletes, hubspotLimits.searchPageSize);
   }, 0),
+
+  incrementalRule: '2 per 200 changes per object',
 
   async fetchCeiling(baseUrl, token) {
     let requests = 0;
