@@ -5,6 +5,7 @@ import { connectWithPopup } from '../hooks/oauth-popup';
 import { CredentialsNotice } from './CredentialsNotice';
 import { connectFailureMessage } from './connect-failure';
 import { DeveloperSetup } from './DeveloperSetup';
+import { defaultLoginHost, LoginHostChoice, type LoginHostValue } from './LoginHostChoice';
 import { ScopeList } from './ScopeList';
 
 interface Props {
@@ -26,12 +27,15 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
   const [chosen, setChosen] = useState<string[]>([]);
   const [waiting, setWaiting] = useState(false);
   const [error, setError] = useState(initialError);
+  // Reconnecting without a choice signs in where the integration did (the server remembers).
+  const [loginHost, setLoginHost] = useState<LoginHostValue | null>(() => (platform.loginHosts && !integrationId ? defaultLoginHost(platform.loginHosts) : null));
 
   const connect = async () => {
     setWaiting(true);
     setError(undefined);
     try {
-      const outcome = await connectWithPopup(api, { platform: platform.id, scopes: chosen, integrationId });
+      const host = loginHost && platform.loginHosts ? { option: loginHost.option, ...(loginHost.option === platform.loginHosts.custom?.id ? { url: loginHost.url } : {}) } : undefined;
+      const outcome = await connectWithPopup(api, { platform: platform.id, scopes: chosen, integrationId, loginHost: host });
       if (outcome.ok === 'redirecting') return;
       if (outcome.ok) onConnected(outcome.integrationId);
       else setError(connectFailureMessage(outcome.reason, outcome.message, platform.name));
@@ -46,6 +50,12 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
     <section aria-labelledby="pcrm-step-title" className="pcrm-stack">
       <h2 id="pcrm-step-title" className="pcrm-step-title" tabIndex={-1}>Authorize {platform.name}</h2>
       <p>{platform.name} opens in a new window: sign in there and choose <strong>Allow</strong>. You can disconnect at any time.</p>
+      {platform.loginHosts && (
+        <LoginHostChoice
+          platformName={platform.name} hosts={platform.loginHosts} disabled={waiting}
+          value={loginHost ?? defaultLoginHost(platform.loginHosts)} onChange={setLoginHost}
+        />
+      )}
       <ScopeList scopes={platform.scopes} chosen={chosen} onToggle={toggle} />
       <CredentialsNotice platform={platform} />
       {/* Next to the Connect button, where the person is looking when the popup comes back. */}
