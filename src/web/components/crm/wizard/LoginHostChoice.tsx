@@ -16,8 +16,10 @@ export const defaultLoginHost = (hosts: LoginHosts): LoginHostValue => ({ option
  * host, and the custom one reveals a text field for the address. The server checks the address
  * against the CRM's own domains; its answer names what is wrong.
  */
-export function LoginHostChoice({ platformName, hosts, value, onChange, disabled }: {
+export function LoginHostChoice({ platformName, hosts, value, onChange, disabled, error }: {
   platformName: string; hosts: LoginHosts; value: LoginHostValue; onChange: (value: LoginHostValue) => void; disabled?: boolean;
+  /** Why the server refused the typed address. */
+  error?: string;
 }) {
   const custom = hosts.custom;
   return (
@@ -41,7 +43,9 @@ export function LoginHostChoice({ platformName, hosts, value, onChange, disabled
           <input
             id="pcrm-login-host-url" className="pcrm-input" type="url" inputMode="url" autoComplete="url" required
             placeholder={custom.placeholder} value={value.url} onChange={(event) => onChange({ ...value, url: event.target.value })}
+            aria-invalid={error ? true : undefined} aria-describedby={error ? 'pcrm-login-host-error' : undefined}
           />
+          {error && <p id="pcrm-login-host-error" className="pcrm-field__error" role="alert">{error}</p>}
         </div>
       )}
     </fieldset>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ApiError } from '../../../api/client';
 import type { PlatformDto } from '../../../api/types';
 import { usePulseCrm } from '../PulseCrmProvider';
 import { connectWithPopup } from '../hooks/oauth-popup';
@@ -27,12 +28,14 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
   const [chosen, setChosen] = useState<string[]>([]);
   const [waiting, setWaiting] = useState(false);
   const [error, setError] = useState(initialError);
+  const [hostError, setHostError] = useState<string>();
   // Reconnecting without a choice signs in where the integration did (the server remembers).
   const [loginHost, setLoginHost] = useState<LoginHostValue | null>(() => (platform.loginHosts && !integrationId ? defaultLoginHost(platform.loginHosts) : null));
 
   const connect = async () => {
     setWaiting(true);
     setError(undefined);
+    setHostError(undefined);
     try {
       const host = loginHost && platform.loginHosts ? { option: loginHost.option, ...(loginHost.option === platform.loginHosts.custom?.id ? { url: loginHost.url } : {}) } : undefined;
       const outcome = await connectWithPopup(api, { platform: platform.id, scopes: chosen, integrationId, loginHost: host });
@@ -40,7 +43,9 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
       if (outcome.ok) onConnected(outcome.integrationId);
       else setError(connectFailureMessage(outcome.reason, outcome.message, platform.name));
     } catch (failure) {
-      setError((failure as Error).message);
+      const problem = loginHostProblem(failure);
+      if (problem) setHostError(problem);
+      else setError((failure as Error).message);
     }
     setWaiting(false);
   };
@@ -53,7 +58,7 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
       {platform.loginHosts && (
         <LoginHostChoice
           platformName={platform.name} hosts={platform.loginHosts} disabled={waiting}
-          value={loginHost ?? defaultLoginHost(platform.loginHosts)} onChange={setLoginHost}
+          value={loginHost ?? defaultLoginHost(platform.loginHosts)} onChange={setLoginHost} error={hostError}
         />
       )}
       <ScopeList scopes={platform.scopes} chosen={chosen} onToggle={toggle} />
@@ -70,4 +75,11 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
       {platform.credentials === 'missing' && <DeveloperSetup platform={platform} />}
     </section>
   );
+}
+
+/** The server's words about the login host (a 400 naming body.loginHost…), shown next to the field. */
+function loginHostProblem(failure: unknown): string | null {
+  if (!(failure instanceof ApiError) || !Array.isArray(failure.details)) return null;
+  const detail = failure.details.find((item: { where?: string }) => item?.where?.startsWith('body.loginHost')) as { problem?: string } | undefined;
+  return detail?.problem ? `This address ${detail.problem}.` : null;
 }
