@@ -16,15 +16,18 @@ export const defaultLoginHost = (hosts: LoginHosts): LoginHostValue => ({ option
  * host, and the custom one reveals a text field for the address. The server checks the address
  * against the CRM's own domains; its answer names what is wrong.
  */
-export function LoginHostChoice({ platformName, hosts, value, onChange, disabled, error }: {
+export function LoginHostChoice({ platformName, hosts, value, onChange, disabled, error, hint }: {
   platformName: string; hosts: LoginHosts; value: LoginHostValue; onChange: (value: LoginHostValue) => void; disabled?: boolean;
   /** Why the server refused the typed address. */
   error?: string;
+  /** A line under the legend (reconnecting: what choosing none means). */
+  hint?: string;
 }) {
   const custom = hosts.custom;
   return (
     <fieldset className="pcrm-scopes pcrm-login-hosts" disabled={disabled}>
       <legend>Where do you sign in to {platformName}?</legend>
+      {hint && <p className="pcrm-muted">{hint}</p>}
       {hosts.options.map((option) => (
         <label key={option.id} className="pcrm-scope">
           <input type="radio" name="pcrm-login-host" value={option.id} checked={value.option === option.id} onChange={() => onChange({ ...value, option: option.id })} />

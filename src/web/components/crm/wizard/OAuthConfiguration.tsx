@@ -58,7 +58,8 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
       {platform.loginHosts && (
         <LoginHostChoice
           platformName={platform.name} hosts={platform.loginHosts} disabled={waiting}
-          value={loginHost ?? defaultLoginHost(platform.loginHosts)} onChange={setLoginHost} error={hostError}
+          value={loginHost ?? (integrationId ? { option: '', url: '' } : defaultLoginHost(platform.loginHosts))} onChange={setLoginHost} error={hostError}
+          hint={integrationId && !loginHost ? 'Choose none to sign in where this integration signed in before.' : undefined}
         />
       )}
       <ScopeList scopes={platform.scopes} chosen={chosen} onToggle={toggle} />
