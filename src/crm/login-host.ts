@@ -1,6 +1,6 @@
-import { locationProblem, onOrigin } from './connection-config.js';
+import { locationProblem, onOrigin, type ConnectionConfig } from './connection-config.js';
 import type { ProviderEndpoints } from './endpoints.js';
-import type { PlatformSpec } from './platforms.js';
+import { loginHostOrigins, type PlatformSpec } from './platforms.js';
 
 /**
  * The person's choice of sign-in host (platforms.ts LoginHostSpec), from the start request to the
@@ -40,6 +40,12 @@ export function chooseLoginHost(spec: PlatformSpec, choice: LoginHostChoice | un
     return { ok: false, field: 'loginHost.url', problem: `must be the address alone, like ${custom.placeholder}` };
   }
   return { ok: true, origin: parsed.origin };
+}
+
+/** The login host a connection keeps, when it is still one of the CRM's (a stored value is checked again before use). */
+export function keptLoginHost(spec: PlatformSpec, config: ConnectionConfig): string | null {
+  const value = spec.loginHosts ? config[spec.loginHosts.field] : undefined;
+  return value && !locationProblem(value, loginHostOrigins(spec.loginHosts!)) ? new URL(value).origin : null;
 }
 
 /**

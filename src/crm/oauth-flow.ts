@@ -5,7 +5,7 @@ import { AppError, notFound } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../app-context.js';
 import { keepConnectionConfig, sandboxOrigin } from './connection-config.js';
-import { chooseLoginHost, loginEndpoints, type LoginHostChoice } from './login-host.js';
+import { chooseLoginHost, keptLoginHost, loginEndpoints, type LoginHostChoice } from './login-host.js';
 import { createConnector } from './connectors.js';
 import type { Display } from './oauth-begin.js';
 import { holdsBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
@@ -88,8 +88,8 @@ export async function startOAuth(ctx: AppContext, userId: string, request: Start
   await withUser(ctx.db.pool, userId, async (tx) => {
     const reconnected = request.integrationId ? await integrationsRepository(tx, ctx.keys).find(request.integrationId) : null;
     if (request.integrationId && !reconnected) throw notFound('Integration');
-    // Reconnecting signs in where the integration did, unless the person chose again.
-    const loginHost = chosenHost.origin ?? (spec.loginHosts && reconnected?.connectionConfig[spec.loginHosts.field]) ?? null;
+    // Reconnecting signs in where the integration did (if that is still one of the CRM's hosts), unless the person chose again.
+    const loginHost = chosenHost.origin ?? (reconnected ? keptLoginHost(spec, reconnected.connectionConfig) : null);
     await oauthStatesRepository(tx).insert({
       stateHash: hashState(state), userId, platform: request.platform,
       sealedVerifier: pkce ? encryptSecret(ctx.keys, pkce.verifier, verifierPlace(hashState(state))) : null,

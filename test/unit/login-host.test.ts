@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionEndpoints, keepConnectionConfig } from '../../src/crm/connection-config.js';
 import type { ProviderEndpoints } from '../../src/crm/endpoints.js';
-import { chooseLoginHost, loginEndpoints } from '../../src/crm/login-host.js';
+import { chooseLoginHost, keptLoginHost, loginEndpoints } from '../../src/crm/login-host.js';
 import { platforms } from '../../src/crm/platforms.js';
 import { ProviderError } from '../../src/crm/provider-error.js';
 
@@ -85,6 +85,13 @@ describe('endpoints on the chosen login host', () => {
     const kept = keepConnectionConfig(salesforce, { token: { instance_url: sandbox.apiBaseUrl }, start: { login_host: 'https://test.salesforce.com' } }, sandbox.apiBaseUrl);
     expect(kept).toEqual({ ok: true, config: { instance_url: sandbox.apiBaseUrl, login_host: 'https://test.salesforce.com' } });
     expect(connectionEndpoints('salesforce', sandbox, kept.ok ? kept.config : {}).tokenUrl).toBe(sandbox.tokenUrl);
+  });
+
+  it('reuses a connection\'s login host on reconnect only while it is one of the CRM\'s', () => {
+    expect(keptLoginHost(salesforce, { login_host: 'https://acme.my.salesforce.com' })).toBe('https://acme.my.salesforce.com');
+    expect(keptLoginHost(salesforce, { login_host: 'https://evil.com' })).toBeNull();
+    expect(keptLoginHost(salesforce, {})).toBeNull();
+    expect(keptLoginHost(platforms.hubspot, { login_host: 'https://login.salesforce.com' })).toBeNull();
   });
 
   it('checks a stored login host again before sending a refresh token to it', () => {
