@@ -14,9 +14,13 @@ import { ProviderError } from './provider-error.js';
 export type ConnectionConfig = Record<string, string>;
 
 export interface ConnectionField {
-  /** The field's name in the token response, or the callback's query parameter. */
+  /** The field's name in the token response, or the callback's query parameter, or the start request's choice. */
   name: string;
-  from: 'token' | 'callback';
+  /**
+   * `start`: the person chose it before signing in (a login host, platforms.ts LoginHostSpec). It is
+   * kept as chosen even in sandbox mode, where the emulator stands for every choice and serves it.
+   */
+  from: 'token' | 'callback' | 'start';
   /**
    * Origins the value may name: `https://*.pipedrive.com`, where `*` stands for one or more DNS
    * labels, or an exact origin `https://www.zohoapis.eu`.
@@ -43,17 +47,17 @@ export type KeptConfig =
  * `sandboxOrigin` is the emulator's origin when the platform runs on its sandbox, else null.
  */
 export function keepConnectionConfig(
-  spec: PlatformSpec, sources: { token: Record<string, unknown>; callback?: URLSearchParams }, sandboxOrigin: string | null,
+  spec: PlatformSpec, sources: { token: Record<string, unknown>; callback?: URLSearchParams; start?: ConnectionConfig }, sandboxOrigin: string | null,
 ): KeptConfig {
   const config: ConnectionConfig = {};
   for (const field of spec.connection?.fields ?? []) {
-    const raw = field.from === 'token' ? sources.token[field.name] : sources.callback?.get(field.name);
+    const raw = field.from === 'token' ? sources.token[field.name] : field.from === 'callback' ? sources.callback?.get(field.name) : sources.start?.[field.name];
     if (raw === undefined || raw === null || raw === '') {
       if (field.required) return { ok: false, field: field.name, problem: 'is missing' };
       continue;
     }
     if (typeof raw !== 'string') return { ok: false, field: field.name, problem: 'is not a URL' };
-    const problem = locationProblem(raw, sandboxOrigin ? [sandboxOrigin] : field.allow);
+    const problem = locationProblem(raw, sandboxOrigin && field.from !== 'start' ? [sandboxOrigin] : field.allow);
     if (problem) return { ok: false, field: field.name, problem };
     config[field.name] = raw;
   }
@@ -102,11 +106,16 @@ export function originOf(config: ConnectionConfig, field: string | undefined): s
 export function connectionEndpoints(platform: PlatformId, endpoints: ProviderEndpoints, config: ConnectionConfig): ProviderEndpoints {
   const connection = platforms[platform].connection;
   if (!connection || endpoints.mode === 'missing') return endpoints;
-  const kept = keepConnectionConfig(platforms[platform], { token: config, callback: new URLSearchParams(config) }, sandboxOrigin(endpoints));
+  const kept = keepConnectionConfig(platforms[platform], { token: config, callback: new URLSearchParams(config), start: config }, sandboxOrigin(endpoints));
   if (!kept.ok) throw new ProviderError('invalid_request', `This connection's stored ${kept.field} ${kept.problem}; reconnect the integration.`);
   const api = originOf(config, connection.apiBase);
-  const accounts = originOf(config, connection.tokenOrigin);
-  // Swapped as text: a path template like /refresh-tokens/{token} must survive unencoded.
-  const moved = (url: string | undefined) => (url && accounts ? accounts + url.slice(new URL(url).origin.length) : url);
-  return { ...endpoints, apiBaseUrl: api ?? endpoints.apiBaseUrl, tokenUrl: moved(endpoints.tokenUrl)!, revokeUrl: moved(endpoints.revokeUrl) };
+  // A chosen login host is served by the emulator in sandbox mode (its URLs already point there).
+  const chosen = connection.fields.find((field) => field.name === connection.tokenOrigin)?.from === 'start';
+  const accounts = endpoints.mode === 'sandbox' && chosen ? null : originOf(config, connection.tokenOrigin);
+  return { ...endpoints, apiBaseUrl: api ?? endpoints.apiBaseUrl, tokenUrl: onOrigin(endpoints.tokenUrl, accounts)!, revokeUrl: onOrigin(endpoints.revokeUrl, accounts) };
+}
+
+/** A URL moved onto another origin, path and query kept; swapped as text so a path template like /refresh-tokens/{token} survives unencoded. */
+export function onOrigin<T extends string | undefined>(url: T, origin: string | null): T {
+  return (url && origin ? origin + url.slice(new URL(url).origin.length) : url) as T;
 }

@@ -3,6 +3,7 @@ import { asSystem } from '../db/tenant.js';
 import { decryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../app-context.js';
 import { browserCookieName, newBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
+import { loginEndpoints } from './login-host.js';
 import { authorizeUrl, pkceChallenge } from './oauth.js';
 import { platforms } from './platforms.js';
 
@@ -31,12 +32,15 @@ export async function beginOAuth(ctx: AppContext, ticket: string, origin: string
   const spec = platforms[row.platform];
   const required = spec.scopes.filter((scope) => scope.required).map((scope) => scope.name);
   const verifier = row.sealedVerifier ? decryptSecret(ctx.keys, row.sealedVerifier, verifierPlace(sha256(ticket))) : null;
-  const url = authorizeUrl(row.platform, ctx.endpoints(row.platform), {
+  const endpoints = ctx.endpoints(row.platform);
+  const url = new URL(authorizeUrl(row.platform, loginEndpoints(endpoints, row.loginHost), {
     redirectUri: row.redirectUri,
     state: ticket,
     requiredScopes: required,
     optionalScopes: row.scopes.filter((scope) => !required.includes(scope)),
     codeChallenge: verifier ? await pkceChallenge(verifier) : undefined,
-  });
-  return { ok: true, authorizeUrl: url, cookie: { name: browserCookieName(ticket), value: browser.nonce, maxAgeSeconds: row.secondsLeft } };
+  }));
+  // The emulator stands for every login host; this tells it (and its consent page) which one was chosen.
+  if (endpoints.mode === 'sandbox' && row.loginHost) url.searchParams.set('sandbox_login_host', row.loginHost);
+  return { ok: true, authorizeUrl: url.toString(), cookie: { name: browserCookieName(ticket), value: browser.nonce, maxAgeSeconds: row.secondsLeft } };
 }

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../app-context.js';
 import { keepConnectionConfig, sandboxOrigin } from './connection-config.js';
+import { chooseLoginHost, keptLoginHost, loginEndpoints, type LoginHostChoice } from './login-host.js';
 import { createConnector } from './connectors.js';
 import type { Display } from './oauth-begin.js';
 import { holdsBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
@@ -31,6 +32,8 @@ export interface StartRequest {
   returnTo?: string;
   /** The origin of the page running the flow (one of allowedAppOrigins). */
   appOrigin: string;
+  /** Where the person signs in, for CRMs with several hosts (default: the one a reconnected integration used, else the CRM's). */
+  loginHost?: LoginHostChoice;
 }
 
 /** Where the result goes in the browser; known only once the callback has proved it is the same browser. */
@@ -74,18 +77,24 @@ export async function startOAuth(ctx: AppContext, userId: string, request: Start
   const chosen = (request.scopes ?? []).filter((scope) => optional.includes(scope));
   const required = spec.scopes.filter((scope) => scope.required).map((scope) => scope.name);
 
+  const chosenHost = chooseLoginHost(spec, request.loginHost);
+  if (!chosenHost.ok) {
+    throw new AppError('validation_failed', `${chosenHost.field} ${chosenHost.problem}.`, [{ where: `body.${chosenHost.field}`, problem: chosenHost.problem }]);
+  }
+
   const state = newState();
   const pkce = spec.oauth.pkce ? await newPkce() : null;
   const expiresAt = new Date(Date.now() + STATE_TTL_MS);
   await withUser(ctx.db.pool, userId, async (tx) => {
-    if (request.integrationId && !(await integrationsRepository(tx, ctx.keys).find(request.integrationId))) {
-      throw notFound('Integration');
-    }
+    const reconnected = request.integrationId ? await integrationsRepository(tx, ctx.keys).find(request.integrationId) : null;
+    if (request.integrationId && !reconnected) throw notFound('Integration');
+    // Reconnecting signs in where the integration did (if that is still one of the CRM's hosts), unless the person chose again.
+    const loginHost = chosenHost.origin ?? (reconnected ? keptLoginHost(spec, reconnected.connectionConfig) : null);
     await oauthStatesRepository(tx).insert({
       stateHash: hashState(state), userId, platform: request.platform,
       sealedVerifier: pkce ? encryptSecret(ctx.keys, pkce.verifier, verifierPlace(hashState(state))) : null,
       scopes: [...required, ...chosen], redirectUri: redirectUri(ctx), integrationId: request.integrationId ?? null,
-      returnTo: request.returnTo ?? null, appOrigin: request.appOrigin, expiresAt,
+      returnTo: request.returnTo ?? null, appOrigin: request.appOrigin, loginHost, expiresAt,
     });
   });
   // The provider's URL is built when the browser begins (oauth-begin.ts): handed out here, it would be
@@ -114,7 +123,7 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   const error = params.get('error');
   if (error) return fail(reasonForProviderError(error), `${error}: ${params.get('error_description') ?? ''}`);
 
-  const endpoints = ctx.endpoints(row.platform);
+  const endpoints = loginEndpoints(ctx.endpoints(row.platform), row.loginHost);
   let tokens;
   try {
     const verifier = row.sealedVerifier ? decryptSecret(ctx.keys, row.sealedVerifier, verifierPlace(hashState(state))) : null;
@@ -127,7 +136,9 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   }
 
   // Where the account lives, if the CRM says so at token time: checked before any request goes there.
-  const kept = keepConnectionConfig(platforms[row.platform], { token: tokens.raw, callback: params }, sandboxOrigin(endpoints));
+  const loginField = platforms[row.platform].loginHosts?.field;
+  const start = loginField && row.loginHost ? { [loginField]: row.loginHost } : {};
+  const kept = keepConnectionConfig(platforms[row.platform], { token: tokens.raw, callback: params, start }, sandboxOrigin(endpoints));
   if (!kept.ok) return fail('untrusted_location', `${kept.field} ${kept.problem}`);
   const connectionConfig = kept.config;
 

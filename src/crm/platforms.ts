@@ -54,6 +54,21 @@ export interface TwoWaySpec {
   scopes: Scope[];
 }
 
+/**
+ * Where a person signs in, when a CRM has more than one sign-in host (Salesforce: production,
+ * sandbox orgs, a company's My Domain). The wizard offers the options; the chosen origin is kept on
+ * the connection in `field` (a `from: 'start'` connection field, checked against the same hosts), and
+ * authorize, token, refresh and revoke all go there: a token is refreshed where it was issued.
+ */
+export interface LoginHostSpec {
+  /** The connection field that keeps the chosen origin. */
+  field: string;
+  /** Fixed hosts; the first is the default (the registry's own OAuth URLs point at it). */
+  options: { id: string; label: string; origin: string }[];
+  /** A host the person types, allowed only on these origin patterns (see connection-config.ts). */
+  custom?: { id: string; label: string; placeholder: string; allow: string[] };
+}
+
 export interface PlatformSpec {
   id: PlatformId;
   name: string;
@@ -73,9 +88,24 @@ export interface PlatformSpec {
   apiBaseUrl: string;
   /** Where an account lives when the CRM tells only at token time (absent: apiBaseUrl serves everyone). */
   connection?: ConnectionSpec;
+  /** A choice of sign-in host, for CRMs that have several. */
+  loginHosts?: LoginHostSpec;
   /** Whether the engine can sync this CRM yet (the wizard says so plainly when not). */
   available: boolean;
 }
+
+/** Every origin a login-host choice may end on: the fixed options and the custom patterns. */
+export const loginHostOrigins = (spec: Omit<LoginHostSpec, 'field'>): string[] => [...spec.options.map((option) => option.origin), ...(spec.custom?.allow ?? [])];
+
+// Salesforce signs in on one of three kinds of host (crm-api-facts.md §2A). A My Domain is
+// `<name>.my.salesforce.com`, and a sandbox's `<name>--<sandbox>.sandbox.my.salesforce.com`.
+const salesforceLoginHosts = {
+  options: [
+    { id: 'production', label: 'Production', origin: 'https://login.salesforce.com' },
+    { id: 'sandbox', label: 'Sandbox', origin: 'https://test.salesforce.com' },
+  ],
+  custom: { id: 'my_domain', label: 'My Domain', placeholder: 'https://yourcompany.my.salesforce.com', allow: ['https://*.my.salesforce.com'] },
+};
 
 const registry = {
   hubspot: {
@@ -161,9 +191,12 @@ const registry = {
       fields: [
         { name: 'instance_url', from: 'token', required: true, allow: ['https://*.salesforce.com', 'https://*.force.com'] },
         { name: 'id', from: 'token', required: false, allow: ['https://*.salesforce.com', 'https://*.force.com'] },
+        { name: 'login_host', from: 'start', required: false, allow: loginHostOrigins(salesforceLoginHosts) },
       ],
       apiBase: 'instance_url',
+      tokenOrigin: 'login_host',
     },
+    loginHosts: { field: 'login_host', ...salesforceLoginHosts },
     available: true,
   },
   pipedrive: {

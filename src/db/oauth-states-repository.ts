@@ -18,6 +18,8 @@ export interface NewOAuthState {
   integrationId: string | null;
   returnTo: string | null;
   appOrigin: string;
+  /** The sign-in host the person chose (already checked against the CRM's allowlist); null: the default. */
+  loginHost?: string | null;
   expiresAt: Date;
 }
 
@@ -26,6 +28,7 @@ export interface BegunState {
   scopes: string[];
   redirectUri: string;
   sealedVerifier: string | null;
+  loginHost: string | null;
   secondsLeft: number;
 }
 
@@ -39,16 +42,17 @@ export interface ConsumedState {
   appOrigin: string | null;
   display: Display | null;
   browserHash: string | null;
+  loginHost: string | null;
 }
 
 export function oauthStatesRepository(tx: Tx) {
   return {
     async insert(state: NewOAuthState): Promise<void> {
       await tx.query(
-        `INSERT INTO oauth_states (state_hash, user_id, platform, code_verifier, scopes, redirect_uri, integration_id, return_to, app_origin, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        `INSERT INTO oauth_states (state_hash, user_id, platform, code_verifier, scopes, redirect_uri, integration_id, return_to, app_origin, expires_at, login_host)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [state.stateHash, state.userId, state.platform, state.sealedVerifier, state.scopes, state.redirectUri,
-          state.integrationId, state.returnTo, state.appOrigin, state.expiresAt],
+          state.integrationId, state.returnTo, state.appOrigin, state.expiresAt, state.loginHost ?? null],
       );
     },
 
@@ -57,17 +61,17 @@ export function oauthStatesRepository(tx: Tx) {
       const { rows } = await tx.query(
         `UPDATE oauth_states SET browser_hash = $2, display = $3, bound_at = now()
          WHERE state_hash = $1 AND app_origin = $4 AND bound_at IS NULL AND used_at IS NULL AND expires_at > now()
-         RETURNING platform, scopes, redirect_uri, code_verifier, extract(epoch FROM expires_at - now())::float8 AS seconds_left`,
+         RETURNING platform, scopes, redirect_uri, code_verifier, login_host, extract(epoch FROM expires_at - now())::float8 AS seconds_left`,
         [stateHash, browserHash, display, origin],
       );
       const row = rows[0];
-      return row ? { platform: row.platform, scopes: row.scopes, redirectUri: row.redirect_uri, sealedVerifier: row.code_verifier, secondsLeft: row.seconds_left } : null;
+      return row ? { platform: row.platform, scopes: row.scopes, redirectUri: row.redirect_uri, sealedVerifier: row.code_verifier, loginHost: row.login_host, secondsLeft: row.seconds_left } : null;
     },
 
     /** Marks the state used (once, under a row lock) and returns it, or says why it cannot be used. */
     async consume(stateHash: string): Promise<ConsumedState | 'unknown_state' | 'replayed_state' | 'expired_state'> {
       const { rows } = await tx.query(
-        `SELECT user_id, platform, code_verifier, redirect_uri, integration_id, return_to, app_origin, display, browser_hash,
+        `SELECT user_id, platform, code_verifier, redirect_uri, integration_id, return_to, app_origin, display, browser_hash, login_host,
                 used_at, expires_at < now() AS expired
          FROM oauth_states WHERE state_hash = $1 FOR UPDATE`,
         [stateHash],
@@ -79,7 +83,7 @@ export function oauthStatesRepository(tx: Tx) {
       if (row.expired) return 'expired_state';
       return {
         userId: row.user_id, platform: row.platform, sealedVerifier: row.code_verifier, redirectUri: row.redirect_uri, integrationId: row.integration_id,
-        returnTo: row.return_to, appOrigin: row.app_origin, display: row.display, browserHash: row.browser_hash,
+        returnTo: row.return_to, appOrigin: row.app_origin, display: row.display, browserHash: row.browser_hash, loginHost: row.login_host,
       };
     },
 

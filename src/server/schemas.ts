@@ -151,6 +151,11 @@ export const platformSchema = withExample(z.object({
   /** "configured": client credentials are set; "sandbox": the local emulator stands in. */
   credentials: z.enum(['configured', 'sandbox', 'missing']),
   redirectUrl: z.string(),
+  /** Where a person may sign in, for CRMs with several hosts (null: one host); the start request's loginHost picks one. */
+  loginHosts: z.object({
+    options: z.array(z.object({ id: z.string(), label: z.string(), host: z.string() })),
+    custom: z.object({ id: z.string(), label: z.string(), placeholder: z.string() }).nullable(),
+  }).nullable(),
 }), {
   id: 'hubspot',
   name: 'HubSpot',
@@ -164,6 +169,7 @@ export const platformSchema = withExample(z.object({
   available: true,
   credentials: 'configured',
   redirectUrl: 'https://pulse.example.com/crm/oauth/callback',
+  loginHosts: null,
 });
 export type PlatformDto = z.infer<typeof platformSchema>;
 

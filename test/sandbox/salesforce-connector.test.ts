@@ -83,6 +83,17 @@ describe('the Salesforce connector', () => {
     }
   });
 
+  it('names the connection after the org (SELECT Name FROM Organization), not the signed-in user', async () => {
+    const account = await (await connector()).account();
+    expect(account).toMatchObject({ externalAccountId: '00D000031000001AAA', displayName: 'Pulse Demo Org' });
+    const minted = await admin('POST', '/_sandbox/tokens', {});
+    const org = await (await fetch(`${url}/services/data/v60.0/query?q=${encodeURIComponent('SELECT Id, Name, OrganizationType, IsSandbox FROM Organization')}`, { headers: { authorization: `Bearer ${minted.access_token}` } })).json();
+    expect(org).toEqual({
+      totalSize: 1, done: true,
+      records: [{ attributes: { type: 'Organization', url: '/services/data/v60.0/sobjects/Organization/00D000031000001AAA' }, Id: '00D000031000001AAA', Name: 'Pulse Demo Org', OrganizationType: 'Enterprise Edition', IsSandbox: false }],
+    });
+  });
+
   it('answers the connection test\'s own checks from describe and /limits', async () => {
     const checks = await (await connector()).checks!();
     expect(checks.map((check) => [check.id, check.status])).toEqual([

@@ -5,8 +5,9 @@ import type { Associations, ConnectionCheck, Connector, FieldOption, ListCursor,
 import { writeFields } from '../field-codec.js';
 import { objectTypes, type ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
+import { allocationMeter, allocationStop, readApiUsage, type ApiUsage } from './allocation.js';
 import { mapRecord, soqlDateTime, soqlString, toSalesforceValues, type SalesforceRecord } from './mapping.js';
-import { bulkJob, contactRoles, describeResult, introspection, limitsResult, queryResult, recordCounts, saveResults, userInfo } from './responses.js';
+import { bulkJob, contactRoles, describeResult, introspection, limitsResult, organization, queryResult, recordCounts, saveResults, userInfo } from './responses.js';
 import { salesforceFields, salesforceLimits, salesforceObjects } from './spec.js';
 
 /**
@@ -36,8 +37,14 @@ function typedRow(row: Record<string, string>, types: Map<string, string>): Sale
   return out as SalesforceRecord;
 }
 
-export function salesforceConnector({ http, endpoints, currentToken }: ConnectorDeps): Connector {
+export function salesforceConnector({ http: client, endpoints, currentToken }: ConnectorDeps): Connector {
   const base = `/services/data/${salesforceLimits.apiVersion}`;
+  // Sync work spends the org's allocation and stops short of it (allocation.ts); the connection
+  // test only observes it, so it can still say how much is used.
+  const { spending: http, observed } = allocationMeter(client);
+  /** The allocation a /limits answer states: its Sforce-Limit-Info header, else its DailyApiRequests. */
+  const usageOf = (headers: Headers, api: { Max: number; Remaining: number }): ApiUsage =>
+    readApiUsage(headers.get(salesforceLimits.limitHeader)) ?? { used: api.Max - api.Remaining, max: api.Max };
   const fieldLists = new Map<ObjectType, Promise<string[]>>();
   const fieldTypes = new Map<ObjectType, Map<string, string>>();
   let counts: Promise<Map<string, number>> | null = null;
@@ -244,14 +251,16 @@ export function salesforceConnector({ http, endpoints, currentToken }: Connector
 
     async account() {
       // An authenticated REST call first, so a dead token takes the normal path (401 → refresh → reconnect).
-      await http('GET', `${base}/limits`, { schema: limitsResult });
-      const { data } = await http('GET', '/services/oauth2/userinfo', { schema: userInfo });
-      return { externalAccountId: data.organization_id, displayName: data.preferred_username ?? data.name ?? `Salesforce ${data.organization_id}`, grantedScopes: await grantedScopes() };
+      await observed('GET', `${base}/limits`, { schema: limitsResult });
+      const { data } = await observed('GET', '/services/oauth2/userinfo', { schema: userInfo });
+      const orgName = await organizationName();
+      return { externalAccountId: data.organization_id, displayName: orgName ?? data.preferred_username ?? data.name ?? `Salesforce ${data.organization_id}`, grantedScopes: await grantedScopes() };
     },
 
     async quota() {
-      const { data } = await http('GET', `${base}/limits`, { schema: limitsResult });
-      const quotas = [{ name: 'Requests in 24 h', used: data.DailyApiRequests.Max - data.DailyApiRequests.Remaining, limit: data.DailyApiRequests.Max, resetsAt: null }];
+      const { data, headers } = await observed('GET', `${base}/limits`, { schema: limitsResult });
+      const usage = usageOf(headers, data.DailyApiRequests);
+      const quotas = [{ name: 'Requests in 24 h', used: usage.used, limit: usage.max, resetsAt: null }];
       if (data.DailyBulkV2QueryJobs) quotas.push({ name: 'Bulk query jobs in 24 h', used: data.DailyBulkV2QueryJobs.Max - data.DailyBulkV2QueryJobs.Remaining, limit: data.DailyBulkV2QueryJobs.Max, resetsAt: null });
       return quotas;
     },
@@ -276,7 +285,7 @@ export function salesforceConnector({ http, endpoints, currentToken }: Connector
         const sobject = salesforceObjects[object].sobject;
         const label = `Permission to query ${sobject}`;
         try {
-          const { data } = await http('GET', `${base}/sobjects/${sobject}/describe`, { schema: describeResult });
+          const { data } = await observed('GET', `${base}/sobjects/${sobject}/describe`, { schema: describeResult });
           checks.push(data.queryable
             ? { id: `object:${object}`, label, status: 'pass', message: `${sobject} records can be queried (${data.fields.length} fields visible).` }
             : { id: `object:${object}`, label, status: 'fail', message: `The connected user's profile cannot query ${sobject}. In Salesforce Setup, give the user Read access to ${sobject} (profile or permission set), then test again.` });
@@ -285,14 +294,16 @@ export function salesforceConnector({ http, endpoints, currentToken }: Connector
           checks.push({ id: `object:${object}`, label, status: 'fail', message: `The connected user cannot see ${sobject} at all (${error.message}). In Salesforce Setup, give the user Read access to ${sobject}, then test again.` });
         }
       }
-      const { data } = await http('GET', `${base}/limits`, { schema: limitsResult });
-      const api = data.DailyApiRequests;
-      const share = api.Max > 0 ? (api.Max - api.Remaining) / api.Max : 0;
+      const { data, headers } = await observed('GET', `${base}/limits`, { schema: limitsResult });
+      const usage = usageOf(headers, data.DailyApiRequests);
+      const left = Math.max(0, usage.max - usage.used);
+      const stop = allocationStop(usage);
       checks.push({
-        id: 'allocation', label: 'Daily API allocation', status: api.Remaining === 0 ? 'fail' : share >= 0.9 ? 'warn' : 'pass',
-        message: api.Remaining === 0
-          ? `All ${api.Max.toLocaleString('en')} API requests of the org's rolling 24 hours are used: syncs stop until requests age out of the window. Other integrations of the org share this allocation; a Salesforce admin can buy more.`
-          : `${(api.Max - api.Remaining).toLocaleString('en')} of ${api.Max.toLocaleString('en')} API requests used in the last 24 hours (${api.Remaining.toLocaleString('en')} left, shared by every integration of the org).`,
+        id: 'allocation', label: 'Daily API allocation', status: left === 0 ? 'fail' : stop ? 'warn' : 'pass',
+        message: left === 0
+          ? `All ${usage.max.toLocaleString('en')} API requests of the org's rolling 24 hours are used: syncs stop until requests age out of the window. Other integrations of the org share this allocation; a Salesforce admin can buy more.`
+          : stop ? `${stop} Syncs resume once usage is below that.`
+            : `${usage.used.toLocaleString('en')} of ${usage.max.toLocaleString('en')} API requests used in the last 24 hours (${left.toLocaleString('en')} left, shared by every integration of the org; syncs pause at ${Math.round(salesforceLimits.allocationStopShare * 100)}%).`,
       });
       const bulk = data.DailyBulkV2QueryJobs;
       if (bulk) {
@@ -336,6 +347,22 @@ export function salesforceConnector({ http, endpoints, currentToken }: Connector
       if (!response.ok && response.status !== 400) throw new ProviderError('temporary', `Salesforce did not revoke the token (HTTP ${response.status}).`);
     },
   };
+
+  /**
+   * The org's name, as people call it (an integration is one org, not one user's email). Userinfo and
+   * identity name only the user; the Organization object, one row readable by API users, names the org.
+   * Null when this user may not read it: the user's name is shown instead.
+   * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_organization.htm
+   */
+  async function organizationName(): Promise<string | null> {
+    try {
+      const { data } = await observed('GET', `${base}/query`, { query: { q: 'SELECT Name FROM Organization' }, schema: organization, label: `${base}/query` });
+      return data.records[0]?.Name?.trim() || null;
+    } catch (error) {
+      if (error instanceof ProviderError && ['insufficient_scope', 'invalid_request', 'not_found'].includes(error.code)) return null;
+      throw error;
+    }
+  }
 
   /** The scopes the access token holds, from token introspection (the connected app's credentials). */
   async function grantedScopes(): Promise<string[]> {

@@ -6,8 +6,8 @@ import { salesforceFields, salesforceLimits } from './spec.js';
 /**
  * Salesforce as the engine sees it. Deletions come in the changes pages (queryAll rows with
  * IsDeleted = true). There is
- * no request window to learn or declare: the org has a 24-hour allocation (a spent one ends the run
- * partial) and a concurrency limit answered 403 REQUEST_LIMIT_EXCEEDED, retried after a second.
+ * no request window to learn or declare: the org has a 24-hour allocation, stated by `Sforce-Limit-Info` on every
+ * answer (a run stops at 95 % of it and ends partial, allocation.ts) and a concurrency limit answered 403 REQUEST_LIMIT_EXCEEDED, retried after a second.
  * Tokens carry no lifetime: Pulse plans a refresh at the default session timeout after `issued_at`
  * and refreshes on the 401 INVALID_SESSION_ID that ends a shorter session.
  */

@@ -29,6 +29,7 @@ export const describeResult = z.object({
 });
 
 export const userInfo = z.object({ organization_id: z.string(), preferred_username: z.string().optional(), name: z.string().optional() }).passthrough();
+export const organization = z.object({ records: z.array(z.object({ Name: z.string().nullable().optional() }).passthrough()) });
 export const introspection = z.object({ active: z.boolean(), scope: z.string().optional() }).passthrough();
 
 const pair = z.object({ Max: z.number(), Remaining: z.number() });

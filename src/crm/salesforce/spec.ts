@@ -84,4 +84,10 @@ export const salesforceLimits = {
   /** Access tokens carry no lifetime; the default session timeout is 2 hours (401 refreshes sooner). */
   sessionHintMs: 2 * 60 * 60_000,
   limitHeader: 'sforce-limit-info',
+  /**
+   * A sync stops (partial, resumed by the next run) once the org's rolling 24-hour allocation is this
+   * used: the rest is left to the org's other integrations and its own users, and the allocation is
+   * a hard 403 for all of them once spent.
+   */
+  allocationStopShare: 0.95,
 } as const;

@@ -17,6 +17,11 @@ export interface ConsentParams {
   prompt?: string;
   login_hint?: string;
   display?: string;
+  /**
+   * Not Salesforce's: the login host the person chose in Pulse (production, sandbox, My Domain). This
+   * one origin stands for all of them, so the page says which one it is playing.
+   */
+  sandbox_login_host?: string;
 }
 
 const SCOPE_TEXT: Record<string, string> = {
@@ -39,6 +44,7 @@ export function consentPage(app: SandboxApp, orgs: SandboxAccount[], params: Con
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Allow Access? | Salesforce</title><style>${style}</style></head><body>
   <h1>Allow Access?</h1>
+  ${loginHostLine(params.sandbox_login_host)}
   <form method="post" action="/services/oauth2/authorize">
     ${hidden}
     <label for="org">Log in to</label>
@@ -51,6 +57,18 @@ export function consentPage(app: SandboxApp, orgs: SandboxAccount[], params: Con
     </div>
   </form>
 </body></html>`;
+}
+
+/** "Signing in at test.salesforce.com", when the flow named the login host it chose. */
+function loginHostLine(origin: string | undefined): string {
+  if (!origin) return '';
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return '';
+  }
+  return `<p class="login-host">Signing in at <strong>${esc(host)}</strong></p>`;
 }
 
 export function errorPage(detail: string): string {

@@ -65,6 +65,7 @@ function params(source: Record<string, unknown>): ConsentParams {
   return {
     response_type: get('response_type') ?? '', client_id: get('client_id') ?? '', redirect_uri: get('redirect_uri') ?? '', scope: get('scope'), state: get('state'),
     code_challenge: get('code_challenge'), code_challenge_method: get('code_challenge_method'), prompt: get('prompt'), login_hint: get('login_hint'), display: get('display'),
+    sandbox_login_host: get('sandbox_login_host'),
   };
 }
 

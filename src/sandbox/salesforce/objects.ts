@@ -106,6 +106,18 @@ export const CONTACT_ROLE: SObjectSpec = {
     { name: 'IsPrimary', type: 'boolean', label: 'Primary' }],
 };
 
+/**
+ * Organization: the org itself, one row, readable by any API user (`SELECT Name FROM Organization`);
+ * its Name is what people call the org, its Id the userinfo's `organization_id`.
+ */
+export const ORGANIZATION: SObjectSpec = {
+  type: 'Organization', label: 'Organization', labelPlural: 'Organizations', keyPrefix: '00D',
+  fields: [system('Id', 'id', 'Organization ID'), system('CreatedDate', 'datetime', 'Created Date'), system('LastModifiedDate', 'datetime', 'Last Modified Date'),
+    system('SystemModstamp', 'datetime', 'System Modstamp'), { name: 'Name', type: 'string', label: 'Name' },
+    { name: 'OrganizationType', type: 'picklist', label: 'Edition', picklist: ['Developer Edition', 'Professional Edition', 'Enterprise Edition', 'Unlimited Edition'] },
+    { name: 'IsSandbox', type: 'boolean', label: 'Is Sandbox' }, { name: 'InstanceName', type: 'string', label: 'Instance Name' }],
+};
+
 export const typeOfSObject = (name: string): ObjectType | undefined => OBJECT_TYPES.find((t) => SOBJECTS[t].type.toLowerCase() === name.toLowerCase());
 
 export function resolveObjectType(name: string): ObjectType | undefined {

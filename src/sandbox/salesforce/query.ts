@@ -6,8 +6,8 @@
  */
 import type { SandboxAccount } from '../core/store.js';
 import type { QueryLocator, SalesforceContext } from './context.js';
-import { CONTACT_ROLE, fieldOf, SOBJECTS, typeOfSObject, type SObjectSpec } from './objects.js';
-import { API_VERSION, lagging, parentRow, recordRow, roleRow, rolesOf } from './records.js';
+import { CONTACT_ROLE, fieldOf, ORGANIZATION, SOBJECTS, typeOfSObject, type SObjectSpec } from './objects.js';
+import { API_VERSION, lagging, organizationRow, parentRow, recordRow, roleRow, rolesOf } from './records.js';
 import { checkFields, matches, parseSoql, sortRows, SoqlError, type Query } from './soql.js';
 
 export const RECYCLE_BIN_MS = 15 * 86_400_000;
@@ -21,6 +21,7 @@ const PARENTS: Record<string, SObjectSpec> = { account: SOBJECTS.companies, oppo
 /** Every row a query reads from, before WHERE: the object's records as SOQL sees them now. */
 function sourceRows(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpec, all: boolean): Record<string, unknown>[] {
   if (spec === CONTACT_ROLE) return rolesOf(ctx, a).filter((r) => all || !r.deleted).map((r) => roleRow(a, r));
+  if (spec === ORGANIZATION) return [organizationRow(a)];
   const type = typeOfSObject(spec.type)!;
   const coll = a.data.collections.get(type)!;
   const hidden = lagging(ctx, a, type);
@@ -73,7 +74,7 @@ function project(row: Record<string, unknown>, fields: string[], spec: SObjectSp
 
 export function runQuery(ctx: SalesforceContext, a: SandboxAccount, soql: string, all: boolean, batchSize: number, version: string): QueryResult {
   const query: Query = parseSoql(soql);
-  const spec = typeOfSObject(query.object) ? SOBJECTS[typeOfSObject(query.object)!] : query.object.toLowerCase() === CONTACT_ROLE.type.toLowerCase() ? CONTACT_ROLE : null;
+  const spec = typeOfSObject(query.object) ? SOBJECTS[typeOfSObject(query.object)!] : [CONTACT_ROLE, ORGANIZATION].find((other) => other.type.toLowerCase() === query.object.toLowerCase()) ?? null;
   if (!spec) throw new SoqlError('INVALID_TYPE', `\nFROM ${query.object}\n     ^\nERROR at Row:1:Column:${soql.indexOf(query.object) + 1}\nsObject type '${query.object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
   checkFields(query, spec, spec === SOBJECTS.companies ? {} : { account: SOBJECTS.companies });
   const read = reader(ctx, a, spec);

@@ -7,7 +7,7 @@
 import type { Collection, Props } from '../core/collection.js';
 import type { SandboxAccount } from '../core/store.js';
 import { extrasOf, type ContactRole, type SalesforceContext } from './context.js';
-import { CONTACT_ROLE, fieldOf, OBJECT_TYPES, SOBJECTS, sfId, type ObjectType } from './objects.js';
+import { CONTACT_ROLE, fieldOf, OBJECT_TYPES, ORGANIZATION, SOBJECTS, sfId, type ObjectType } from './objects.js';
 
 export const API_VERSION = '60.0';
 /** Salesforce's datetime rendering: `2024-05-02T08:30:00.000+0000`. */
@@ -233,6 +233,17 @@ export function roleRow(a: SandboxAccount, role: ContactRole): Record<string, un
     OpportunityId: sfId(SOBJECTS.deals.keyPrefix, a.data.collections.get('deals')!.ids[role.deal]!),
     ContactId: sfId(SOBJECTS.contacts.keyPrefix, a.data.collections.get('contacts')!.ids[role.contact]!),
     Role: 'Decision Maker', IsPrimary: false,
+  };
+}
+
+/** The org's own row (its edition from its limits tier). */
+export function organizationRow(a: SandboxAccount): Record<string, unknown> {
+  const id = sfId(ORGANIZATION.keyPrefix, a.id);
+  const edition = `${a.limits.tier.charAt(0).toUpperCase()}${a.limits.tier.slice(1)} Edition`;
+  return {
+    attributes: { type: ORGANIZATION.type, url: `/services/data/v${API_VERSION}/sobjects/${ORGANIZATION.type}/${id}` },
+    Id: id, IsDeleted: false, CreatedDate: sfDate(a.createdAt), LastModifiedDate: sfDate(a.createdAt), SystemModstamp: sfDate(a.createdAt),
+    Name: a.name, OrganizationType: edition, IsSandbox: false, InstanceName: 'EMU1',
   };
 }
 

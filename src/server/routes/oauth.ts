@@ -48,6 +48,11 @@ export function oauthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             .refine((value) => origins.has(value), `appOrigin must be one of ${[...origins].join(', ')} (more with PULSE_APP_ORIGINS)`)
             .optional()
             .describe('Origin of the page that runs the flow; default: the request\'s Origin header, else PUBLIC_URL'),
+          loginHost: z.strictObject({
+            option: z.string().max(50).describe('One of the platform\'s loginHosts option ids, or its custom id'),
+            url: z.string().max(300).optional().describe('With the custom option: the sign-in address (the platform\'s loginHosts.custom.placeholder shows its form)'),
+          }).optional()
+            .describe('Where the person signs in, for platforms that list loginHosts; default: a reconnected integration\'s host, else the first option'),
         }),
         response: {
           200: oauthStartedSchema,

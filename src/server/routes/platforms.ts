@@ -28,6 +28,10 @@ export function platformRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           available: spec.available,
           credentials: ctx.endpoints(id).mode,
           redirectUrl: redirectUri(ctx),
+          loginHosts: spec.loginHosts ? {
+            options: spec.loginHosts.options.map(({ id, label, origin }) => ({ id, label, host: new URL(origin).host })),
+            custom: spec.loginHosts.custom ? { id: spec.loginHosts.custom.id, label: spec.loginHosts.custom.label, placeholder: spec.loginHosts.custom.placeholder } : null,
+          } : null,
         };
       }),
     }));

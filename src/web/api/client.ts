@@ -28,6 +28,8 @@ export interface OAuthStart {
   returnTo?: string;
   /** The origin of the page running the flow, where the result comes back (README § Connecting from a host app). */
   appOrigin?: string;
+  /** Where the person signs in, for platforms that list loginHosts: an option id, and the address for the custom one. */
+  loginHost?: { option: string; url?: string };
 }
 
 /** A started flow: the browser hands `ticket` to Pulse's begin page (popup) or posts it there (full page). */

@@ -1,10 +1,12 @@
 import { useState } from 'react';
+import { ApiError } from '../../../api/client';
 import type { PlatformDto } from '../../../api/types';
 import { usePulseCrm } from '../PulseCrmProvider';
 import { connectWithPopup } from '../hooks/oauth-popup';
 import { CredentialsNotice } from './CredentialsNotice';
 import { connectFailureMessage } from './connect-failure';
 import { DeveloperSetup } from './DeveloperSetup';
+import { defaultLoginHost, LoginHostChoice, type LoginHostValue } from './LoginHostChoice';
 import { ScopeList } from './ScopeList';
 
 interface Props {
@@ -26,17 +28,24 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
   const [chosen, setChosen] = useState<string[]>([]);
   const [waiting, setWaiting] = useState(false);
   const [error, setError] = useState(initialError);
+  const [hostError, setHostError] = useState<string>();
+  // Reconnecting without a choice signs in where the integration did (the server remembers).
+  const [loginHost, setLoginHost] = useState<LoginHostValue | null>(() => (platform.loginHosts && !integrationId ? defaultLoginHost(platform.loginHosts) : null));
 
   const connect = async () => {
     setWaiting(true);
     setError(undefined);
+    setHostError(undefined);
     try {
-      const outcome = await connectWithPopup(api, { platform: platform.id, scopes: chosen, integrationId });
+      const host = loginHost && platform.loginHosts ? { option: loginHost.option, ...(loginHost.option === platform.loginHosts.custom?.id ? { url: loginHost.url } : {}) } : undefined;
+      const outcome = await connectWithPopup(api, { platform: platform.id, scopes: chosen, integrationId, loginHost: host });
       if (outcome.ok === 'redirecting') return;
       if (outcome.ok) onConnected(outcome.integrationId);
       else setError(connectFailureMessage(outcome.reason, outcome.message, platform.name));
     } catch (failure) {
-      setError((failure as Error).message);
+      const problem = loginHostProblem(failure);
+      if (problem) setHostError(problem);
+      else setError((failure as Error).message);
     }
     setWaiting(false);
   };
@@ -46,6 +55,13 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
     <section aria-labelledby="pcrm-step-title" className="pcrm-stack">
       <h2 id="pcrm-step-title" className="pcrm-step-title" tabIndex={-1}>Authorize {platform.name}</h2>
       <p>{platform.name} opens in a new window: sign in there and choose <strong>Allow</strong>. You can disconnect at any time.</p>
+      {platform.loginHosts && (
+        <LoginHostChoice
+          platformName={platform.name} hosts={platform.loginHosts} disabled={waiting}
+          value={loginHost ?? (integrationId ? { option: '', url: '' } : defaultLoginHost(platform.loginHosts))} onChange={setLoginHost} error={hostError}
+          hint={integrationId && !loginHost ? 'Choose none to sign in where this integration signed in before.' : undefined}
+        />
+      )}
       <ScopeList scopes={platform.scopes} chosen={chosen} onToggle={toggle} />
       <CredentialsNotice platform={platform} />
       {/* Next to the Connect button, where the person is looking when the popup comes back. */}
@@ -60,4 +76,11 @@ export function OAuthConfiguration({ platform, initialError, integrationId, onCo
       {platform.credentials === 'missing' && <DeveloperSetup platform={platform} />}
     </section>
   );
+}
+
+/** The server's words about the login host (a 400 naming body.loginHost…), shown next to the field. */
+function loginHostProblem(failure: unknown): string | null {
+  if (!(failure instanceof ApiError) || !Array.isArray(failure.details)) return null;
+  const detail = failure.details.find((item: { where?: string }) => item?.where?.startsWith('body.loginHost')) as { problem?: string } | undefined;
+  return detail?.problem ? `This address ${detail.problem}.` : null;
 }
