@@ -71,6 +71,19 @@ describe('the Salesforce connector', () => {
     }
   });
 
+  it('lists a large object through REST when the org has no Bulk API jobs left today, equal to the records export', async () => {
+    await admin('PUT', '/_sandbox/settings', { dailyBulkQueryJobs: 0 });
+    try {
+      requests.length = 0;
+      const records = await listAll(await connector(), 'companies');
+      expect(requests.filter((r) => r.startsWith('POST /services/data/v60.0/jobs/query'))).toEqual(['POST /services/data/v60.0/jobs/query 403']);
+      const exported = (await (await fetch(`${url}/_sandbox/records/companies`)).text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      expect(records.map((r) => r.remoteId).sort()).toEqual(exported.map((r) => r.id).sort());
+    } finally {
+      await admin('PUT', '/_sandbox/settings', { dailyBulkQueryJobs: 10_000 });
+    }
+  });
+
   it('lists small objects through REST, with contacts and deals carrying their links', async () => {
     requests.length = 0;
     const c = await connector();

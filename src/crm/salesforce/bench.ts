@@ -73,9 +73,9 @@ async function selectableFields(origin: string, token: string, object: ObjectTyp
   return [...new Set([...salesforceObjects[object].required, ...fields.filter((f) => f.type !== 'address' && f.type !== 'location').map((f) => f.name)])];
 }
 
-/** The emulator refuses every Bulk job creation as the org's daily bulk-job allowance spent would. */
+/** An org whose Bulk API query jobs for the day are spent: every job creation is refused. */
 async function withoutBulkJobs(admin: AdminCall): Promise<void> {
-  await admin('POST', '/_sandbox/faults', { kind: 429, pathPrefix: `${base}/jobs/query`, method: 'POST', share: 1 });
+  await admin('PUT', '/_sandbox/settings', { dailyBulkQueryJobs: 0 });
 }
 
 export const salesforceBench: BenchProfile = {
@@ -114,6 +114,6 @@ export const salesforceBench: BenchProfile = {
   notes: [
     `Salesforce: objects above ${salesforceLimits.bulkThreshold.toLocaleString('en')} rows are listed by a Bulk API 2.0 query job (CSV pages of ${salesforceLimits.bulkPageSize.toLocaleString('en')}), smaller ones by REST queries of ${salesforceLimits.queryBatchSize.toLocaleString('en')}; the minimum counts each object's describe, each job's creation and one status poll, its CSV pages, and the contact-role rows (deal ↔ contact links) at 2,000 a page.`,
     'Beyond that minimum a full sync reads the record counts once (which listing to use, and the progress bar), polls a job while it runs, deletes each finished job, and reads the contact roles page by page of deals rather than in one sweep.',
-    'The REST-only run is the same sync when the org has no Bulk API jobs left: the emulator refuses every job creation, and the connector lists by REST.',
+    'The REST-only run is the same sync when the org has no Bulk API jobs left today: the emulator refuses every job creation, and the connector lists by REST.',
   ],
 };

@@ -6,6 +6,7 @@ import { writeFields } from '../field-codec.js';
 import { objectTypes, type ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { allocationMeter, allocationStop, readApiUsage, type ApiUsage } from './allocation.js';
+import { BULK_JOBS_SPENT } from './errors.js';
 import { mapRecord, soqlDateTime, soqlString, toSalesforceValues, type SalesforceRecord } from './mapping.js';
 import { bulkJob, contactRoles, describeResult, introspection, limitsResult, organization, queryResult, recordCounts, saveResults, userInfo } from './responses.js';
 import { salesforceFields, salesforceLimits, salesforceObjects } from './spec.js';
@@ -147,8 +148,14 @@ export function salesforceConnector({ http: client, endpoints, currentToken }: C
     const fields = await fieldsOf(object);
     let job = position.bulk;
     if (!job) {
-      const { data } = await http('POST', `${base}/jobs/query`, { schema: bulkJob, body: { operation: 'query', query: `SELECT ${fields.join(', ')} FROM ${salesforceObjects[object].sobject}` } });
-      job = { id: data.id, locator: null };
+      try {
+        const { data } = await http('POST', `${base}/jobs/query`, { schema: bulkJob, body: { operation: 'query', query: `SELECT ${fields.join(', ')} FROM ${salesforceObjects[object].sobject}` } });
+        job = { id: data.id, locator: null };
+      } catch (error) {
+        // No bulk jobs left today: the same listing through REST costs more requests, not a failed sync.
+        if (error instanceof ProviderError && error.details.providerCode === BULK_JOBS_SPENT) return null;
+        throw error;
+      }
     }
     for (let polls = 0; ; polls++) {
       const { data } = await http('GET', `${base}/jobs/query/${job.id}`, { schema: bulkJob, label: `${base}/jobs/query/{id}` });

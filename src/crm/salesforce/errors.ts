@@ -32,6 +32,9 @@ const byCode: Record<string, ProviderErrorCode> = {
   SERVER_UNAVAILABLE: 'temporary',
 };
 
+/** Our name for a refused bulk job creation (Salesforce says REQUEST_LIMIT_EXCEEDED, as for everything else). */
+export const BULK_JOBS_SPENT = 'BULK_JOBS_SPENT';
+
 const statusTexts: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
 export function firstError(body: unknown): SalesforceError {
@@ -47,6 +50,8 @@ export function parseSalesforceError(status: number, body: unknown, _headers: He
   if (e.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
     // The daily allocation does not come back within this run; a concurrency refusal does.
     if (/TotalRequests/i.test(message)) return new ProviderError('quota_exhausted', `Salesforce's daily API allocation is spent: ${message}`, details);
+    // Bulk jobs have their own daily allowance: spent, a listing goes through REST instead (connector.ts).
+    if (/bulk/i.test(message)) return new ProviderError('quota_exhausted', `Salesforce's daily Bulk API job allowance is spent: ${message}`, { ...details, providerCode: BULK_JOBS_SPENT });
     return new ProviderError('rate_limited', `Salesforce request limit: ${message}`, { ...details, retryAfterMs: 1000 });
   }
   if (status >= 500 || status === 408) return new ProviderError('temporary', message.startsWith('HTTP ') ? `Salesforce answered ${message}` : `Salesforce answered ${status}: ${message}`, details);

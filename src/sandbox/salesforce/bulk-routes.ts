@@ -10,7 +10,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxAccount } from '../core/store.js';
 import type { SalesforceContext } from './context.js';
 import { sendSfError } from './errors.js';
-import { DAILY_BULK_QUERY_JOBS } from './limits.js';
 import { runQuery } from './query.js';
 import { sfDate } from './records.js';
 import { api } from './rest-routes.js';
@@ -78,7 +77,7 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext)
     if (!body.query) return sendSfError(reply, 400, 'INVALIDJOB', 'InvalidJob : query is required');
     if ((body.columnDelimiter && body.columnDelimiter !== 'COMMA') || (body.lineEnding && body.lineEnding !== 'LF')) return sendSfError(reply, 400, 'FEATURENOTENABLED', 'Only COMMA delimiters and LF line endings are emulated');
     const a = req.sandbox.account;
-    if (bulkJobsToday(ctx, a) >= DAILY_BULK_QUERY_JOBS) return sendSfError(reply, 403, 'REQUEST_LIMIT_EXCEEDED', 'Max bulk v2 query jobs per 24 hrs exceeded');
+    if (bulkJobsToday(ctx, a) >= ctx.options.dailyBulkQueryJobs) return sendSfError(reply, 403, 'REQUEST_LIMIT_EXCEEDED', 'Max bulk v2 query jobs per 24 hrs exceeded');
     const version = (req.params as { version: string }).version;
     let result;
     try {

@@ -8,6 +8,8 @@ export interface SalesforceOptions extends CoreOptions {
   commitLagMs: number;
   /** Refresh-token rotation: each refresh answers a new refresh token and revokes the old one. */
   rotateRefreshTokens: boolean;
+  /** Bulk API 2.0 query jobs an org may create per rolling 24 h. */
+  dailyBulkQueryJobs: number;
 }
 
 /** A SOQL result kept for `nextRecordsUrl`: the rows not yet returned, and when it was last read. */

@@ -14,7 +14,7 @@ import { registerBulkRoutes } from './bulk-routes.js';
 import type { SalesforceContext } from './context.js';
 import { SALESFORCE_REFUSALS } from './errors.js';
 import { DEFAULT_ANCHOR } from './generate.js';
-import { LIMIT_TIERS, limitHeaders } from './limits.js';
+import { DAILY_BULK_QUERY_JOBS, LIMIT_TIERS, limitHeaders } from './limits.js';
 import { registerOAuthRoutes, tokenResponse } from './oauth-routes.js';
 import { registerRestRoutes } from './rest-routes.js';
 import { registerCommitLagAdmin } from './settings.js';
@@ -41,7 +41,7 @@ export const salesforceEmulator: Emulator<SalesforceContext> = {
     core.store.defaultAccountId = org.id;
     return {
       ...core,
-      options: { ...core.options, anchor: DEFAULT_ANCHOR, commitLagMs: opts.search?.lagMs ?? 0, rotateRefreshTokens: false },
+      options: { ...core.options, anchor: DEFAULT_ANCHOR, commitLagMs: opts.search?.lagMs ?? 0, rotateRefreshTokens: false, dailyBulkQueryJobs: DAILY_BULK_QUERY_JOBS },
       locators: new Map(),
       extras: new WeakMap(),
       nextLocator: 1,

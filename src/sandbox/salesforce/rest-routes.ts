@@ -9,7 +9,7 @@ import { dailyKey } from '../core/rate-limit.js';
 import type { SandboxAccount } from '../core/store.js';
 import type { SalesforceContext } from './context.js';
 import { sendSfError } from './errors.js';
-import { API_DISABLED_TIERS, DAILY_BULK_QUERY_JOBS } from './limits.js';
+import { API_DISABLED_TIERS } from './limits.js';
 import { numericId, OBJECT_TYPES, SOBJECTS, typeOfSObject, type ObjectType } from './objects.js';
 import { batchSizeOf, DEFAULT_BATCH, followLocator, RECYCLE_BIN_MS, runQuery } from './query.js';
 import { createRecord, deleteRecord, recordRow, sfDate, updateRecord, type WriteResult } from './records.js';
@@ -76,7 +76,7 @@ export function registerRestRoutes(app: FastifyInstance, ctx: SalesforceContext)
     return {
       ConcurrentAsyncGetReportInstances: pair(200, 200), ConcurrentSyncReportRuns: pair(20, 20), DailyApiRequests: pair(max, Math.max(0, max - daily.used)),
       DailyAsyncApexExecutions: pair(250_000, 250_000), DailyBulkApiBatches: pair(15_000, 15_000), DailyBulkV2QueryFileStorageMB: pair(976_562, 976_562),
-      DailyBulkV2QueryJobs: pair(DAILY_BULK_QUERY_JOBS, Math.max(0, DAILY_BULK_QUERY_JOBS - jobs)), DataStorageMB: pair(1024, 1000), FileStorageMB: pair(2048, 2048),
+      DailyBulkV2QueryJobs: pair(ctx.options.dailyBulkQueryJobs, Math.max(0, ctx.options.dailyBulkQueryJobs - jobs)), DataStorageMB: pair(1024, 1000), FileStorageMB: pair(2048, 2048),
       HourlyODataCallout: pair(20_000, 20_000), SingleEmailMessages: pair(5000, 5000),
     };
   });

@@ -2,7 +2,8 @@
  * Switches of the Salesforce emulator, on the admin API's shared `/_sandbox/settings` route:
  * `searchLagMs` is the commit lag (SOQL sees a write that long after its SystemModstamp, see README),
  * named as every emulator's search realism; `rotateRefreshTokens` turns on refresh-token rotation;
- * `sessionTimeoutSeconds` the org's session timeout (access-token lifetime).
+ * `sessionTimeoutSeconds` the org's session timeout (access-token lifetime); `dailyBulkQueryJobs` the
+ * org's Bulk API 2.0 query jobs per 24 h (0: none left, so large listings go through REST).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -14,10 +15,11 @@ const body = z.object({
   shuffleTies: z.boolean().optional(),
   rotateRefreshTokens: z.boolean().optional(),
   sessionTimeoutSeconds: z.number().int().min(900).max(86_400).optional(),
+  dailyBulkQueryJobs: z.number().int().nonnegative().optional(),
 }).strict();
 
 export function registerCommitLagAdmin(app: FastifyInstance, ctx: SalesforceContext): void {
-  const current = () => ({ searchLagMs: ctx.options.commitLagMs, shuffleTies: false, rotateRefreshTokens: ctx.options.rotateRefreshTokens, sessionTimeoutSeconds: ctx.options.accessTokenTtlSeconds });
+  const current = () => ({ searchLagMs: ctx.options.commitLagMs, shuffleTies: false, rotateRefreshTokens: ctx.options.rotateRefreshTokens, sessionTimeoutSeconds: ctx.options.accessTokenTtlSeconds, dailyBulkQueryJobs: ctx.options.dailyBulkQueryJobs });
   app.get('/_sandbox/settings', ADMIN, async () => current());
   app.put('/_sandbox/settings', ADMIN, async (req, reply) => {
     const change = parse(body, req.body, reply);
@@ -25,6 +27,7 @@ export function registerCommitLagAdmin(app: FastifyInstance, ctx: SalesforceCont
     if (change.searchLagMs !== undefined) ctx.options.commitLagMs = change.searchLagMs;
     if (change.rotateRefreshTokens !== undefined) ctx.options.rotateRefreshTokens = change.rotateRefreshTokens;
     if (change.sessionTimeoutSeconds !== undefined) ctx.options.accessTokenTtlSeconds = change.sessionTimeoutSeconds;
+    if (change.dailyBulkQueryJobs !== undefined) ctx.options.dailyBulkQueryJobs = change.dailyBulkQueryJobs;
     return current();
   });
 }
