@@ -45,6 +45,17 @@ export const pipedriveLimits = {
   burstWindowMs: 2_000,
   /** Persons and organizations are listed in full (and the unseen ones deleted) at least this often. */
   reconcileEveryMs: 24 * 3_600_000,
+  /**
+   * The share of the daily token budget a sync leaves unspent: the company's people and other apps
+   * keep working on it, and a run stops before Pipedrive's 429s instead of running into them.
+   */
+  budgetReserveShare: 0.05,
+  /**
+   * What one request costs in budget tokens, as Pipedrive documents for API v2 (v1 costs double); a
+   * run checks the next request's cost against what the last answer said was left.
+   * https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting
+   */
+  budgetCosts: { list: 10, get: 1, write: 5, delete: 3, v1List: 20 },
   headers: {
     limit: 'x-ratelimit-limit',
     remaining: 'x-ratelimit-remaining',
