@@ -50,12 +50,6 @@ export const pipedriveLimits = {
    * keep working on it, and a run stops before Pipedrive's 429s instead of running into them.
    */
   budgetReserveShare: 0.05,
-  /**
-   * What one request costs in budget tokens, as Pipedrive documents for API v2 (v1 costs double); a
-   * run checks the next request's cost against what the last answer said was left.
-   * https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting
-   */
-  budgetCosts: { list: 10, get: 1, write: 5, delete: 3, v1List: 20 },
   headers: {
     limit: 'x-ratelimit-limit',
     remaining: 'x-ratelimit-remaining',
