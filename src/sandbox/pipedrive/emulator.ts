@@ -37,7 +37,7 @@ export const pipedriveEmulator: Emulator<PipedriveContext> = {
       ...core,
       origin: `http://127.0.0.1:${4103}`,
       webhooks: new WebhookRegistry(),
-      options: { ...core.options, anchor: DEFAULT_ANCHOR, listingLagMs: opts.search?.lagMs ?? 0, listLatencyMsPerRecord: DEFAULT_LIST_LATENCY_MS_PER_RECORD },
+      options: { ...core.options, anchor: DEFAULT_ANCHOR, listingLagMs: opts.search?.lagMs ?? 0, listLatencyMsPerRecord: opts.latency?.listMsPerRecord ?? DEFAULT_LIST_LATENCY_MS_PER_RECORD },
       emit: (change) => emit(change),
     };
     const emit = createEmitter(() => ctx);
