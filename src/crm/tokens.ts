@@ -68,7 +68,7 @@ export interface TokenManagerDeps {
 }
 
 export function createTokenManager(deps: TokenManagerDeps) {
-  // Same-process callers share one refresh; the row lock covers other processes.
+  // Same-process callers share one refresh; the committed claim covers other processes.
   const inflight = new Map<string, Promise<string>>();
   const cache = new Map<string, { token: string; expiresAt: Date | null; until: number }>();
   const remember = (id: string, token: string, expiresAt: Date | null) => {
@@ -91,12 +91,12 @@ export function createTokenManager(deps: TokenManagerDeps) {
     if (cache.get(ref.id)?.token === failed) cache.delete(ref.id);
     const running = inflight.get(ref.id);
     if (running) return running;
-    const promise = refreshUnderLock(ref, failed).finally(() => inflight.delete(ref.id));
+    const promise = refreshOnce(ref, failed).finally(() => inflight.delete(ref.id));
     inflight.set(ref.id, promise);
     return promise;
   }
 
-  async function refreshUnderLock(ref: IntegrationRef, failed: string): Promise<string> {
+  async function refreshOnce(ref: IntegrationRef, failed: string): Promise<string> {
     const claim = randomUUID();
     const waitUntil = Date.now() + 2 * CLAIM_MS;
     for (;;) {

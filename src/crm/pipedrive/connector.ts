@@ -38,11 +38,12 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
    */
   const affords = () => {
     if (!dailyBudget) return;
-    const reserve = Math.ceil(dailyBudget.limit * pipedriveLimits.budgetReserveShare);
+    // Rounded down: a budget of a few tokens (only ever a test's) keeps none back.
+    const reserve = Math.floor(dailyBudget.limit * pipedriveLimits.budgetReserveShare);
     if (dailyBudget.remaining - requestCost >= reserve) return;
+    const kept = reserve > 0 ? `, ${reserve} of them kept in reserve for the company's own use` : '';
     throw new ProviderError('quota_exhausted',
-      `Pipedrive's daily API token budget is nearly spent (${dailyBudget.remaining} of ${dailyBudget.limit} left, ${reserve} of them kept in reserve for the company's own use). ` +
-      `Syncing stops until it resets at ${budgetResetsAt()}.`);
+      `Pipedrive's daily API token budget is nearly spent (${dailyBudget.remaining} of ${dailyBudget.limit} left${kept}). Syncing stops until it resets at ${budgetResetsAt()}.`);
   };
   /** A request of the sync (listings, labels, writes): checked against the budget first, its answer read for what is left. */
   const spend = async <T>(method: string, path: string, options: Parameters<typeof http<T>>[2] = {}) => {
