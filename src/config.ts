@@ -29,6 +29,7 @@ const schema = z.object({
   PULSE_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   PULSE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   PULSE_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  PULSE_TEST_KILL_AFTER_TOKEN_REFRESH: z.enum(['1']).optional().describe('Tests only: the process kills itself (SIGKILL) the moment a refreshed token pair is stored'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUBSPOT_CLIENT_ID: optionalString,
   HUBSPOT_CLIENT_SECRET: optionalString,

@@ -37,7 +37,10 @@ export async function createContext(options: RuntimeOptions = {}): Promise<AppCo
     const sandbox = options.sandbox ?? (await defaultSandbox(config));
     const endpoints = (platform: PlatformId) => resolveEndpoints(config, platform, sandbox);
     // Live events are attached to the context later, by the processes that have them (server, worker).
-    const tokens = createTokenManager({ pool: db.pool, keys, logger, endpoints, publish: async (userId, event) => ctx.events?.publish(userId, event) });
+    const tokens = createTokenManager({ pool: db.pool, keys, logger, endpoints, publish: async (userId, event) => ctx.events?.publish(userId, event),
+      // The crash test's kill point: a rotated refresh token must already be safe when a process dies here.
+      afterTokensStored: config.PULSE_TEST_KILL_AFTER_TOKEN_REFRESH ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+    });
     const ctx: AppContext & { close(): Promise<void> } = {
       config,
       logger,

@@ -2,6 +2,7 @@ import type { ConnectionProblem, Integration } from '../db/integrations-reposito
 import type { AppContext } from '../app-context.js';
 import type { Connector } from './connector.js';
 import { integrationConnector } from './connectors.js';
+import { moduleFor } from './modules.js';
 import { objectTypes, platforms, type ObjectType } from './platforms.js';
 import { ProviderError, type ProviderErrorCode } from './provider-error.js';
 
@@ -74,6 +75,14 @@ export async function testConnection(ctx: AppContext, integration: Integration):
       ? { id: `scope:${object}`, label: scopeLabel(object), status: 'pass', message: `${spec.objects[object]} can be read.` }
       : { id: `scope:${object}`, label: scopeLabel(object), status: 'fail',
         message: `The permission "${missing.map((scope) => scope.description).join('", "')}" was not granted (${missing.map((scope) => scope.name).join(', ')}), so ${spec.objects[object]} cannot sync. Reconnect and allow it on the consent page.` });
+  }
+
+  // Registered webhooks need a scope of their own; without it sync works, deletions just arrive later.
+  const subscriptions = moduleFor(integration.platform).subscriptions;
+  if (subscriptions) {
+    checks.push(granted.includes(subscriptions.scope)
+      ? { id: 'webhooks', label: 'Change notifications', status: 'pass', message: `${spec.name} may notify Pulse of changes (${subscriptions.scope}).` }
+      : { id: 'webhooks', label: 'Change notifications', status: 'warn', message: `The permission ${subscriptions.scope} was not granted. ${subscriptions.withoutIt}` });
   }
 
   try {

@@ -47,6 +47,33 @@ export interface ConnectorModule {
   tokenExpiry?(body: Record<string, unknown>): Date | null;
   /** Pushed change notifications, for CRMs whose changes are not all visible by polling. */
   webhooks?: WebhookReceiver;
+  /**
+   * For CRMs whose webhooks are registered per connection through their API: done after connect and
+   * undone on disconnect by shared code (webhook-subscriptions.ts), deliveries checked against the
+   * secret generated for them.
+   */
+  subscriptions?: WebhookSubscriptions;
+}
+
+/** The HTTP Basic user name of every subscription we register (the password is the secret). */
+export const WEBHOOK_USER = 'pulse';
+
+/** Where a connection's deliveries go, and the HTTP Basic credentials the CRM is to send with each. */
+export interface WebhookTarget {
+  url: string;
+  user: string;
+  password: string;
+}
+
+export interface WebhookSubscriptions {
+  /** The scope registering needs; a grant without it syncs anyway, and the connection test warns. */
+  scope: string;
+  /** What a user gets without it, said by the connection test. */
+  withoutIt: string;
+  /** Registers the connection's webhooks; returns the CRM's ids for them. */
+  subscribe(deps: ConnectorDeps, target: WebhookTarget): Promise<string[]>;
+  /** Removes them (ids the CRM no longer knows are not an error). */
+  unsubscribe(deps: ConnectorDeps, remoteIds: string[]): Promise<void>;
 }
 
 export type DeletionMode = 'listing' | 'in_page' | 'reconcile' | 'notified';
@@ -106,6 +133,8 @@ export interface WebhookEvent {
 export interface WebhookDelivery {
   /** The app's client secret (what CRMs sign deliveries with). */
   secret: string;
+  /** The secret generated for the subscription the delivery's URL names, for CRMs registered per connection. */
+  subscriptionSecret?: string;
   method: string;
   /** The full public URL the CRM posted to. */
   url: string;

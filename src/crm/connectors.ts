@@ -1,7 +1,7 @@
 import type { AppContext } from '../app-context.js';
 import type { Integration } from '../db/integrations-repository.js';
 import { connectionEndpoints, type ConnectionConfig } from './connection-config.js';
-import type { RateWindow } from './connector-module.js';
+import type { ConnectorDeps, RateWindow } from './connector-module.js';
 import type { Connector } from './connector.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
 import { moduleFor } from './modules.js';
@@ -29,6 +29,11 @@ export interface ConnectorServices {
 }
 
 export function createConnector(ctx: AppContext, services: ConnectorServices, target: ConnectorTarget): Connector {
+  return moduleFor(target.platform).connector(connectorDeps(ctx, services, target));
+}
+
+/** What a CRM's code is built on for one connection: the HTTP client with its auth, limits and retries. */
+export function connectorDeps(ctx: AppContext, services: ConnectorServices, target: ConnectorTarget): ConnectorDeps {
   const module = moduleFor(target.platform);
   const connection = target.connectionConfig ?? {};
   const endpoints = connectionEndpoints(target.platform, ctx.endpoints(target.platform), connection);
@@ -79,15 +84,17 @@ export function createConnector(ctx: AppContext, services: ConnectorServices, ta
       window = readWindow?.(headers) ?? window;
     },
   });
-  return module.connector({
-    http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window,
-  });
+  return { http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window };
 }
 
 /** A stored integration's connector: its account, where it lives, tokens refreshed by the token manager. */
 export function integrationConnector(ctx: AppContext, integration: Integration, services: ConnectorServices = ctx.services): Connector {
-  return createConnector(ctx, services, {
+  return createConnector(ctx, services, integrationTarget(ctx, integration));
+}
+
+export function integrationTarget(ctx: AppContext, integration: Integration): ConnectorTarget {
+  return {
     platform: integration.platform, externalAccountId: integration.externalAccountId, connectionConfig: integration.connectionConfig,
     tokens: ctx.services.tokens.source(integration),
-  });
+  };
 }

@@ -2,9 +2,10 @@ import { integrationsRepository } from '../db/integrations-repository.js';
 import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../app-context.js';
 import { integrationConnector } from './connectors.js';
+import { unsubscribeWebhooks } from './webhook-subscriptions.js';
 
 /**
- * Disconnect: revoke the grant at the provider, then delete the integration; its synced records,
+ * Disconnect: remove the webhooks the connection registered, revoke the grant at the provider, then delete the integration; its synced records,
  * logs and cursors go with it (ON DELETE CASCADE). A provider that cannot be reached does not keep
  * the user's data here: we log the failed revoke and delete anyway.
  */
@@ -16,6 +17,10 @@ export async function disconnectIntegration(ctx: AppContext, userId: string, int
   });
   if (!found) return false;
   const { integration, credentials } = found;
+  // Webhooks first, while the grant still works.
+  await unsubscribeWebhooks(ctx, integration).catch((error) => {
+    ctx.logger.warn({ err: error, integrationId }, 'could not remove the webhooks at the provider; deleting the integration anyway');
+  });
   try {
     const connector = integrationConnector(ctx, integration);
     await connector.revoke(credentials?.refreshToken ?? null, credentials?.accessToken ?? null);

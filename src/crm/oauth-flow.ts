@@ -13,6 +13,7 @@ import { failureMessage, reasonForProviderError, type CallbackFailure } from './
 import { exchangeCode, newPkce, newState, OAuthGrantError } from './oauth.js';
 import { platforms, type PlatformId } from './platforms.js';
 import { ProviderError } from './provider-error.js';
+import { subscribeWebhooks } from './webhook-subscriptions.js';
 
 /**
  * The server side of "Connect": a single-use state bound to the user, valid 10 minutes, with PKCE
@@ -174,9 +175,20 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   const { integration, reconnected } = saved;
   // This process may remember the old grant's token for up to 30 s; the next request must use the new one.
   if (reconnected) ctx.services.tokens.forget(integration.id);
+  await subscribeAfterConnect(ctx, integration);
   ctx.logger.info({ integrationId: integration.id, platform: row.platform, reconnected }, 'integration connected');
   await ctx.events?.publish(row.userId, { type: 'integration.connected', integrationId: integration.id });
   return { ok: true, integration, reconnected, target };
+}
+
+/** Registers the connection's webhooks where its CRM wants that; a failure leaves a working connection (logged). */
+async function subscribeAfterConnect(ctx: AppContext, integration: Integration): Promise<void> {
+  try {
+    const outcome = await subscribeWebhooks(ctx, integration);
+    if (!outcome.subscribed && outcome.reason) ctx.logger.info({ integrationId: integration.id, reason: outcome.reason }, 'webhooks not registered');
+  } catch (error) {
+    ctx.logger.warn({ integrationId: integration.id, err: error }, 'could not register webhooks; deletions will arrive with the slower path');
+  }
 }
 
 function failure(reason: CallbackFailure, platform?: PlatformId, target: ResultTarget | null = null): CallbackOutcome {

@@ -270,9 +270,29 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
 
     async saveTokens(id: string, tokens: { accessToken: string; refreshToken?: string | null; expiresAt: Date | null }): Promise<void> {
       await tx.query(
-        `UPDATE crm_integrations SET access_token = $2, refresh_token = coalesce($3, refresh_token), token_expires_at = $4 WHERE id = $1`,
+        `UPDATE crm_integrations SET access_token = $2, refresh_token = coalesce($3, refresh_token), token_expires_at = $4,
+           token_refresh_claim = NULL, token_refresh_claimed_until = NULL
+         WHERE id = $1`,
         [id, seal(id, 'access_token', tokens.accessToken), seal(id, 'refresh_token', tokens.refreshToken), tokens.expiresAt],
       );
+    },
+
+    /**
+     * Claims the right to spend the stored refresh token for `ms` (see src/crm/tokens.ts); false while
+     * another claim is live. Saving tokens or `releaseTokenRefresh` ends the claim; so does time.
+     */
+    async claimTokenRefresh(id: string, claim: string, ms: number): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE crm_integrations SET token_refresh_claim = $2, token_refresh_claimed_until = now() + make_interval(secs => $3::float8 / 1000)
+         WHERE id = $1 AND (token_refresh_claimed_until IS NULL OR token_refresh_claimed_until <= now())`,
+        [id, claim, ms],
+      );
+      return rowCount === 1;
+    },
+
+    /** Ends this claim, if it is still the one held (a refresh that failed without new tokens). */
+    async releaseTokenRefresh(id: string, claim: string): Promise<void> {
+      await tx.query('UPDATE crm_integrations SET token_refresh_claim = NULL, token_refresh_claimed_until = NULL WHERE id = $1 AND token_refresh_claim = $2', [id, claim]);
     },
   };
 }

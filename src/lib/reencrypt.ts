@@ -10,6 +10,8 @@ export const secretColumns = [
   { table: 'crm_integrations', key: 'id', columns: ['api_key', 'access_token', 'refresh_token'] },
   // PKCE verifiers of connections in progress: after the old key is dropped they must still open.
   { table: 'oauth_states', key: 'state_hash', columns: ['code_verifier'] },
+  // The credentials a CRM sends back with each webhook delivery.
+  { table: 'crm_webhook_subscriptions', key: 'id', columns: ['secret'] },
 ] as const;
 
 export async function reencryptAll(pool: pg.Pool, ring: KeyRing): Promise<number> {

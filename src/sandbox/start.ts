@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createClock, type Clock } from './core/clock.js';
 import type { EmulatorContext } from './core/context.js';
-import type { Emulator, SearchRealism } from './core/emulator.js';
+import type { Emulator, ListLatency, SearchRealism } from './core/emulator.js';
 import { createCoreContext } from './core/create-context.js';
 import { createEmulatorServer } from './core/server.js';
 import { NO_LIMITS, type LimitSettings, type SandboxApp } from './core/store.js';
@@ -41,6 +41,8 @@ export interface StartSandboxOptions<P extends SandboxProvider = SandboxProvider
   webhooks?: DispatcherOptions;
   /** Search index lag and shuffled ties, for emulators whose CRM's search has them (off by default). */
   search?: SearchRealism;
+  /** Time list answers take, for emulators that model it (each emulator has its own default). */
+  latency?: ListLatency;
 }
 
 export type Sandbox<P extends SandboxProvider = SandboxProvider> = {
@@ -73,7 +75,7 @@ function createInstance(provider: SandboxProvider, clock: Clock, opts: StartSand
   const emulator: Emulator<EmulatorContext> = EMULATORS[provider];
   const seed = opts.seed ?? 1;
   const core = createCoreContext(emulator, clock, { seed, apps: appsFor(provider, emulator, opts), accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 1800, rateLimits: opts.rateLimits ?? true, webhooks: opts.webhooks });
-  const ctx = emulator.createContext(core, { seed, records: opts.records ?? 1000, limits: limitsFor(emulator, opts), search: opts.search });
+  const ctx = emulator.createContext(core, { seed, records: opts.records ?? 1000, limits: limitsFor(emulator, opts), search: opts.search, latency: opts.latency });
   return { app: createEmulatorServer(provider, emulator, ctx), ctx };
 }
 

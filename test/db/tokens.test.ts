@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { integrationsRepository } from '../../src/db/integrations-repository.js';
 import { refreshTokens } from '../../src/crm/oauth.js';
@@ -92,6 +93,39 @@ describe(`token refresh on ${engine}`, () => {
     await admin(sandbox, 'DELETE', '/_sandbox/requests');
     expect(await ours).toBe(theirs);
     expect(await tokenRequests(sandbox)).toBe(0);
+    expect((await reload(ctx, integration)).status).toBe('connected');
+  });
+
+  it('waits for another process\'s live claim instead of spending the same refresh token, and takes the token it stores', async () => {
+    const integration = await connectHubspot(ctx, 'refresh-claimed-elsewhere');
+    const stale = (await credentialsOf(ctx, integration))!;
+    const inRepo = <T>(work: (repo: ReturnType<typeof integrationsRepository>) => Promise<T>) =>
+      withUser(ctx.db.pool, integration.userId, (tx) => work(integrationsRepository(tx, ctx.keys)));
+    // Another process claimed the refresh (committed) and is waiting for the CRM's answer.
+    expect(await inRepo((repo) => repo.claimTokenRefresh(integration.id, randomUUID(), 20_000))).toBe(true);
+    await admin(sandbox, 'DELETE', '/_sandbox/requests');
+    let settled = false;
+    const ours = ctx.services.tokens.source(integration).refresh(stale.accessToken!).finally(() => { settled = true; });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBe(false);
+    expect(await tokenRequests(sandbox)).toBe(0);
+    // The other process gets its answer and stores it: ours picks that token up without a request.
+    const fresh = await refreshTokens('hubspot', ctx.endpoints('hubspot'), stale.refreshToken!);
+    await inRepo((repo) => repo.saveTokens(integration.id, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresAt: fresh.expiresAt }));
+    await admin(sandbox, 'DELETE', '/_sandbox/requests');
+    expect(await ours).toBe(fresh.accessToken);
+    expect(await tokenRequests(sandbox)).toBe(0);
+  });
+
+  it('takes over a claim whose process died (the claim expired) and refreshes once', async () => {
+    const integration = await connectHubspot(ctx, 'refresh-claim-expired');
+    const stale = (await credentialsOf(ctx, integration))!;
+    await withUser(ctx.db.pool, integration.userId, (tx) => integrationsRepository(tx, ctx.keys).claimTokenRefresh(integration.id, randomUUID(), 300));
+    await admin(sandbox, 'DELETE', '/_sandbox/requests');
+    const token = await ctx.services.tokens.source(integration).refresh(stale.accessToken!);
+    expect(token).not.toBe(stale.accessToken);
+    expect(await tokenRequests(sandbox)).toBe(1);
+    expect((await credentialsOf(ctx, integration))!.accessToken).toBe(token);
     expect((await reload(ctx, integration)).status).toBe('connected');
   });
 });

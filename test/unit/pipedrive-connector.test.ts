@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePipedriveError } from '../../src/crm/pipedrive/errors.js';
 import { flatView, mapRecord, writeBody } from '../../src/crm/pipedrive/mapping.js';
 import { pipedriveModule } from '../../src/crm/pipedrive/module.js';
-import { pipedriveWebhooks, WEBHOOK_USER, webhookPassword } from '../../src/crm/pipedrive/webhooks.js';
+import { pipedriveWebhooks, WEBHOOK_USER } from '../../src/crm/pipedrive/webhooks.js';
 
 const person = {
   id: 7, name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace', job_title: 'Analyst', owner_id: 21100001, org_id: 3,
@@ -71,14 +71,18 @@ describe('Pipedrive errors', () => {
 });
 
 describe('Pipedrive webhooks', () => {
-  const secret = 'client-secret';
+  const subscriptionSecret = 'generated-for-this-subscription';
   const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  const delivery = (authorization?: string) => ({ secret, method: 'POST', url: 'http://x/crm/webhooks/pipedrive', body: '{}', headers: { authorization } });
+  const delivery = (authorization?: string, secretOfUrl: string | null = subscriptionSecret) =>
+    ({ secret: 'client-secret', subscriptionSecret: secretOfUrl ?? undefined, method: 'POST', url: 'http://x/crm/webhooks/pipedrive/s-1', body: '{}', headers: { authorization } });
 
-  it('accepts only deliveries with the Basic credentials derived from the app secret', () => {
-    expect(pipedriveWebhooks.verify(delivery(basic(WEBHOOK_USER, webhookPassword(secret))))).toBe(true);
-    expect(pipedriveWebhooks.verify(delivery(basic(WEBHOOK_USER, webhookPassword('other'))))).toBe(false);
+  it('accepts only deliveries carrying the Basic credentials registered with their subscription', () => {
+    expect(pipedriveWebhooks.verify(delivery(basic(WEBHOOK_USER, subscriptionSecret)))).toBe(true);
+    expect(pipedriveWebhooks.verify(delivery(basic(WEBHOOK_USER, 'other')))).toBe(false);
+    expect(pipedriveWebhooks.verify(delivery(basic('someone', subscriptionSecret)))).toBe(false);
     expect(pipedriveWebhooks.verify(delivery())).toBe(false);
+    // A URL naming no subscription of ours: nothing to check against, so refused.
+    expect(pipedriveWebhooks.verify(delivery(basic(WEBHOOK_USER, subscriptionSecret), null))).toBe(false);
   });
 
   it('turns a v2 delete event into a deletion of that record; other events into nothing', () => {

@@ -17,12 +17,42 @@ import { pipedriveLimits, pipedriveObjects } from './spec.js';
  */
 export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDeps): Connector {
   let dailyBudget: { limit: number; remaining: number } | null = null;
-  // Every answer says what is left of today's budget: kept for quota() and the connection test.
+  /**
+   * The most one request was seen to cost, learned from how `remaining` drops between answers
+   * (Pipedrive charges by endpoint: a v2 list 10 tokens, a get 1; answers of requests sent side by
+   * side may drop by two costs at once, which only errs on the safe side). 1 until two answers tell.
+   */
+  let requestCost = 1;
+  // Every answer says what is left of today's budget: kept for quota(), the connection test and `affords`.
   const observe = (headers: Headers) => {
     const limit = Number(headers.get(pipedriveLimits.headers.dailyLimit));
     const remaining = Number(headers.get(pipedriveLimits.headers.dailyRemaining));
-    if (limit > 0 && Number.isFinite(remaining) && headers.get(pipedriveLimits.headers.dailyRemaining) !== null) dailyBudget = { limit, remaining };
+    if (!(limit > 0 && Number.isFinite(remaining) && headers.get(pipedriveLimits.headers.dailyRemaining) !== null)) return;
+    if (dailyBudget && dailyBudget.limit === limit && remaining < dailyBudget.remaining) requestCost = Math.max(requestCost, dailyBudget.remaining - remaining);
+    dailyBudget = { limit, remaining };
   };
+  /**
+   * Refuses a request that would take the budget into its reserve: the run ends `partial` with the
+   * reset time, and the next run resumes from its checkpoints. Before the first answer nothing is
+   * known, so that one request goes unchecked.
+   */
+  const affords = () => {
+    if (!dailyBudget) return;
+    // Rounded down: a budget of a few tokens (only ever a test's) keeps none back.
+    const reserve = Math.floor(dailyBudget.limit * pipedriveLimits.budgetReserveShare);
+    if (dailyBudget.remaining - requestCost >= reserve) return;
+    const kept = reserve > 0 ? `, ${reserve} of them kept in reserve for the company's own use` : '';
+    throw new ProviderError('quota_exhausted',
+      `Pipedrive's daily API token budget is nearly spent (${dailyBudget.remaining} of ${dailyBudget.limit} left${kept}). Syncing stops until it resets at ${budgetResetsAt()}.`);
+  };
+  /** A request of the sync (listings, labels, writes): checked against the budget first, its answer read for what is left. */
+  const spend = async <T>(method: string, path: string, options: Parameters<typeof http<T>>[2] = {}) => {
+    affords();
+    const response = await http<T>(method, path, options);
+    observe(response.headers);
+    return response;
+  };
+  /** A request outside a sync's budget check (who am I, the connection test's quota read). */
   const get = async <T>(path: string, options: Parameters<typeof http<T>>[2] = {}) => {
     const response = await http<T>('GET', path, options);
     observe(response.headers);
@@ -32,7 +62,7 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
   async function page<O extends ObjectType>(object: O, cursor: ListCursor): Promise<RecordPage<O>> {
     const position = cursor.position as { cursor?: string } | undefined;
     const changes = cursor.mode === 'changes';
-    const { data } = await get(`/api/v2/${pipedriveObjects[object].path}`, {
+    const { data } = await spend('GET', `/api/v2/${pipedriveObjects[object].path}`, {
       schema: recordList,
       query: {
         limit: pipedriveLimits.pageSize,
@@ -61,7 +91,7 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
 
     async listDeleted(object, position, since): Promise<DeletionPage> {
       if (object !== 'deals') return { remoteIds: [], next: null };
-      const { data } = await get('/api/v2/deals', {
+      const { data } = await spend('GET', '/api/v2/deals', {
         schema: recordList,
         query: { status: 'deleted', limit: pipedriveLimits.pageSize, cursor: (position as string | null) ?? undefined, ...(since ? { updated_since: toRfc3339(since) } : {}) },
       });
@@ -81,7 +111,7 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
       }
       for (let start = 0; start < remoteIds.length; start += 100) {
         const ids = remoteIds.slice(start, start + 100);
-        const { data } = await get(`/api/v2/${pipedriveObjects[object].path}`, { schema: recordList, query: { ids: ids.join(','), limit: pipedriveLimits.pageSize } });
+        const { data } = await spend('GET', `/api/v2/${pipedriveObjects[object].path}`, { schema: recordList, query: { ids: ids.join(','), limit: pipedriveLimits.pageSize } });
         for (const record of data.data ?? []) result.set(String(record.id), mapAssociations(object, record));
       }
       return result;
@@ -105,11 +135,11 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
 
     async fieldOptions() {
       const options: FieldOption[] = [];
-      const { data: pipelines } = await get('/api/v2/pipelines', { schema: namedList });
+      const { data: pipelines } = await spend('GET', '/api/v2/pipelines', { schema: namedList });
       for (const [i, p] of (pipelines.data ?? []).entries()) options.push({ object: 'deals', field: 'pipeline', value: String(p.id), label: p.name, displayOrder: p.order_nr ?? i });
-      const { data: stages } = await get('/api/v2/stages', { schema: namedList });
+      const { data: stages } = await spend('GET', '/api/v2/stages', { schema: namedList });
       for (const [i, s] of (stages.data ?? []).entries()) options.push({ object: 'deals', field: 'stage', value: String(s.id), label: s.name, displayOrder: s.order_nr ?? i });
-      const { data: orgFields } = await get('/api/v1/organizationFields', { schema: fieldList, query: { limit: 500 } });
+      const { data: orgFields } = await spend('GET', '/api/v1/organizationFields', { schema: fieldList, query: { limit: 500 } });
       const industry = (orgFields.data ?? []).find((f) => f.key === 'industry');
       for (const [i, o] of (industry?.options ?? []).entries()) options.push({ object: 'companies', field: 'industry', value: String(o.id), label: o.label, displayOrder: i });
       return options;
@@ -119,7 +149,7 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
     async create(object, records) {
       const results = [];
       for (const record of records) {
-        const { data } = await http('POST', `/api/v2/${pipedriveObjects[object].path}`, { schema: writtenRecord, body: writeBody(object, record.fields) });
+        const { data } = await spend('POST', `/api/v2/${pipedriveObjects[object].path}`, { schema: writtenRecord, body: writeBody(object, record.fields) });
         results.push({ remoteId: String(data.data.id) });
       }
       return results;
@@ -128,7 +158,7 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
     async update(object, records) {
       const results = [];
       for (const record of records) {
-        const { data } = await http('PATCH', `/api/v2/${pipedriveObjects[object].path}/${encodeURIComponent(record.remoteId)}`, {
+        const { data } = await spend('PATCH', `/api/v2/${pipedriveObjects[object].path}/${encodeURIComponent(record.remoteId)}`, {
           label: `/api/v2/${pipedriveObjects[object].path}/{id}`, schema: writtenRecord, body: writeBody(object, record.fields),
         });
         results.push({ remoteId: String(data.data.id) });
@@ -138,7 +168,7 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
 
     async archive(object, remoteIds) {
       for (const id of remoteIds) {
-        await http('DELETE', `/api/v2/${pipedriveObjects[object].path}/${encodeURIComponent(id)}`, { label: `/api/v2/${pipedriveObjects[object].path}/{id}`, schema: deletedRecord });
+        await spend('DELETE', `/api/v2/${pipedriveObjects[object].path}/${encodeURIComponent(id)}`, { label: `/api/v2/${pipedriveObjects[object].path}/{id}`, schema: deletedRecord });
       }
     },
 

@@ -2,6 +2,7 @@ import type { ConnectorModule } from '../connector-module.js';
 import { pipedriveConnector } from './connector.js';
 import { parsePipedriveError } from './errors.js';
 import { pipedriveFields, pipedriveLimits } from './spec.js';
+import { pipedriveSubscriptions } from './subscriptions.js';
 import { pipedriveWebhooks } from './webhooks.js';
 
 /**
@@ -30,4 +31,5 @@ export const pipedriveModule: ConnectorModule = {
     return { error: body.error, description: typeof body.message === 'string' ? body.message : undefined };
   },
   webhooks: pipedriveWebhooks,
+  subscriptions: pipedriveSubscriptions,
 };

@@ -45,6 +45,11 @@ export const pipedriveLimits = {
   burstWindowMs: 2_000,
   /** Persons and organizations are listed in full (and the unseen ones deleted) at least this often. */
   reconcileEveryMs: 24 * 3_600_000,
+  /**
+   * The share of the daily token budget a sync leaves unspent: the company's people and other apps
+   * keep working on it, and a run stops before Pipedrive's 429s instead of running into them.
+   */
+  budgetReserveShare: 0.05,
   headers: {
     limit: 'x-ratelimit-limit',
     remaining: 'x-ratelimit-remaining',

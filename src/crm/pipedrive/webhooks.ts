@@ -1,20 +1,20 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { WebhookEvent, WebhookReceiver } from '../connector-module.js';
+import { WEBHOOK_USER, type WebhookEvent, type WebhookReceiver } from '../connector-module.js';
+
+export { WEBHOOK_USER };
 import type { ObjectType } from '../platforms.js';
 import { pipedriveObjects } from './spec.js';
 
 /**
  * Pipedrive webhooks v2: one event per POST, `{ meta, data, previous }`. Pipedrive signs nothing; a
- * subscription may carry HTTP Basic credentials that every delivery repeats, so those are what we
- * check: user `pulse`, password derived from the app's client secret (no secret of its own to store).
+ * subscription carries HTTP Basic credentials that every delivery repeats: user `pulse` and a secret
+ * generated when the connection registered its webhooks (subscriptions.ts), stored sealed; a delivery
+ * without them, or to a URL that names no subscription, is refused.
  * What the engine needs pushed: deletions of persons and organizations, which no listing shows
  * (deals have `status=deleted`, but their delete events are taken too: sooner is better).
  * https://pipedrive.readme.io/docs/guide-for-webhooks-v2
  */
-export const WEBHOOK_USER = 'pulse';
-export const webhookPassword = (clientSecret: string) => createHmac('sha256', clientSecret).update('pipedrive-webhooks').digest('base64url');
-
 const idText = z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).transform(String);
 export const pipedriveWebhookEvent = z.looseObject({
   meta: z.looseObject({
@@ -32,11 +32,11 @@ const objectOf = (entity: string): ObjectType | undefined =>
   (Object.entries(pipedriveObjects) as [ObjectType, { entity: string }][]).find(([, spec]) => spec.entity === entity)?.[0];
 
 export const pipedriveWebhooks: WebhookReceiver = {
-  verify({ secret, headers }) {
+  verify({ subscriptionSecret, headers }) {
     const header = headers.authorization;
     const given = typeof header === 'string' ? /^Basic\s+(\S+)$/i.exec(header)?.[1] : undefined;
-    if (!given || !secret) return false;
-    const expected = Buffer.from(Buffer.from(`${WEBHOOK_USER}:${webhookPassword(secret)}`).toString('base64'));
+    if (!given || !subscriptionSecret) return false;
+    const expected = Buffer.from(Buffer.from(`${WEBHOOK_USER}:${subscriptionSecret}`).toString('base64'));
     const actual = Buffer.from(given);
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   },

@@ -80,6 +80,15 @@ export interface EmulatorStartOptions {
   limits: LimitSettings;
   /** Search realism for CRMs whose search index trails writes (both off unless asked for). */
   search?: SearchRealism;
+  latency?: ListLatency;
+}
+
+/**
+ * How long a list answer takes per record it carries (real time): a page of records is not free, so
+ * page size shows in wall time and a sync lasts long enough to be interrupted on purpose.
+ */
+export interface ListLatency {
+  listMsPerRecord?: number;
 }
 
 /** A real search index lags writes by seconds and orders ties arbitrarily; tests switch both on. */

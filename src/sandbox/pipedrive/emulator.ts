@@ -13,7 +13,6 @@ import type { PipedriveContext } from './context.js';
 import { PIPEDRIVE_REFUSALS } from './errors.js';
 import { DEFAULT_ANCHOR } from './generate.js';
 import { LIMIT_TIERS, limitHeaders } from './limits.js';
-import { subscribeLocalWebhooks } from './local-start.js';
 import { registerMetadataRoutes } from './metadata-routes.js';
 import { registerOAuthRoutes, rememberOrigin, tokenResponse } from './oauth-routes.js';
 import { DEFAULT_LIST_LATENCY_MS_PER_RECORD, registerRecordRoutes } from './records-routes.js';
@@ -38,7 +37,7 @@ export const pipedriveEmulator: Emulator<PipedriveContext> = {
       ...core,
       origin: `http://127.0.0.1:${4103}`,
       webhooks: new WebhookRegistry(),
-      options: { ...core.options, anchor: DEFAULT_ANCHOR, listingLagMs: opts.search?.lagMs ?? 0, listLatencyMsPerRecord: DEFAULT_LIST_LATENCY_MS_PER_RECORD },
+      options: { ...core.options, anchor: DEFAULT_ANCHOR, listingLagMs: opts.search?.lagMs ?? 0, listLatencyMsPerRecord: opts.latency?.listMsPerRecord ?? DEFAULT_LIST_LATENCY_MS_PER_RECORD },
       emit: (change) => emit(change),
     };
     const emit = createEmitter(() => ctx);
@@ -69,5 +68,5 @@ export const pipedriveEmulator: Emulator<PipedriveContext> = {
     `  consent page   ${url}/oauth/authorize`,
     `  company id     ${ctx.store.defaultAccountId}   admin API ${url}/_sandbox`,
   ],
-  onLocalStart: (ctx, { publicUrl }) => subscribeLocalWebhooks(ctx, publicUrl),
+  // No onLocalStart: Pulse registers its webhooks itself after connecting (src/crm/pipedrive/subscriptions.ts).
 };

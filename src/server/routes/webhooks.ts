@@ -1,15 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { connectorModules } from '../../crm/modules.js';
 import { platformIds } from '../../crm/platforms.js';
 import { webhookEventsRepository } from '../../db/webhook-events-repository.js';
+import { webhookSubscriptionsRepository } from '../../db/webhook-subscriptions-repository.js';
 import { asSystem } from '../../db/tenant.js';
 import { sendError } from '../errors.js';
 
 /**
- * POST /crm/webhooks/:platform: a CRM's pushed events, verified by the CRM's own scheme (its module's
- * receiver), recorded for the next sync. Events name a CRM account, not a user: every integration
+ * POST /crm/webhooks/:platform[/:subscription]: a CRM's pushed events, verified by the CRM's own
+ * scheme (its module's receiver), recorded for the next sync. The subscription segment is there for
+ * CRMs whose webhooks each connection registers (webhook-subscriptions.ts). Events name a CRM account, not a user: every integration
  * of that account gets them.
  */
 export function webhookRoutes(ctx: AppContext) {
@@ -17,24 +19,36 @@ export function webhookRoutes(ctx: AppContext) {
     // Signatures cover the exact bytes sent: keep the body as a string until it is verified.
     app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
 
-    const params = z.object({ platform: z.enum(platformIds) });
-    app.post('/crm/webhooks/:platform', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const params = z.object({ platform: z.enum(platformIds), subscription: z.uuid().optional() });
+    const receive = async (request: FastifyRequest, reply: FastifyReply) => {
       const parsedParams = params.safeParse(request.params);
       const platform = parsedParams.success ? parsedParams.data.platform : null;
-      const receiver = platform ? connectorModules[platform]?.webhooks : undefined;
+      const module = platform ? connectorModules[platform] : undefined;
+      const receiver = module?.webhooks;
       // Without an app secret no signature can be checked (anyone could compute one over '').
       if (!platform || !receiver || ctx.endpoints(platform).mode === 'missing') {
         return reply.status(404).send(sendError('not_found', 'This server takes no webhooks for that CRM.'));
       }
+      // CRMs whose webhooks a connection registers (module.subscriptions) deliver to a URL naming that
+      // registration, whose stored secret the delivery must carry.
+      const subscription = parsedParams.success ? parsedParams.data.subscription : undefined;
+      if (Boolean(module.subscriptions) !== Boolean(subscription)) {
+        return reply.status(404).send(sendError('not_found', 'This server takes no webhooks at that address.'));
+      }
+      const subscriptionSecret = subscription
+        ? (await asSystem(ctx.db.pool, (tx) => webhookSubscriptionsRepository(tx, ctx.keys).secretOf(subscription, platform))) ?? undefined
+        : undefined;
       const body = request.body as string;
       const verified = receiver.verify({
-        secret: ctx.endpoints(platform).clientSecret, method: 'POST', url: `${ctx.config.publicUrl}${request.url}`, body, headers: request.headers,
+        secret: ctx.endpoints(platform).clientSecret, subscriptionSecret, method: 'POST', url: `${ctx.config.publicUrl}${request.url}`, body, headers: request.headers,
       });
       if (!verified) return reply.status(401).send(sendError('unauthorized', 'The webhook signature or timestamp is not valid.'));
       const parsed = receiver.parse(body);
       if (!parsed.ok) return reply.status(400).send(sendError('validation_failed', `The webhook body is not what this CRM sends (${parsed.problem}).`));
       await asSystem(ctx.db.pool, (tx) => webhookEventsRepository(tx).record(platform, parsed.events));
       return reply.status(204).send();
-    });
+    };
+    app.post('/crm/webhooks/:platform', { config: { public: true }, schema: { hide: true } }, receive);
+    app.post('/crm/webhooks/:platform/:subscription', { config: { public: true }, schema: { hide: true } }, receive);
   };
 }
