@@ -174,9 +174,11 @@ async function listPages(
   };
 
   void (async () => {
-    // Waits until `held` more records (fetched, not yet handed over) fit under the bound.
+    // Waits until `held` more records (fetched, not yet handed over) fit under the bound. A page
+    // as large as the bound on its own (a CSV page of a bulk export, a 2,000-row query) waits only
+    // for the writer to take what it already has: the writer cannot make room for a page it has not got.
     const room = async (held: number) => {
-      while (buffered + held >= MAX_BATCH_RECORDS && !stopped) await new Promise<void>((resolve) => (wakeFetcher = resolve));
+      while (buffered > 0 && buffered + held >= MAX_BATCH_RECORDS && !stopped) await new Promise<void>((resolve) => (wakeFetcher = resolve));
       return !stopped;
     };
     let inFlight: Promise<RecordPage> | null = (await room(0)) ? run.connector.listRecords(object, first) : null;
