@@ -58,13 +58,23 @@ export function backoffMs(attempt: number, random = Math.random): number {
   return Math.round(random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt));
 }
 
+/**
+ * A request path on the base URL. The base's own path stays in front of it: in sandbox mode a
+ * connection's base may carry the emulator's region prefix (connection-config.ts), which
+ * `new URL(path, base)` would drop. An absolute URL (a CRM's next-page link) is taken as it is.
+ */
+export function onBase(base: string, path: string): URL {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return new URL(path);
+  return new URL(base.replace(/\/+$/, '') + (path.startsWith('/') ? '' : '/') + path);
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxAttempts = options.maxAttempts ?? 6;
   const authHeader = options.auth.header ?? ((token: string) => `Bearer ${token}`);
 
   return async function request<T>(method: string, path: string, { query, headers, body, bucket = 'default', signal, label, schema, text: asText }: RequestOptions = {}) {
-    const url = new URL(path, options.baseUrl);
+    const url = onBase(options.baseUrl, path);
     const shown = label ?? url.pathname;
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     let token = await options.auth.token();

@@ -4,7 +4,7 @@ import { asSystem, withUser } from '../db/tenant.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../app-context.js';
-import { keepConnectionConfig, sandboxOrigin } from './connection-config.js';
+import { exchangeEndpoints, keepConnectionConfig, sandboxOrigin } from './connection-config.js';
 import { createConnector } from './connectors.js';
 import type { Display } from './oauth-begin.js';
 import { holdsBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
@@ -115,10 +115,14 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   if (error) return fail(reasonForProviderError(error), `${error}: ${params.get('error_description') ?? ''}`);
 
   const endpoints = ctx.endpoints(row.platform);
+  // A CRM that names the user's token server in the callback (Zoho's accounts-server) takes the code
+  // only there: that value is checked before the code is sent to it.
+  const exchange = exchangeEndpoints(row.platform, endpoints, params);
+  if (!exchange.ok) return fail('untrusted_location', `${exchange.field} ${exchange.problem}`);
   let tokens;
   try {
     const verifier = row.sealedVerifier ? decryptSecret(ctx.keys, row.sealedVerifier, verifierPlace(hashState(state))) : null;
-    tokens = await exchangeCode(row.platform, endpoints, callbackUrl, state, row.redirectUri, verifier);
+    tokens = await exchangeCode(row.platform, exchange.endpoints, callbackUrl, state, row.redirectUri, verifier);
   } catch (error) {
     if (error instanceof OAuthGrantError) {
       return fail(error.kind === 'invalid_grant' ? 'code_rejected' : error.kind === 'unreachable' ? 'unreachable' : 'provider_error', error.message);
