@@ -70,6 +70,23 @@ export interface RateLimits {
   readWindow?(headers: Headers): RateWindow | null;
   /** The account's rate when the CRM does not announce one. */
   declared?: Rate;
+  /**
+   * For CRMs that charge calls in credits per rolling 24 h and do not report them: what a call costs
+   * (their documented costs). The engine counts them per account (credit-meter.ts).
+   */
+  credits?: { cost(method: string, path: string): number };
+}
+
+/**
+ * Limits the connector learns about its account (from its edition, say) and tells the engine, which
+ * applies them to every request across processes: concurrent calls, and credits per rolling 24 h.
+ */
+export interface AccountLimits {
+  learn(limits: { concurrency?: number | null; creditsPer24h?: number | null }): void;
+  /** Whether learn() was called for this connector. */
+  known(): boolean;
+  /** Credits charged in the last 24 h by our count (null for a CRM whose module declares no costs). */
+  creditsUsed(): Promise<number | null>;
 }
 
 /** What a connector is built from: an HTTP client already carrying auth, limits and retries. */
@@ -84,6 +101,8 @@ export interface ConnectorDeps {
   currentToken(): Promise<string>;
   /** The newest window figures the CRM announced, if it announces any. */
   lastWindow(): RateWindow | null;
+  /** Absent where a connector is built by hand (unit tests): nothing is capped or counted then. */
+  limits?: AccountLimits;
 }
 
 /** One change a webhook delivery reports, reduced to what the engine acts on. */

@@ -21,6 +21,13 @@ export interface HttpClientOptions {
   parseError(status: number, body: unknown, headers: Headers): ProviderError;
   timeoutMs?: number;
   maxAttempts?: number;
+  /** A cap on requests in flight for this account, across processes (null: none known yet). */
+  concurrency?(): { key: string; max: number } | null;
+  /**
+   * Credits a call costs, for CRMs that meter calls in credits they do not report: `reserve` refuses
+   * a call the allocation cannot pay (quota_exhausted), `charge` counts one the CRM answered.
+   */
+  credits?: { cost(method: string, path: string): number; reserve(cost: number): Promise<void>; charge(cost: number): Promise<void> };
   /** Called once per request actually sent (for counts and metrics). */
   onRequest?(info: { method: string; path: string; status: number | 'error'; ms: number }): void;
 }
@@ -81,9 +88,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let refreshed = false;
     let lastError: ProviderError | undefined;
 
+    const cost = options.credits?.cost(method, url.pathname) ?? 0;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      if (cost > 0) await options.credits!.reserve(cost);
       const { key, rate } = options.rateFor(bucket);
       await options.limiter.acquire(key, rate);
+      // The place is held until the body is read (or the attempt failed): the CRM counts the call in flight until then.
+      const cap = options.concurrency?.() ?? null;
+      let release = cap && options.limiter.hold ? await options.limiter.hold(cap.key, cap.max) : null;
+      const done = async () => {
+        const held = release;
+        release = null;
+        await held?.().catch(() => {});
+      };
       const started = Date.now();
       let response: Response;
       try {
@@ -94,6 +111,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
+        await done();
         if (signal?.aborted) throw error;
         options.onRequest?.({ method, path: shown, status: 'error', ms: Date.now() - started });
         lastError = new ProviderError('temporary', `${method} ${shown} failed: ${describeNetworkError(error)}`);
@@ -102,10 +120,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       options.onRequest?.({ method, path: shown, status: response.status, ms: Date.now() - started });
       options.observe?.(response.headers, bucket);
+      // A call refused for a limit (429) is not charged; anything else answered is.
+      if (cost > 0 && response.status !== 429) await options.credits!.charge(cost);
 
       if (response.status === 401 && !refreshed) {
         // An expired or rotated token: refresh once (under the integration's lock) and resend.
         await response.body?.cancel();
+        await done();
         refreshed = true;
         token = await options.auth.refresh(token);
         attempt--;
@@ -115,10 +136,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         text = await response.text();
       } catch (error) {
+        await done();
         lastError = new ProviderError('temporary', `${method} ${shown}: the response broke off (${describeNetworkError(error)})`);
         await sleep(backoffMs(attempt));
         continue;
       }
+      await done();
       if (response.ok && asText) return { status: response.status, data: text as T, headers: response.headers };
       const parsed = parseJson(text);
       // 304 Not Modified answers a conditional request: nothing new, not a failure (the body is empty).

@@ -1,7 +1,7 @@
 import type { ConnectorModule } from '../connector-module.js';
 import { zohoConnector } from './connector.js';
 import { parseZohoError } from './errors.js';
-import { zohoFields, zohoLimits } from './spec.js';
+import { creditCost, zohoFields, zohoLimits } from './spec.js';
 
 /**
  * Zoho CRM as the engine sees it. Deleted records are listed (`/{module}/deleted`); lookups come
@@ -15,6 +15,7 @@ export const zohoModule: ConnectorModule = {
   fields: zohoFields,
   parseError: parseZohoError,
   rateLimits: {
+    credits: { cost: creditCost },
     readWindow(headers) {
       const max = Number(headers.get(zohoLimits.headers.limit));
       const seconds = Number(headers.get(zohoLimits.headers.reset));
