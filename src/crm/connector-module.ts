@@ -47,6 +47,24 @@ export interface ConnectorModule {
   tokenExpiry?(body: Record<string, unknown>): Date | null;
   /** Pushed change notifications, for CRMs whose changes are not all visible by polling. */
   webhooks?: WebhookReceiver;
+  /**
+   * For CRMs whose notifications an integration subscribes itself (with its own token) and that
+   * expire: called at connect and at every sync run (renewing before expiry), idempotent. A failure
+   * is logged, never fails the connect or the run: polling still sees every change.
+   */
+  subscribe?(deps: ConnectorDeps, notify: NotifyTarget): Promise<void>;
+  /** At disconnect, best effort (the grant is revoked next anyway). */
+  unsubscribe?(deps: ConnectorDeps, notify: NotifyTarget): Promise<void>;
+}
+
+/** Where and how a subscription's deliveries reach us. */
+export interface NotifyTarget {
+  /** Our public inbound URL for this CRM (`/crm/webhooks/<id>`). */
+  url: string;
+  /** The app's client secret, which the receiver verifies deliveries with. */
+  secret: string;
+  /** The CRM account the integration is connected to. */
+  accountId: string;
 }
 
 export type DeletionMode = 'listing' | 'in_page' | 'reconcile' | 'notified';

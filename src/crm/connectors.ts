@@ -1,7 +1,7 @@
 import type { AppContext } from '../app-context.js';
 import type { Integration } from '../db/integrations-repository.js';
 import { connectionEndpoints, type ConnectionConfig } from './connection-config.js';
-import type { AccountLimits, RateWindow } from './connector-module.js';
+import type { AccountLimits, ConnectorDeps, RateWindow } from './connector-module.js';
 import { creditMeter } from './credit-meter.js';
 import type { Connector } from './connector.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
@@ -30,6 +30,11 @@ export interface ConnectorServices {
 }
 
 export function createConnector(ctx: AppContext, services: ConnectorServices, target: ConnectorTarget): Connector {
+  return moduleFor(target.platform).connector(connectorDeps(ctx, services, target));
+}
+
+/** What a CRM's connector (and its module's subscribe hooks) are built from, for one account. */
+export function connectorDeps(ctx: AppContext, services: ConnectorServices, target: ConnectorTarget): ConnectorDeps {
   const module = moduleFor(target.platform);
   const connection = target.connectionConfig ?? {};
   const endpoints = connectionEndpoints(target.platform, ctx.endpoints(target.platform), connection);
@@ -92,9 +97,9 @@ export function createConnector(ctx: AppContext, services: ConnectorServices, ta
       window = readWindow?.(headers) ?? window;
     },
   });
-  return module.connector({
+  return {
     http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window, limits,
-  });
+  };
 }
 
 /** A stored integration's connector: its account, where it lives, tokens refreshed by the token manager. */

@@ -2,6 +2,7 @@ import { integrationsRepository } from '../db/integrations-repository.js';
 import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../app-context.js';
 import { integrationConnector } from './connectors.js';
+import { unsubscribeNotifications } from './notifications.js';
 
 /**
  * Disconnect: revoke the grant at the provider, then delete the integration; its synced records,
@@ -16,6 +17,8 @@ export async function disconnectIntegration(ctx: AppContext, userId: string, int
   });
   if (!found) return false;
   const { integration, credentials } = found;
+  // Stop change notifications while the grant still works (never fatal).
+  await unsubscribeNotifications(ctx, integration);
   try {
     const connector = integrationConnector(ctx, integration);
     await connector.revoke(credentials?.refreshToken ?? null, credentials?.accessToken ?? null);

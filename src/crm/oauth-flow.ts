@@ -4,6 +4,7 @@ import { asSystem, withUser } from '../db/tenant.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../app-context.js';
+import { subscribeNotifications } from './notifications.js';
 import { exchangeEndpoints, keepConnectionConfig, sandboxOrigin } from './connection-config.js';
 import { createConnector } from './connectors.js';
 import type { Display } from './oauth-begin.js';
@@ -168,6 +169,8 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   // This process may remember the old grant's token for up to 30 s; the next request must use the new one.
   if (reconnected) ctx.services.tokens.forget(integration.id);
   ctx.logger.info({ integrationId: integration.id, platform: row.platform, reconnected }, 'integration connected');
+  // Change notifications, for CRMs whose channels the integration subscribes itself (never fatal).
+  await subscribeNotifications(ctx, integration);
   await ctx.events?.publish(row.userId, { type: 'integration.connected', integrationId: integration.id });
   return { ok: true, integration, reconnected, target };
 }
