@@ -85,7 +85,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: ZohoContex
 
   const describe = (channel: Channel) => ({
     channel_expiry: zohoTime(channel.expiresAt), resource_uri: `${ctx.origin}/crm/v8/${channel.events[0]!.split('.')[0]}`, resource_id: String(channel.accountId),
-    resource_name: channel.events[0]!.split('.')[0], channel_id: channel.channelId,
+    resource_name: channel.events[0]!.split('.')[0], channel_id: channel.channelId, notification_condition: [],
   });
 
   const upsert = (replace: boolean) => async (req: FastifyRequest<{ Body: { watch?: WatchInput[] } }>, reply: FastifyReply) => {
