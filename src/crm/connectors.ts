@@ -91,7 +91,7 @@ export function connectorDeps(ctx: AppContext, services: ConnectorServices, targ
     },
     timeoutMs: ctx.config.PULSE_HTTP_TIMEOUT_MS,
     concurrency: () => (learned?.concurrency ? { key: `${account}:concurrent`, max: learned.concurrency } : null),
-    credits: meter && credits ? { cost: credits.cost, reserve: meter.reserve, charge: meter.charge } : undefined,
+    credits: meter && credits ? { cost: credits.cost, reserve: meter.reserve, refund: meter.refund } : undefined,
     rateFor: (bucket) => (fixed[bucket] ? { key: `${account}:${bucket}`, rate: fixed[bucket] } : { key: account, rate: accountRate() }),
     observe(headers) {
       window = readWindow?.(headers) ?? window;

@@ -10,9 +10,13 @@ import { ProviderError } from './provider-error.js';
  * and leaving its other apps none.
  */
 export interface CreditMeter {
-  /** Throws quota_exhausted when `cost` more would pass the allocation (unknown allocation: never). */
+  /**
+   * Charges a call before it is sent, or throws quota_exhausted when it would pass the allocation
+   * (atomic across processes, so concurrent calls cannot together overshoot). Unknown allocation: charged, never refused.
+   */
   reserve(cost: number): Promise<void>;
-  charge(cost: number): Promise<void>;
+  /** Gives a call's credits back (the CRM refused it for a limit and charges nothing). */
+  refund(cost: number): Promise<void>;
   /** Credits charged in the last 24 h. */
   used(): Promise<number>;
 }
@@ -22,15 +26,17 @@ export function creditMeter(pool: pg.Pool, key: string, crmName: string, allocat
   return {
     async reserve(cost) {
       const limit = allocation();
-      if (limit === null) return;
-      const { used, fitsAt } = await repo.window(key, cost, limit);
-      if (fitsAt && fitsAt.getTime() <= Date.now() + 1000) return;
+      // An allocation not known yet (before the connector read the org): counted, not refused.
+      if (limit === null) return repo.charge(key, cost);
+      const reserved = await repo.reserve(key, cost, limit);
+      if (reserved.ok) return;
+      const { used, fitsAt } = reserved;
       const when = fitsAt ? `enough free up at ${fitsAt.toISOString()}` : 'this call costs more than the whole allocation';
       throw new ProviderError('quota_exhausted', `${crmName}'s API credits for the last 24 hours are spent by Pulse's count (${used} of ${limit}); ${when}.`, {
         ...(fitsAt ? { retryAfterMs: Math.max(0, fitsAt.getTime() - Date.now()) } : {}),
       });
     },
-    charge: (cost) => repo.charge(key, cost),
+    refund: (cost) => repo.charge(key, -cost),
     used: async () => (await repo.window(key, 0, null)).used,
   };
 }

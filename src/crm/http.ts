@@ -24,10 +24,10 @@ export interface HttpClientOptions {
   /** A cap on requests in flight for this account, across processes (null: none known yet). */
   concurrency?(): { key: string; max: number } | null;
   /**
-   * Credits a call costs, for CRMs that meter calls in credits they do not report: `reserve` refuses
-   * a call the allocation cannot pay (quota_exhausted), `charge` counts one the CRM answered.
+   * Credits a call costs, for CRMs that meter calls in credits they do not report: `reserve` charges
+   * each attempt before it is sent, or refuses it (quota_exhausted); `refund` gives back a 429's.
    */
-  credits?: { cost(method: string, path: string): number; reserve(cost: number): Promise<void>; charge(cost: number): Promise<void> };
+  credits?: { cost(method: string, path: string): number; reserve(cost: number): Promise<void>; refund(cost: number): Promise<void> };
   /** Called once per request actually sent (for counts and metrics). */
   onRequest?(info: { method: string; path: string; status: number | 'error'; ms: number }): void;
 }
@@ -120,8 +120,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       options.onRequest?.({ method, path: shown, status: response.status, ms: Date.now() - started });
       options.observe?.(response.headers, bucket);
-      // A call refused for a limit (429) is not charged; anything else answered is.
-      if (cost > 0 && response.status !== 429) await options.credits!.charge(cost);
+      // A call refused for a limit (429) is not charged.
+      if (cost > 0 && response.status === 429) await options.credits!.refund(cost).catch(() => {});
 
       if (response.status === 401 && !refreshed) {
         // An expired or rotated token: refresh once (under the integration's lock) and resend.
