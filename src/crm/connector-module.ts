@@ -65,6 +65,8 @@ export interface NotifyTarget {
   secret: string;
   /** The CRM account the integration is connected to. */
   accountId: string;
+  /** What the grant allows: a hook whose scope was not granted does nothing (a refused call would cost a token refresh). */
+  grantedScopes: string[];
 }
 
 export type DeletionMode = 'listing' | 'in_page' | 'reconcile' | 'notified';

@@ -18,7 +18,7 @@ async function withHook(ctx: AppContext, integration: Integration, hook: 'subscr
     tokens: ctx.services.tokens.source(integration),
   });
   try {
-    await run(deps, { url: `${ctx.config.publicUrl}/crm/webhooks/${integration.platform}`, secret: endpoints.clientSecret, accountId: integration.externalAccountId });
+    await run(deps, { url: `${ctx.config.publicUrl}/crm/webhooks/${integration.platform}`, secret: endpoints.clientSecret, accountId: integration.externalAccountId, grantedScopes: integration.grantedScopes ?? [] });
     return true;
   } catch (error) {
     ctx.logger.warn({ integrationId: integration.id, err: (error as Error).message }, `could not ${hook} change notifications`);

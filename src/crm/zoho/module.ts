@@ -30,16 +30,20 @@ export const zohoModule: ConnectorModule = {
   webhooks: zohoWebhooks,
   subscribe: watchChanges,
   unsubscribe: async ({ http }, notify) => {
+    if (!notify.grantedScopes.includes(NOTIFICATIONS_SCOPE)) return;
     await http('DELETE', WATCH, { query: { channel_ids: channelId(notify.accountId) } });
   },
 };
 
 const WATCH = '/crm/v8/actions/watch';
+const NOTIFICATIONS_SCOPE = 'ZohoCRM.notifications.ALL';
 /** A channel lives at most a day; renewed at every run, it is renewed long before that as long as runs come daily. */
 const CHANNEL_LIFE_MS = 24 * 3_600_000 - 5 * 60_000;
 
 /** One channel per org for every synced module, renewed (PUT) or, when Zoho has none, made (POST). */
 async function watchChanges({ http }: ConnectorDeps, notify: NotifyTarget): Promise<void> {
+  // An optional scope: without it there is nothing to subscribe, and asking would only be refused.
+  if (!notify.grantedScopes.includes(NOTIFICATIONS_SCOPE)) return;
   const expiry = `${new Date(Date.now() + CHANNEL_LIFE_MS).toISOString().slice(0, 19)}+00:00`;
   const watch = [{
     channel_id: channelId(notify.accountId), notify_url: notify.url, token: channelToken(notify.secret, notify.accountId), channel_expiry: expiry,
