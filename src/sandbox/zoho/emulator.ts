@@ -14,6 +14,7 @@ import { DEFAULT_ANCHOR } from './generate.js';
 import { registerGuards } from './guards.js';
 import { DEFAULT_TIER, LIMIT_TIERS, limitHeaders } from './limits.js';
 import { registerMetaRoutes } from './meta-routes.js';
+import { registerCoqlRoutes } from './coql.js';
 import { registerNotificationRoutes } from './notifications.js';
 import { registerOAuthRoutes, tokenResponse } from './oauth-routes.js';
 import { registerRecordRoutes } from './records-routes.js';
@@ -68,6 +69,7 @@ export const zohoEmulator: Emulator<ZohoContext> = {
     registerRecordRoutes(app, ctx);
     registerMetaRoutes(app, ctx);
     registerNotificationRoutes(app, ctx);
+    registerCoqlRoutes(app, ctx);
     registerZohoAdmin(app, ctx);
   },
 
