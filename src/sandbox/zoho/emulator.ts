@@ -14,6 +14,7 @@ import { DEFAULT_ANCHOR } from './generate.js';
 import { registerGuards } from './guards.js';
 import { DEFAULT_TIER, LIMIT_TIERS, limitHeaders } from './limits.js';
 import { registerMetaRoutes } from './meta-routes.js';
+import { registerBulkReadRoutes } from './bulk-read.js';
 import { registerCoqlRoutes } from './coql.js';
 import { registerNotificationRoutes } from './notifications.js';
 import { registerOAuthRoutes, tokenResponse } from './oauth-routes.js';
@@ -70,6 +71,7 @@ export const zohoEmulator: Emulator<ZohoContext> = {
     registerMetaRoutes(app, ctx);
     registerNotificationRoutes(app, ctx);
     registerCoqlRoutes(app, ctx);
+    registerBulkReadRoutes(app, ctx);
     registerZohoAdmin(app, ctx);
   },
 
