@@ -10,6 +10,11 @@ import { ProviderError } from './provider-error.js';
  * send requests (with the user's token) to these URLs, so each value is an SSRF risk until checked:
  * only an https origin on an allowed host, no IP literal, no credentials, no other port. In sandbox
  * mode the emulator's origin is the only one allowed, and the real hosts are not.
+ *
+ * A real CRM names an origin (Zoho's api_domain is https://www.zohoapis.eu), and requests are built on
+ * it, never on its path. An emulator has one origin for every region it plays, so it names a region by
+ * a path prefix (`http://127.0.0.1:4104/eu`): in sandbox mode that prefix is kept (plain path
+ * segments only, on the emulator's own origin), so a non-US account works through Pulse unchanged.
  */
 export type ConnectionConfig = Record<string, string>;
 
@@ -48,16 +53,19 @@ export type KeptConfig =
  */
 export function keepConnectionConfig(
   spec: PlatformSpec, sources: { token: Record<string, unknown>; callback?: URLSearchParams; start?: ConnectionConfig }, sandboxOrigin: string | null,
+  only?: ConnectionField['from'],
 ): KeptConfig {
   const config: ConnectionConfig = {};
-  for (const field of spec.connection?.fields ?? []) {
+  for (const field of (spec.connection?.fields ?? []).filter((f) => !only || f.from === only)) {
     const raw = field.from === 'token' ? sources.token[field.name] : field.from === 'callback' ? sources.callback?.get(field.name) : sources.start?.[field.name];
     if (raw === undefined || raw === null || raw === '') {
       if (field.required) return { ok: false, field: field.name, problem: 'is missing' };
       continue;
     }
     if (typeof raw !== 'string') return { ok: false, field: field.name, problem: 'is not a URL' };
-    const problem = locationProblem(raw, sandboxOrigin && field.from !== 'start' ? [sandboxOrigin] : field.allow);
+    // A chosen login host keeps its real value in sandbox mode (the emulator stands for every host).
+    const sandboxed = sandboxOrigin && field.from !== 'start' ? sandboxOrigin : null;
+    const problem = locationProblem(raw, sandboxed ? [sandboxed] : field.allow) ?? (sandboxed ? sandboxPathProblem(raw) : null);
     if (problem) return { ok: false, field: field.name, problem };
     config[field.name] = raw;
   }
@@ -89,13 +97,26 @@ export function locationProblem(value: string, allow: string[]): string | null {
   return allowed ? null : `points at ${url.protocol}//${url.host}, which is not one of this CRM's hosts`;
 }
 
+/** A region prefix on the emulator's origin: plain path segments, nothing else (no query, fragment, dot segments or escapes). */
+const SANDBOX_PREFIX = /^(\/[A-Za-z0-9_-]+)*\/?$/;
+function sandboxPathProblem(value: string): string | null {
+  const url = new URL(value);
+  const normalised = value !== url.origin + url.pathname && value !== url.origin;
+  return normalised || url.search || url.hash || !SANDBOX_PREFIX.test(url.pathname) ? 'names a path the sandbox does not serve regions under' : null;
+}
+
 /** The emulator's origin when the platform runs on its sandbox (the only place values may point then), else null. */
 export const sandboxOrigin = (endpoints: ProviderEndpoints): string | null => (endpoints.mode === 'sandbox' ? new URL(endpoints.apiBaseUrl).origin : null);
 
-/** The origin a kept field names (requests are built on it, never on its path). */
-export function originOf(config: ConnectionConfig, field: string | undefined): string | null {
+/**
+ * The base a kept field names: its origin (requests are built on it, never on its path), or in
+ * sandbox mode the origin and the emulator's region prefix (checked by keepConnectionConfig).
+ */
+export function baseOf(config: ConnectionConfig, field: string | undefined, mode: ProviderEndpoints['mode']): string | null {
   const value = field ? config[field] : undefined;
-  return value ? new URL(value).origin : null;
+  if (!value) return null;
+  const url = new URL(value);
+  return mode === 'sandbox' ? url.origin + url.pathname.replace(/\/$/, '') : url.origin;
 }
 
 /**
@@ -108,14 +129,31 @@ export function connectionEndpoints(platform: PlatformId, endpoints: ProviderEnd
   if (!connection || endpoints.mode === 'missing') return endpoints;
   const kept = keepConnectionConfig(platforms[platform], { token: config, callback: new URLSearchParams(config), start: config }, sandboxOrigin(endpoints));
   if (!kept.ok) throw new ProviderError('invalid_request', `This connection's stored ${kept.field} ${kept.problem}; reconnect the integration.`);
-  const api = originOf(config, connection.apiBase);
-  // A chosen login host is served by the emulator in sandbox mode (its URLs already point there).
-  const chosen = connection.fields.find((field) => field.name === connection.tokenOrigin)?.from === 'start';
-  const accounts = endpoints.mode === 'sandbox' && chosen ? null : originOf(config, connection.tokenOrigin);
-  return { ...endpoints, apiBaseUrl: api ?? endpoints.apiBaseUrl, tokenUrl: onOrigin(endpoints.tokenUrl, accounts)!, revokeUrl: onOrigin(endpoints.revokeUrl, accounts) };
+  const api = baseOf(config, connection.apiBase, endpoints.mode);
+  return { ...movedTokenEndpoints(connection, endpoints, config), apiBaseUrl: api ?? endpoints.apiBaseUrl };
 }
 
 /** A URL moved onto another origin, path and query kept; swapped as text so a path template like /refresh-tokens/{token} survives unencoded. */
 export function onOrigin<T extends string | undefined>(url: T, origin: string | null): T {
   return (url && origin ? origin + url.slice(new URL(url).origin.length) : url) as T;
+}
+
+/**
+ * Where the authorization code is exchanged: at the token origin the callback names (Zoho's
+ * `accounts-server`: a code issued in the EU is only good there), once that value is checked.
+ * CRMs whose callback names nothing keep the registry's token URL.
+ */
+export function exchangeEndpoints(platform: PlatformId, endpoints: ProviderEndpoints, callback: URLSearchParams): { ok: true; endpoints: ProviderEndpoints } | Extract<KeptConfig, { ok: false }> {
+  const connection = platforms[platform].connection;
+  if (!connection || endpoints.mode === 'missing') return { ok: true, endpoints };
+  const kept = keepConnectionConfig(platforms[platform], { token: {}, callback }, sandboxOrigin(endpoints), 'callback');
+  if (!kept.ok) return kept;
+  return { ok: true, endpoints: movedTokenEndpoints(connection, endpoints, kept.config) };
+}
+
+function movedTokenEndpoints(connection: ConnectionSpec, endpoints: ProviderEndpoints, config: ConnectionConfig): ProviderEndpoints {
+  // A chosen login host is served by the emulator in sandbox mode (its URLs already point there).
+  const chosen = connection.fields.find((field) => field.name === connection.tokenOrigin)?.from === 'start';
+  const accounts = endpoints.mode === 'sandbox' && chosen ? null : baseOf(config, connection.tokenOrigin, endpoints.mode);
+  return { ...endpoints, tokenUrl: onOrigin(endpoints.tokenUrl, accounts), revokeUrl: onOrigin(endpoints.revokeUrl, accounts) };
 }

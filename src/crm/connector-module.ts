@@ -53,6 +53,14 @@ export interface ConnectorModule {
    * secret generated for them.
    */
   subscriptions?: WebhookSubscriptions;
+  /**
+   * For CRMs whose notifications an integration subscribes itself (with its own token) and that
+   * expire: called at connect and at every sync run (renewing before expiry), idempotent. A failure
+   * is logged, never fails the connect or the run: polling still sees every change.
+   */
+  subscribe?(deps: ConnectorDeps, notify: NotifyTarget): Promise<void>;
+  /** At disconnect, best effort (the grant is revoked next anyway). */
+  unsubscribe?(deps: ConnectorDeps, notify: NotifyTarget): Promise<void>;
 }
 
 /** The HTTP Basic user name of every subscription we register (the password is the secret). */
@@ -76,6 +84,18 @@ export interface WebhookSubscriptions {
   unsubscribe(deps: ConnectorDeps, remoteIds: string[]): Promise<void>;
 }
 
+/** Where and how a subscription's deliveries reach us. */
+export interface NotifyTarget {
+  /** Our public inbound URL for this CRM (`/crm/webhooks/<id>`). */
+  url: string;
+  /** The app's client secret, which the receiver verifies deliveries with. */
+  secret: string;
+  /** The CRM account the integration is connected to. */
+  accountId: string;
+  /** What the grant allows: a hook whose scope was not granted does nothing (a refused call would cost a token refresh). */
+  grantedScopes: string[];
+}
+
 export type DeletionMode = 'listing' | 'in_page' | 'reconcile' | 'notified';
 
 /** One object's deletion mode. */
@@ -97,6 +117,23 @@ export interface RateLimits {
   readWindow?(headers: Headers): RateWindow | null;
   /** The account's rate when the CRM does not announce one. */
   declared?: Rate;
+  /**
+   * For CRMs that charge calls in credits per rolling 24 h and do not report them: what a call costs
+   * (their documented costs). The engine counts them per account (credit-meter.ts).
+   */
+  credits?: { cost(method: string, path: string): number };
+}
+
+/**
+ * Limits the connector learns about its account (from its edition, say) and tells the engine, which
+ * applies them to every request across processes: concurrent calls, and credits per rolling 24 h.
+ */
+export interface AccountLimits {
+  learn(limits: { concurrency?: number | null; creditsPer24h?: number | null }): void;
+  /** Whether learn() was called for this connector. */
+  known(): boolean;
+  /** Credits charged in the last 24 h by our count (null for a CRM whose module declares no costs). */
+  creditsUsed(): Promise<number | null>;
 }
 
 /** What a connector is built from: an HTTP client already carrying auth, limits and retries. */
@@ -111,6 +148,8 @@ export interface ConnectorDeps {
   currentToken(): Promise<string>;
   /** The newest window figures the CRM announced, if it announces any. */
   lastWindow(): RateWindow | null;
+  /** Absent where a connector is built by hand (unit tests): nothing is capped or counted then. */
+  limits?: AccountLimits;
 }
 
 /** One change a webhook delivery reports, reduced to what the engine acts on. */

@@ -1,11 +1,12 @@
 import type { AppContext } from '../app-context.js';
 import type { Integration } from '../db/integrations-repository.js';
 import { connectionEndpoints, type ConnectionConfig } from './connection-config.js';
-import type { ConnectorDeps, RateWindow } from './connector-module.js';
+import type { AccountLimits, ConnectorDeps, RateWindow } from './connector-module.js';
+import { creditMeter } from './credit-meter.js';
 import type { Connector } from './connector.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
 import { moduleFor } from './modules.js';
-import type { PlatformId } from './platforms.js';
+import { platforms, type PlatformId } from './platforms.js';
 import type { Rate, RateLimiter } from './rate-limiter.js';
 import type { TokenSource } from './tokens.js';
 
@@ -32,13 +33,22 @@ export function createConnector(ctx: AppContext, services: ConnectorServices, ta
   return moduleFor(target.platform).connector(connectorDeps(ctx, services, target));
 }
 
-/** What a CRM's code is built on for one connection: the HTTP client with its auth, limits and retries. */
+/** What a CRM's code (its connector, its module's hooks) is built on for one connection: the HTTP client with its auth, limits and retries. */
 export function connectorDeps(ctx: AppContext, services: ConnectorServices, target: ConnectorTarget): ConnectorDeps {
   const module = moduleFor(target.platform);
   const connection = target.connectionConfig ?? {};
   const endpoints = connectionEndpoints(target.platform, ctx.endpoints(target.platform), connection);
   const account = `${target.platform}:${target.externalAccountId ?? 'unknown'}`;
-  const { fixed = {}, readWindow, declared } = module.rateLimits;
+  const { fixed = {}, readWindow, declared, credits } = module.rateLimits;
+  let learned: { concurrency?: number | null; creditsPer24h?: number | null } | null = null;
+  // Counted per connected account (a connection being made has none yet), in the database (a
+  // connector built without one, as a unit test does, counts nothing).
+  const meter = credits && target.externalAccountId && ctx.db ? creditMeter(ctx.db.pool, `${account}:credits`, platforms[target.platform].name, () => learned?.creditsPer24h ?? null) : null;
+  const limits: AccountLimits = {
+    learn: (found) => void (learned = { ...learned, ...found }),
+    known: () => learned !== null,
+    creditsUsed: async () => (meter ? meter.used() : null),
+  };
 
   let window: RateWindow | null = null;
   const accountRate = (): Rate | null => (window ? { max: window.max, windowMs: window.intervalMs } : declared ?? null);
@@ -51,6 +61,7 @@ export function connectorDeps(ctx: AppContext, services: ConnectorServices, targ
   let firstAnswer: Promise<void> | null = null;
   let answered = () => {};
   const limiter: RateLimiter = !readWindow ? services.limiter : {
+    hold: services.limiter.hold?.bind(services.limiter),
     async acquire(key, known) {
       if (known || key !== account) return services.limiter.acquire(key, known);
       if (firstAnswer) {
@@ -79,12 +90,16 @@ export function connectorDeps(ctx: AppContext, services: ConnectorServices, targ
       services.onRequest?.(info);
     },
     timeoutMs: ctx.config.PULSE_HTTP_TIMEOUT_MS,
+    concurrency: () => (learned?.concurrency ? { key: `${account}:concurrent`, max: learned.concurrency } : null),
+    credits: meter && credits ? { cost: credits.cost, reserve: meter.reserve, refund: meter.refund } : undefined,
     rateFor: (bucket) => (fixed[bucket] ? { key: `${account}:${bucket}`, rate: fixed[bucket] } : { key: account, rate: accountRate() }),
     observe(headers) {
       window = readWindow?.(headers) ?? window;
     },
   });
-  return { http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window };
+  return {
+    http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window, limits,
+  };
 }
 
 /** A stored integration's connector: its account, where it lives, tokens refreshed by the token manager. */

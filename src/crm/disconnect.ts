@@ -3,6 +3,7 @@ import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../app-context.js';
 import { integrationConnector } from './connectors.js';
 import { unsubscribeWebhooks } from './webhook-subscriptions.js';
+import { unsubscribeNotifications } from './notifications.js';
 
 /**
  * Disconnect: remove the webhooks the connection registered, revoke the grant at the provider, then delete the integration; its synced records,
@@ -17,10 +18,11 @@ export async function disconnectIntegration(ctx: AppContext, userId: string, int
   });
   if (!found) return false;
   const { integration, credentials } = found;
-  // Webhooks first, while the grant still works.
+  // Webhooks and change notifications first, while the grant still works (never fatal).
   await unsubscribeWebhooks(ctx, integration).catch((error) => {
     ctx.logger.warn({ err: error, integrationId }, 'could not remove the webhooks at the provider; deleting the integration anyway');
   });
+  await unsubscribeNotifications(ctx, integration);
   try {
     const connector = integrationConnector(ctx, integration);
     await connector.revoke(credentials?.refreshToken ?? null, credentials?.accessToken ?? null);

@@ -21,6 +21,13 @@ export interface HttpClientOptions {
   parseError(status: number, body: unknown, headers: Headers): ProviderError;
   timeoutMs?: number;
   maxAttempts?: number;
+  /** A cap on requests in flight for this account, across processes (null: none known yet). */
+  concurrency?(): { key: string; max: number } | null;
+  /**
+   * Credits a call costs, for CRMs that meter calls in credits they do not report: `reserve` charges
+   * each attempt before it is sent, or refuses it (quota_exhausted); `refund` gives back a 429's.
+   */
+  credits?: { cost(method: string, path: string): number; reserve(cost: number): Promise<void>; refund(cost: number): Promise<void> };
   /** Called once per request actually sent (for counts and metrics). */
   onRequest?(info: { method: string; path: string; status: number | 'error'; ms: number }): void;
 }
@@ -58,22 +65,42 @@ export function backoffMs(attempt: number, random = Math.random): number {
   return Math.round(random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt));
 }
 
+/**
+ * A request path on the base URL. The base's own path stays in front of it: in sandbox mode a
+ * connection's base may carry the emulator's region prefix (connection-config.ts), which
+ * `new URL(path, base)` would drop. An absolute URL (a CRM's next-page link) is taken as it is.
+ */
+export function onBase(base: string, path: string): URL {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return new URL(path);
+  return new URL(base.replace(/\/+$/, '') + (path.startsWith('/') ? '' : '/') + path);
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxAttempts = options.maxAttempts ?? 6;
   const authHeader = options.auth.header ?? ((token: string) => `Bearer ${token}`);
 
   return async function request<T>(method: string, path: string, { query, headers, body, bucket = 'default', signal, label, schema, text: asText }: RequestOptions = {}) {
-    const url = new URL(path, options.baseUrl);
+    const url = onBase(options.baseUrl, path);
     const shown = label ?? url.pathname;
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     let token = await options.auth.token();
     let refreshed = false;
     let lastError: ProviderError | undefined;
 
+    const cost = options.credits?.cost(method, url.pathname) ?? 0;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      if (cost > 0) await options.credits!.reserve(cost);
       const { key, rate } = options.rateFor(bucket);
       await options.limiter.acquire(key, rate);
+      // The place is held until the body is read (or the attempt failed): the CRM counts the call in flight until then.
+      const cap = options.concurrency?.() ?? null;
+      let release = cap && options.limiter.hold ? await options.limiter.hold(cap.key, cap.max) : null;
+      const done = async () => {
+        const held = release;
+        release = null;
+        await held?.().catch(() => {});
+      };
       const started = Date.now();
       let response: Response;
       try {
@@ -84,6 +111,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
+        await done();
         if (signal?.aborted) throw error;
         options.onRequest?.({ method, path: shown, status: 'error', ms: Date.now() - started });
         lastError = new ProviderError('temporary', `${method} ${shown} failed: ${describeNetworkError(error)}`);
@@ -92,10 +120,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       options.onRequest?.({ method, path: shown, status: response.status, ms: Date.now() - started });
       options.observe?.(response.headers, bucket);
+      // A call refused for a limit (429) is not charged.
+      if (cost > 0 && response.status === 429) await options.credits!.refund(cost).catch(() => {});
 
       if (response.status === 401 && !refreshed) {
         // An expired or rotated token: refresh once (under the integration's lock) and resend.
         await response.body?.cancel();
+        await done();
         refreshed = true;
         token = await options.auth.refresh(token);
         attempt--;
@@ -105,10 +136,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         text = await response.text();
       } catch (error) {
+        await done();
         lastError = new ProviderError('temporary', `${method} ${shown}: the response broke off (${describeNetworkError(error)})`);
         await sleep(backoffMs(attempt));
         continue;
       }
+      await done();
       if (response.ok && asText) return { status: response.status, data: text as T, headers: response.headers };
       const parsed = parseJson(text);
       // 304 Not Modified answers a conditional request: nothing new, not a failure (the body is empty).

@@ -4,8 +4,9 @@ import { asSystem, withUser } from '../db/tenant.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { decryptSecret, encryptSecret } from '../lib/secrets.js';
 import type { AppContext } from '../app-context.js';
-import { keepConnectionConfig, sandboxOrigin } from './connection-config.js';
+import { exchangeEndpoints, keepConnectionConfig, sandboxOrigin } from './connection-config.js';
 import { chooseLoginHost, keptLoginHost, loginEndpoints, type LoginHostChoice } from './login-host.js';
+import { subscribeNotifications } from './notifications.js';
 import { createConnector } from './connectors.js';
 import type { Display } from './oauth-begin.js';
 import { holdsBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
@@ -125,10 +126,14 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   if (error) return fail(reasonForProviderError(error), `${error}: ${params.get('error_description') ?? ''}`);
 
   const endpoints = loginEndpoints(ctx.endpoints(row.platform), row.loginHost);
+  // A CRM that names the user's token server in the callback (Zoho's accounts-server) takes the code
+  // only there: that value is checked before the code is sent to it.
+  const exchange = exchangeEndpoints(row.platform, endpoints, params);
+  if (!exchange.ok) return fail('untrusted_location', `${exchange.field} ${exchange.problem}`);
   let tokens;
   try {
     const verifier = row.sealedVerifier ? decryptSecret(ctx.keys, row.sealedVerifier, verifierPlace(hashState(state))) : null;
-    tokens = await exchangeCode(row.platform, endpoints, callbackUrl, state, row.redirectUri, verifier);
+    tokens = await exchangeCode(row.platform, exchange.endpoints, callbackUrl, state, row.redirectUri, verifier);
   } catch (error) {
     if (error instanceof OAuthGrantError) {
       return fail(error.kind === 'invalid_grant' ? 'code_rejected' : error.kind === 'unreachable' ? 'unreachable' : 'provider_error', error.message);
@@ -177,6 +182,8 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   if (reconnected) ctx.services.tokens.forget(integration.id);
   await subscribeAfterConnect(ctx, integration);
   ctx.logger.info({ integrationId: integration.id, platform: row.platform, reconnected }, 'integration connected');
+  // Change notifications, for CRMs whose channels the integration subscribes itself (never fatal).
+  await subscribeNotifications(ctx, integration);
   await ctx.events?.publish(row.userId, { type: 'integration.connected', integrationId: integration.id });
   return { ok: true, integration, reconnected, target };
 }

@@ -272,6 +272,7 @@ const registry = {
       { name: 'ZohoCRM.users.READ', description: 'Identify the connected user', required: true },
       { name: 'ZohoCRM.org.READ', description: 'Read the organization and its limits', required: true },
       { name: 'ZohoCRM.settings.fields.READ', description: 'Read field labels (deal stages, industries)', required: true },
+      { name: 'ZohoCRM.notifications.ALL', description: 'Be told of changes as they happen (else they arrive with the next sync)', required: false },
     ],
     setupSteps: [
       'In the Zoho API Console, add a Server-based Application.',

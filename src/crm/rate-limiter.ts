@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { apiLimitsRepository } from '../db/api-limits-repository.js';
 
 /**
  * A per-account request limiter shared by every worker through PostgreSQL: each request reserves the
@@ -19,7 +21,17 @@ export interface RateLimiter {
    * one, the request goes at once.
    */
   acquire(key: string, rate: Rate | null): Promise<void>;
+  /**
+   * Waits until fewer than `max` requests of `key` are in flight across every process, and holds one
+   * place until the returned release is called (CRMs that cap concurrent calls, not a rate).
+   */
+  hold?(key: string, max: number): Promise<() => Promise<void>>;
 }
+
+/** How long a held place outlives a process that died holding it (longer than any request's timeout). */
+const SLOT_LEASE_MS = 120_000;
+/** How often a request waiting for a place asks again. */
+const SLOT_POLL_MS = 15;
 
 /**
  * A little under the limit. A request sent late (a busy event loop, a slow connection) lands closer
@@ -43,6 +55,17 @@ export function postgresRateLimiter(pool: pg.Pool): RateLimiter {
       );
       const waitMs = rows[0]?.wait_ms ?? 0;
       if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    },
+
+    async hold(key, max) {
+      const slots = apiLimitsRepository(pool);
+      const holder = randomUUID();
+      for (let waited = 0; ; waited++) {
+        const slot = await slots.claimSlot(key, max, holder, SLOT_LEASE_MS);
+        if (slot !== null) return () => slots.releaseSlot(key, slot, holder);
+        // A little jitter, so waiters in several processes do not ask in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, SLOT_POLL_MS + Math.random() * Math.min(50, waited * 5)));
+      }
     },
   };
 }

@@ -92,7 +92,9 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
       const startedAt = state.cursor!.startedAt;
       await save(tx, { ...emptyState, phase: 'incremental', fullRun, highWater: startedAt, deletionsCheckedAt: startedAt });
     }, inTx);
-    if (deletions === 'notified') await applyNotifiedDeletions(run, object, inTx);
+    // Deletions a notification pushed are applied in any mode: where the CRM also lists deletions,
+  // this is only sooner (and a deletion the listing reports again changes nothing).
+  await applyNotifiedDeletions(run, object, inTx);
     return;
   }
 
@@ -107,7 +109,9 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
   }, inTx);
 
   if (deletions === 'listing') await syncDeletions(run, object, () => state, save, inTx);
-  if (deletions === 'notified') await applyNotifiedDeletions(run, object, inTx);
+  // Deletions a notification pushed are applied in any mode: where the CRM also lists deletions,
+  // this is only sooner (and a deletion the listing reports again changes nothing).
+  await applyNotifiedDeletions(run, object, inTx);
   await syncAssociations(run, object, inTx);
 }
 

@@ -1,4 +1,5 @@
 import type { Connector } from '../crm/connector.js';
+import { subscribeNotifications } from '../crm/notifications.js';
 import { randomUUID } from 'node:crypto';
 import { integrationConnector } from '../crm/connectors.js';
 import { moduleFor } from '../crm/modules.js';
@@ -46,11 +47,14 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   };
   // From the claim on, well inside the timeout after which other workers presume this one dead.
   const heartbeat = setInterval(() => void beat().catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
-  const connector = integrationConnector(ctx, integration, { ...ctx.services, onRequest: () => { requests++; } });
+  const services = { ...ctx.services, onRequest: () => { requests++; } };
+  const connector = integrationConnector(ctx, integration, services);
   const { deletions, reconcileEveryMs } = moduleFor(integration.platform);
   const failures = new Map<ObjectType, ProviderError | Error>();
 
   try {
+    // Notification channels that expire are renewed at every run (no-op for CRMs without them).
+    await subscribeNotifications(ctx, integration, services);
     const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
     if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
     await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });

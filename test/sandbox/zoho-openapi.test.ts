@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import formats from 'ajv-formats';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { exportZoho } from './zoho-helpers.js';
@@ -34,7 +35,8 @@ function prepared(node: unknown, file: string): unknown {
       ...rest,
       if: { type: 'object', required: ['status'], properties: { status: { const: 'error' } } },
       then: exceptions.length === 1 ? exceptions[0] : { anyOf: exceptions },
-      else: answers.length === 1 ? answers[0] : { anyOf: answers },
+      // An error response's oneOf of exceptions only (coql.json's 400): any of them.
+      else: answers.length === 1 ? answers[0] : { anyOf: answers.length > 0 ? answers : exceptions },
     }, file);
   }
   return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' && value.startsWith('#') ? BASE + file + value : prepared(value, file)]));
@@ -47,6 +49,14 @@ function prepared(node: unknown, file: string): unknown {
  * (nine letters, "@", five letters, ".com"), which real addresses do not follow.
  */
 function knownDefectsFixed(file: string, components: any) {
+  if (file === 'notifications.json') {
+    // The same kind of defects in a channel as listed: `channel_id` typed object (Zoho's docs show a
+    // number; we send the id as given), and `notify_url` holding a pattern made from a sample host.
+    const notifications = structuredClone(components);
+    notifications.schemas.Notification.properties.channel_id = {};
+    delete notifications.schemas.Notification.properties.notify_url.pattern;
+    return notifications;
+  }
   if (file !== 'users.json') return components;
   const users = structuredClone(components);
   users.schemas.users.properties.time_zone = { type: 'string', nullable: true };
@@ -148,5 +158,73 @@ describe.skipIf(!specsPresent)('Zoho emulator responses against Zoho\'s OpenAPI 
   it('users (CurrentUser) and org', async () => {
     expect(check('users.json', '/crm/v8/users', 'get', 200, (await call('GET', '/crm/v8/users?type=CurrentUser')).body)).toEqual([]);
     expect(check('org.json', '/crm/v8/org', 'get', 200, (await call('GET', '/crm/v8/org')).body)).toEqual([]);
+  });
+
+  it('notification channels: enable, list, update (renewal), delete', async () => {
+    const WATCH = '/crm/v8/actions/watch';
+    const expiry = `${new Date(Date.now() + 3_600_000).toISOString().slice(0, 19)}+00:00`;
+    const watch = [{ channel_id: '1000000068001', events: ['Contacts.all', 'Deals.delete'], notify_url: 'https://example.com/notify', token: 'a-token', channel_expiry: expiry }];
+    const enabled = await call('POST', WATCH, { watch });
+    expect(enabled.status).toBe(201);
+    expect(check('notifications.json', WATCH, 'post', 201, enabled.body)).toEqual([]);
+    const listed = await call('GET', WATCH);
+    expect(listed.body.watch[0]).toMatchObject({ channel_id: '1000000068001', token: 'a-token' });
+    expect(check('notifications.json', WATCH, 'get', 200, listed.body)).toEqual([]);
+    const renewed = await call('PUT', WATCH, { watch: [{ ...watch[0], channel_expiry: `${new Date(Date.now() + 20 * 3_600_000).toISOString().slice(0, 19)}+00:00` }] });
+    expect(renewed.status).toBe(200);
+    expect(check('notifications.json', WATCH, 'put', 200, renewed.body)).toEqual([]);
+    // More than a day ahead is refused.
+    const tooLong = await call('POST', WATCH, { watch: [{ ...watch[0], channel_expiry: `${new Date(Date.now() + 25 * 3_600_000).toISOString().slice(0, 19)}+00:00` }] });
+    expect(tooLong).toMatchObject({ status: 400, body: { code: 'INVALID_DATA', details: { api_name: 'channel_expiry' } } });
+    // Not checked against the file: its INVALID_DATA error is a oneOf of detail shapes that every body
+    // with api_name and json_path matches twice (BodyErrorDetails, InvalidValueDetails), so none can pass.
+    const removed = await call('DELETE', `${WATCH}?channel_ids=1000000068001`);
+    expect(check('notifications.json', WATCH, 'delete', 200, removed.body)).toEqual([]);
+    expect((await call('GET', WATCH)).status).toBe(204);
+  });
+
+  it('COQL: a Modified_Time window in offset pages, and its errors', async () => {
+    const COQL = '/crm/v8/coql';
+    const query = (limit: string) => `select Last_Name, Email, Modified_Time from Contacts where Modified_Time > '2000-01-01T00:00:00+00:00' order by Modified_Time asc limit ${limit}`;
+    const first = await call('POST', COQL, { select_query: query('0, 120') });
+    expect(first.status).toBe(200);
+    expect(check('coql.json', COQL, 'post', 200, first.body)).toEqual([]);
+    expect(first.body.info).toEqual({ count: 120, more_records: true });
+    const times = first.body.data.map((r: { Modified_Time: string }) => Date.parse(r.Modified_Time));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const [a, b] = [await call('POST', COQL, { select_query: query('0, 60') }), await call('POST', COQL, { select_query: query('60, 60') })];
+    expect([...a.body.data, ...b.body.data].map((r: { id: string }) => r.id)).toEqual(first.body.data.map((r: { id: string }) => r.id));
+    // The window's last page says there is no more; past the end nothing (204).
+    const total = (await exportZoho(sb, 'contacts')).length;
+    const last = await call('POST', COQL, { select_query: query(`${total - 10}, 2000`) });
+    expect(last.body.info).toEqual({ count: 10, more_records: false });
+    expect((await call('POST', COQL, { select_query: query(`${total}, 10`) })).status).toBe(204);
+    for (const [select_query, code] of [[query('0, 2001'), 'LIMIT_EXCEEDED'], ['select Last_Name Contacts', 'SYNTAX_ERROR'], ['select Nope from Contacts limit 1', 'INVALID_QUERY']] as const) {
+      const answer = await call('POST', COQL, { select_query });
+      expect(answer, select_query).toMatchObject({ status: 400, body: { code, status: 'error' } });
+      expect(check('coql.json', COQL, 'post', 400, answer.body), select_query).toEqual([]);
+    }
+  });
+
+  it('Bulk Read: a job, its state, and every record in a CSV inside a zip', async () => {
+    const created = await call('POST', '/crm/bulk/v8/read', { query: { module: { api_name: 'Contacts' }, fields: ['Last_Name', 'Email', 'Modified_Time'] } });
+    expect(created.status).toBe(201);
+    expect(check('bulk_read.json', '/crm/bulk/v8/read', 'post', 201, created.body)).toEqual([]);
+    const id = created.body.data[0].details.id;
+    const status = await call('GET', `/crm/bulk/v8/read/${id}`);
+    // Not checked against the file: its Job_Detail requires a query with cvid, criteria and file_type
+    // "ics" and a result with next_page_token, which Zoho's own example of a finished CSV job lacks.
+    expect(status.body.data[0]).toMatchObject({ id, state: 'COMPLETED', file_type: 'csv', result: { page: 1, more_records: false } });
+    const { authorization } = headers;
+    const download = await fetch(`${sb.urls.zoho}${status.body.data[0].result.download_url}`, { headers: { authorization: authorization! } });
+    expect(download.headers.get('content-type')).toMatch(/application\/zip/);
+    const files = unzipSync(new Uint8Array(await download.arrayBuffer()));
+    expect(Object.keys(files)).toEqual([`${id}.csv`]);
+    const [header, ...rows] = strFromU8(files[`${id}.csv`]!).trim().split('\n');
+    expect(header).toBe('id,Last_Name,Email,Modified_Time');
+    const live = (await exportZoho(sb, 'contacts')).map((r) => r.id).sort();
+    expect(rows.map((row) => row.split(',')[0]).sort()).toEqual(live);
+    expect(status.body.data[0].result.count).toBe(live.length);
+    expect((await call('GET', '/crm/bulk/v8/read/1')).status).toBe(404);
   });
 });

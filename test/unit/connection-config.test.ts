@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connectionEndpoints, keepConnectionConfig, locationProblem } from '../../src/crm/connection-config.js';
+import { connectionEndpoints, exchangeEndpoints, keepConnectionConfig, locationProblem } from '../../src/crm/connection-config.js';
+import { onBase } from '../../src/crm/http.js';
 import type { ProviderEndpoints } from '../../src/crm/endpoints.js';
 import { platforms } from '../../src/crm/platforms.js';
 import { ProviderError } from '../../src/crm/provider-error.js';
@@ -76,5 +77,29 @@ describe('endpoints of one connection', () => {
   it('checks stored values again before building on them', () => {
     expect(() => connectionEndpoints('salesforce', real('salesforce'), { instance_url: 'http://169.254.169.254' }))
       .toThrow(ProviderError);
+  });
+
+  it('keeps a real CRM\'s origin only, but the emulator\'s region prefix in sandbox mode', () => {
+    const onReal = connectionEndpoints('zoho', real('zoho'), { api_domain: 'https://www.zohoapis.eu/eu', 'accounts-server': 'https://accounts.zoho.eu/x' });
+    expect([onReal.apiBaseUrl, onReal.tokenUrl]).toEqual(['https://www.zohoapis.eu', 'https://accounts.zoho.eu/oauth/v2/token']);
+    const emulator = 'http://127.0.0.1:4104';
+    const sandbox: ProviderEndpoints = { ...real('zoho'), mode: 'sandbox', apiBaseUrl: emulator, tokenUrl: `${emulator}/oauth/v2/token`, revokeUrl: `${emulator}/oauth/v2/token/revoke` };
+    const eu = connectionEndpoints('zoho', sandbox, { api_domain: `${emulator}/eu`, 'accounts-server': `${emulator}/eu/` });
+    expect([eu.apiBaseUrl, eu.tokenUrl, eu.revokeUrl]).toEqual([`${emulator}/eu`, `${emulator}/eu/oauth/v2/token`, `${emulator}/eu/oauth/v2/token/revoke`]);
+    expect(onBase(eu.apiBaseUrl, '/crm/v8/Contacts').toString()).toBe(`${emulator}/eu/crm/v8/Contacts`);
+    expect(onBase('https://api.hubapi.com', '/crm/v3/objects/contacts').toString()).toBe('https://api.hubapi.com/crm/v3/objects/contacts');
+    // Only plain path segments on the emulator's own origin.
+    for (const bad of [`${emulator}/eu?x=1`, `${emulator}/eu#x`, `${emulator}/%2e%2e/admin`, `${emulator}/e u`, 'http://127.0.0.1:4105/eu']) {
+      expect(keepConnectionConfig(platforms.zoho, { token: { api_domain: bad }, callback: new URLSearchParams({ 'accounts-server': emulator }) }, emulator).ok, bad).toBe(false);
+    }
+  });
+
+  it('exchanges the code at the accounts server the callback names, once it is checked', () => {
+    const at = exchangeEndpoints('zoho', real('zoho'), new URLSearchParams({ code: 'c', 'accounts-server': 'https://accounts.zoho.eu' }));
+    expect(at.ok && at.endpoints.tokenUrl).toBe('https://accounts.zoho.eu/oauth/v2/token');
+    expect(exchangeEndpoints('zoho', real('zoho'), new URLSearchParams({ code: 'c', 'accounts-server': 'https://evil.example' }))).toMatchObject({ ok: false, field: 'accounts-server' });
+    // A CRM whose callback names nothing keeps the registry's token URL (api_domain comes later, in the token).
+    const pipedrive = exchangeEndpoints('salesforce', real('salesforce'), new URLSearchParams({ code: 'c' }));
+    expect(pipedrive.ok && pipedrive.endpoints.tokenUrl).toBe(platforms.salesforce.oauth.tokenUrl);
   });
 });

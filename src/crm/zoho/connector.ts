@@ -1,12 +1,12 @@
 import type { ConnectorDeps } from '../connector-module.js';
-import type { Associations, Connector, DeletionPage, FieldOption, ListCursor, Quota, RecordPage, WriteResult } from '../connector.js';
+import type { Associations, ConnectionCheck, Connector, DeletionPage, FieldOption, ListCursor, Quota, RecordPage, WriteResult } from '../connector.js';
 import { writeFields } from '../field-codec.js';
 import type { ObjectType } from '../platforms.js';
 import { platforms } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { mapAssociations, mapRecord } from './mapping.js';
 import { currentUser, deletedPage, fieldsMetadata, lookupsPage, orgDetails, recordCount, recordPage, writeResults, type WriteRow } from './responses.js';
-import { concurrencyByEdition, creditsByEdition, dataCentreOf, zohoFields, zohoLimits, zohoModules } from './spec.js';
+import { dataCentreOf, orgLimits, zohoFields, zohoLimits, zohoModules } from './spec.js';
 
 /**
  * Zoho CRM's requests. A full listing walks the module by id with `page_token` (200 a page); a module
@@ -19,8 +19,25 @@ type Position =
   | { by: 'id'; token?: string }
   | { by: 'modified'; since: string; token?: string; served: number; newest?: string };
 
-export function zohoConnector({ http, endpoints, baseUrl }: ConnectorDeps): Connector {
+export function zohoConnector({ http, endpoints, baseUrl, limits }: ConnectorDeps): Connector {
   const base = (object: ObjectType) => `/crm/v8/${zohoModules[object].module}`;
+
+  /** The org, read once: its edition and licenses set the credits and concurrency the engine keeps to. */
+  let org: Promise<ReturnType<typeof orgDetails.parse>['org'][number]> | null = null;
+  const readOrg = () => {
+    org ??= http('GET', '/crm/v8/org', { schema: orgDetails }).then(({ data }) => {
+      const details = data.org[0]!;
+      const { creditsPer24h, concurrency } = orgLimits(details.license_details);
+      limits?.learn({ creditsPer24h, concurrency });
+      return details;
+    });
+    org.catch(() => (org = null));
+    return org;
+  };
+  /** Before a sync's calls: the org's limits known (one call per connector). */
+  const limitsKnown = async () => {
+    if (limits && !limits.known()) await readOrg();
+  };
 
   async function page<O extends ObjectType>(object: O, cursor: ListCursor, position: Position): Promise<RecordPage<O>> {
     const spec = zohoModules[object];
@@ -66,6 +83,7 @@ export function zohoConnector({ http, endpoints, baseUrl }: ConnectorDeps): Conn
     platform: 'zoho',
 
     async listRecords(object, cursor) {
+      await limitsKnown();
       let position = cursor.position as Position | undefined;
       if (!position) {
         if (cursor.mode === 'changes') position = { by: 'modified', since: cursor.since!, served: 0 };
@@ -85,6 +103,7 @@ export function zohoConnector({ http, endpoints, baseUrl }: ConnectorDeps): Conn
     },
 
     async listDeleted(object, position, since): Promise<DeletionPage> {
+      await limitsKnown();
       const pageNo = (position as number | null) ?? 1;
       const { data } = await http('GET', `${base(object)}/deleted`, {
         schema: deletedPage,
@@ -96,6 +115,7 @@ export function zohoConnector({ http, endpoints, baseUrl }: ConnectorDeps): Conn
     },
 
     async countRecords(object) {
+      await limitsKnown();
       const { data } = await http('GET', `${base(object)}/actions/count`, { schema: recordCount });
       return data.count;
     },
@@ -127,12 +147,11 @@ export function zohoConnector({ http, endpoints, baseUrl }: ConnectorDeps): Conn
       };
       const { data: user } = await http('GET', '/crm/v8/users', { schema: currentUser, query: { type: 'CurrentUser' } });
       granted.push('ZohoCRM.users.READ');
-      const { data: org } = await http('GET', '/crm/v8/org', { schema: orgDetails });
+      const details = await readOrg();
       granted.push('ZohoCRM.org.READ');
       for (const object of ['contacts', 'companies', 'deals'] as const) {
         await probe(scopes.find((s) => s.reads?.includes(object))?.name, () => this.countRecords(object));
       }
-      const details = org.org[0]!;
       const name = details.company_name ?? user.users[0]!.email ?? `Zoho CRM ${details.id}`;
       // Where the org lives, for the connection test to show (the sandbox's origin names none).
       const dc = dataCentreOf(baseUrl);
@@ -142,18 +161,35 @@ export function zohoConnector({ http, endpoints, baseUrl }: ConnectorDeps): Conn
 
     async quota() {
       // Zoho publishes no usage figures through the API: the allocation follows from the edition and
-      // user licenses; how much of it is used is not said (null).
-      const { data } = await http('GET', '/crm/v8/org', { schema: orgDetails });
-      const license = data.org[0]!.license_details;
-      const edition = license?.paid_type?.toLowerCase() ?? '';
-      const rule = creditsByEdition[edition];
+      // user licenses, and what is used is Pulse's own count of the credits its calls cost (other
+      // apps on the org spend from the same allocation unseen). Concurrency is a cap, not a use.
+      const details = await readOrg();
+      const { creditsPer24h, concurrency } = orgLimits(details.license_details);
       const quotas: Quota[] = [];
-      if (rule) {
-        const limit = Math.min(50_000 + rule.perUser * (license?.users_license_purchased ?? 0), rule.max ?? Infinity);
-        quotas.push({ name: 'API credits per 24 h', used: null, limit, resetsAt: null });
-      }
-      if (concurrencyByEdition[edition]) quotas.push({ name: 'Concurrent requests', used: null, limit: concurrencyByEdition[edition]!, resetsAt: null });
+      if (creditsPer24h !== null) quotas.push({ name: 'API credits per 24 h', used: (await limits?.creditsUsed()) ?? null, limit: creditsPer24h, resetsAt: null });
       return quotas;
+    },
+
+    async checks() {
+      // Where the org lives and what its edition allows, in words: the connection test's quota check
+      // shows the credits used of the allocation; concurrency is a cap, not something used up.
+      const details = await readOrg();
+      const { edition, creditsPer24h, concurrency } = orgLimits(details.license_details);
+      const used = await limits?.creditsUsed() ?? null;
+      const dc = dataCentreOf(baseUrl) ?? 'the sandbox\'s';
+      const checks: ConnectionCheck[] = [{
+        id: 'org', label: 'Data centre and organization', status: 'pass',
+        message: `${details.company_name ?? details.id} (${details.id}) lives in ${dc} data centre, on the ${edition ?? 'unknown'} edition.`,
+      }];
+      checks.push(creditsPer24h === null
+        ? { id: 'credits', label: 'API credits', status: 'warn', message: `The ${edition ?? 'unknown'} edition is not one Pulse knows the credit allocation of, so Pulse does not stop a sync before the credits run out.` }
+        : { id: 'credits', label: 'API credits', status: 'pass',
+          message: `Pulse has spent ${(used ?? 0).toLocaleString('en')} credits in the last 24 hours; ${Math.max(0, creditsPer24h - (used ?? 0)).toLocaleString('en')} of ${creditsPer24h.toLocaleString('en')} remain by Pulse's count (other apps on this org spend from the same allocation). A sync stops as partial before spending the last of them.` });
+      checks.push({
+        id: 'concurrency', label: 'Concurrent requests', status: 'pass',
+        message: concurrency === null ? 'No concurrency cap is known for this edition.' : `At most ${concurrency} requests at once for this edition; Pulse keeps every worker together under it.`,
+      });
+      return checks;
     },
 
     async fieldOptions() {

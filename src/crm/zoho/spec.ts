@@ -92,6 +92,24 @@ export const creditsByEdition: Record<string, { perUser: number; max: number | n
 /** Concurrent calls per org and app by edition. */
 export const concurrencyByEdition: Record<string, number> = { free: 5, standard: 10, professional: 15, enterprise: 20, ultimate: 25 };
 
+/** An org's credits per 24 h and concurrency, from its edition and user licenses (null: an edition we do not know). */
+export function orgLimits(license: { paid_type?: string | null; users_license_purchased?: number | null } | undefined) {
+  const edition = license?.paid_type?.toLowerCase() ?? '';
+  const rule = creditsByEdition[edition];
+  return {
+    edition: license?.paid_type ?? null,
+    creditsPer24h: rule ? Math.min(50_000 + rule.perUser * (license?.users_license_purchased ?? 0), rule.max ?? Infinity) : null,
+    concurrency: concurrencyByEdition[edition] ?? null,
+  };
+}
+
+/**
+ * Credits a call costs: 1 for every call this connector makes (record listings up to 200 records,
+ * counts, metadata, writes up to 100 records). Zoho documents heavier costs only for calls we do
+ * not make (lead conversion, COQL and bulk by records) (crm-api-facts §4C).
+ */
+export const creditCost = (_method: string, _path: string): number => 1;
+
 /** The data centre an API domain belongs to, by its host's ending (crm-api-facts §4A), for people to read. */
 const dataCentres: [suffix: string, name: string][] = [
   ['zohoapis.com.au', 'Australia'], ['zohoapis.com.cn', 'China'], ['zohoapis.com', 'United States'], ['zohoapis.eu', 'Europe'],

@@ -15,7 +15,8 @@ const style = [
   '.actions{display:flex;flex-wrap:wrap;gap:.6rem;margin-top:1rem}button{font:inherit;min-height:2.75rem;padding:.6rem 1.4rem;flex:1 1 8rem}',
 ].join('');
 
-export function consentPage(app: SandboxApp, action: string, params: Record<string, string>, dcs: DataCentre[], orgs: SandboxAccount[], scopes: string[]): string {
+/** `orgs` with the DC each lives in, so a person can tell which data centre to pick for an org (an org in another DC than the one picked is refused). */
+export function consentPage(app: SandboxApp, action: string, params: Record<string, string>, dcs: DataCentre[], orgs: { org: SandboxAccount; dc: DataCentre }[], scopes: string[]): string {
   const hidden = Object.entries(params).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('\n    ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -26,7 +27,7 @@ export function consentPage(app: SandboxApp, action: string, params: Record<stri
     <label for="location">Data centre</label>
     <select id="location" name="location">${dcs.map((dc) => `<option value="${dc.location}">${esc(dc.name)} (${esc(new URL(dc.accountsServer).host)})</option>`).join('')}</select>
     <label for="org_id">Organization</label>
-    <select id="org_id" name="org_id">${orgs.map((o) => `<option value="${o.id}">${esc(o.name)} (${o.id}) - ${esc(o.users[0]?.email ?? '')}</option>`).join('')}</select>
+    <select id="org_id" name="org_id">${orgs.map(({ org: o, dc }) => `<option value="${o.id}">${esc(o.name)} (${o.id}) - ${esc(o.users[0]?.email ?? '')} - ${esc(dc.name)}</option>`).join('')}</select>
     <h2>It will be able to</h2>
     <ul>${scopes.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>
     <div class="actions">

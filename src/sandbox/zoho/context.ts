@@ -1,6 +1,7 @@
 /** Everything a Zoho route needs: the core context plus Zoho's orgs (DC, edition), grants' extras, lag and deletion logs. */
 import type { CoreOptions, EmulatorContext } from '../core/context.js';
 import type { ObjectType } from './modules.js';
+import type { Channel } from './notifications.js';
 
 export interface ZohoOptions extends CoreOptions {
   anchor: number;
@@ -32,6 +33,8 @@ export interface ZohoContext extends EmulatorContext {
   /** Refresh-token mint times, for the "10 access tokens per refresh token per 10 minutes" cap. */
   mints: Map<string, number[]>;
   deletions: Map<string, DeletionEntry[]>;
+  /** Notification channels by `${orgId}:${channel_id}` (notifications.ts). */
+  channels: Map<string, Channel>;
   /** The emulator's own origin (http://host:port), learnt from requests; api_domain derives from it. */
   origin: string;
 }

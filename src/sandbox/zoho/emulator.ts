@@ -14,6 +14,9 @@ import { DEFAULT_ANCHOR } from './generate.js';
 import { registerGuards } from './guards.js';
 import { DEFAULT_TIER, LIMIT_TIERS, limitHeaders } from './limits.js';
 import { registerMetaRoutes } from './meta-routes.js';
+import { registerBulkReadRoutes } from './bulk-read.js';
+import { registerCoqlRoutes } from './coql.js';
+import { registerNotificationRoutes } from './notifications.js';
 import { registerOAuthRoutes, tokenResponse } from './oauth-routes.js';
 import { registerRecordRoutes } from './records-routes.js';
 import { ZOHO_REFUSALS } from './refusals.js';
@@ -44,6 +47,7 @@ export const zohoEmulator: Emulator<ZohoContext> = {
       codes: new Map(),
       mints: new Map(),
       deletions: new Map(),
+      channels: new Map(),
       origin: 'http://127.0.0.1:4104',
     };
     const org = createOrg(core.store, ctx.orgs, { records: opts.records, limits: opts.limits }, DEFAULT_ANCHOR);
@@ -65,6 +69,9 @@ export const zohoEmulator: Emulator<ZohoContext> = {
     registerOAuthRoutes(app, ctx);
     registerRecordRoutes(app, ctx);
     registerMetaRoutes(app, ctx);
+    registerNotificationRoutes(app, ctx);
+    registerCoqlRoutes(app, ctx);
+    registerBulkReadRoutes(app, ctx);
     registerZohoAdmin(app, ctx);
   },
 

@@ -59,7 +59,8 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: ZohoContext): voi
     const home = ctx.orgs.get(ctx.store.defaultAccountId)?.location ?? 'us';
     const dcs = [...DATA_CENTRES].sort((a, b) => Number(b.location === home) - Number(a.location === home));
     const orgs = [ctx.store.account()!, ...[...ctx.store.accounts.values()].filter((a) => a.id !== ctx.store.defaultAccountId)];
-    return reply.type('text/html').send(consentPage(client, req.url.split('?')[0]!, keep, dcs, orgs, scopesOf(p.scope)));
+    const located = orgs.map((org) => ({ org, dc: dataCentre(ctx.orgs.get(org.id)?.location)! }));
+    return reply.type('text/html').send(consentPage(client, req.url.split('?')[0]!, keep, dcs, located, scopesOf(p.scope)));
   });
 
   for (const path of dcPaths('/oauth/v2/auth')) app.post(path, authorizeKind, async (req: FastifyRequest<{ Body: Params }>, reply) => {

@@ -6,7 +6,8 @@
 import type { Props } from '../core/collection.js';
 import type { SandboxAccount } from '../core/store.js';
 import { deletionKey, type ZohoContext } from './context.js';
-import { fromZohoId, toSecond } from './ids.js';
+import { fromZohoId, toSecond, toZohoId } from './ids.js';
+import { notifyChange } from './notifications.js';
 import { rememberWrite } from './lag.js';
 import { MODULES, fieldOf, lookupsOf, type ObjectType } from './modules.js';
 
@@ -98,6 +99,7 @@ export function createRecord(ctx: ZohoContext, account: SandboxAccount, type: Ob
   const slot = coll.create(parsed.props, now(ctx));
   rememberWrite(ctx, account, type, slot, true);
   applyLinks(account, type, slot, parsed.links);
+  notifyChange(ctx, account, type, [toZohoId(coll.ids[slot]!)], 'insert');
   return { ok: true, slot };
 }
 
@@ -108,6 +110,7 @@ export function updateRecord(ctx: ZohoContext, account: SandboxAccount, type: Ob
   const coll = account.data.collections.get(type)!;
   const changed = coll.update(slot, parsed.props, now(ctx));
   if (applyLinks(account, type, slot, parsed.links) && changed.length === 0) coll.touch(slot, now(ctx));
+  notifyChange(ctx, account, type, [toZohoId(coll.ids[slot]!)], 'update');
   return { ok: true, slot };
 }
 
@@ -124,6 +127,7 @@ export function archiveRecord(ctx: ZohoContext, account: SandboxAccount, type: O
   ctx.deletions.set(deletionKey(account.id, type), [...log.filter((e) => e.id !== entry.id), entry]);
   if (permanent) coll.hardDelete(slot);
   else coll.archive(slot, now(ctx));
+  notifyChange(ctx, account, type, [toZohoId(Number(entry.id))], 'delete');
 }
 
 export function restoreRecord(ctx: ZohoContext, account: SandboxAccount, type: ObjectType, slot: number): void {
@@ -150,6 +154,8 @@ export function setLookup(ctx: ZohoContext, account: SandboxAccount, a: ObjectTy
   if (!remove && current.length === 1 && current[0] === targetSlot) return false;
   rememberWrite(ctx, account, holder, holderSlot);
   applyLinks(account, holder, holderSlot, [{ to: target, slot: remove ? -1 : targetSlot }]);
-  account.data.collections.get(holder)!.touch(holderSlot, now(ctx));
+  const holders = account.data.collections.get(holder)!;
+  holders.touch(holderSlot, now(ctx));
+  notifyChange(ctx, account, holder, [toZohoId(holders.ids[holderSlot]!)], 'update');
   return true;
 }
