@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxAccount } from '../core/store.js';
 import type { SalesforceContext } from './context.js';
 import { sendSfError } from './errors.js';
-import { runQuery } from './query.js';
+import { selectForBulk, type BulkSelection } from './query.js';
 import { sfDate } from './records.js';
 import { api } from './rest-routes.js';
 import { SoqlError } from './soql.js';
@@ -29,7 +29,7 @@ interface BulkJob {
   state: State;
   version: string;
   columns: string[];
-  rows: Record<string, unknown>[];
+  rows: BulkSelection;
 }
 
 const jobs = new WeakMap<SalesforceContext, Map<string, BulkJob>>();
@@ -51,7 +51,7 @@ function info(job: BulkJob) {
   return {
     id: job.id, operation: job.operation, object: job.object, createdById: userIdOf(job.createdBy), createdDate: sfDate(job.created), systemModstamp: sfDate(job.modstamp),
     state: job.state, concurrencyMode: 'Parallel', contentType: 'CSV', apiVersion: Number(job.version.slice(1)), jobType: 'V2Query', lineEnding: 'LF', columnDelimiter: 'COMMA',
-    numberRecordsProcessed: job.state === 'JobComplete' ? job.rows.length : 0, retries: 0, totalProcessingTime: job.state === 'JobComplete' ? 120 : 0, isPkChunkingSupported: true,
+    numberRecordsProcessed: job.state === 'JobComplete' ? job.rows.size : 0, retries: 0, totalProcessingTime: job.state === 'JobComplete' ? 120 : 0, isPkChunkingSupported: true,
   };
 }
 
@@ -81,7 +81,7 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext)
     const version = (req.params as { version: string }).version;
     let result;
     try {
-      result = runQuery(ctx, a, body.query, body.operation === 'queryAll', Number.MAX_SAFE_INTEGER, version);
+      result = selectForBulk(ctx, a, body.query, body.operation === 'queryAll');
     } catch (error) {
       if (error instanceof SoqlError) return sendSfError(reply, 400, 'INVALIDJOB', `InvalidJob : ${error.message}`);
       throw error;
@@ -91,7 +91,7 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext)
     const now = ctx.store.clock.now();
     const job: BulkJob = {
       id: `750D0000000${String(nextJob++).padStart(4, '0')}IAM`, accountId: a.id, operation: body.operation, object, createdBy: req.sandbox.token!.userId,
-      created: now, modstamp: now, state: 'UploadComplete', version, columns, rows: result.records,
+      created: now, modstamp: now, state: 'UploadComplete', version, columns, rows: result,
     };
     jobsOf(ctx).set(job.id, job);
     return info(job);
@@ -139,13 +139,13 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext)
     if (job.state !== 'JobComplete') return sendSfError(reply, 412, 'JOB_NOT_COMPLETE', `Job is not complete (state ${job.state})`);
     const q = req.query as { locator?: string; maxRecords?: string };
     const start = q.locator ? Number(Buffer.from(q.locator, 'base64url').toString()) : 0;
-    if (!Number.isInteger(start) || start < 0 || start > job.rows.length) return sendSfError(reply, 400, 'INVALIDLOCATOR', 'Invalid locator');
+    if (!Number.isInteger(start) || start < 0 || start > job.rows.size) return sendSfError(reply, 400, 'INVALIDLOCATOR', 'Invalid locator');
     const max = q.maxRecords ? Math.max(1, Number(q.maxRecords)) : 50_000;
-    const page = job.rows.slice(start, start + max);
+    const page = job.rows.page(start, max);
     const next = start + page.length;
     const csv = [job.columns.map((c) => `"${c}"`).join(','), ...page.map((row) => job.columns.map((c) => csvCell(cell(row, c))).join(','))].join('\n') + '\n';
     return reply
-      .header('Sforce-Locator', next < job.rows.length ? Buffer.from(String(next)).toString('base64url') : 'null')
+      .header('Sforce-Locator', next < job.rows.size ? Buffer.from(String(next)).toString('base64url') : 'null')
       .header('Sforce-NumberOfRecords', String(page.length))
       .type('text/csv')
       .send(csv);

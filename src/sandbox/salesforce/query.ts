@@ -6,7 +6,7 @@
  */
 import type { SandboxAccount } from '../core/store.js';
 import type { QueryLocator, SalesforceContext } from './context.js';
-import { CONTACT_ROLE, fieldOf, ORGANIZATION, SOBJECTS, typeOfSObject, type SObjectSpec } from './objects.js';
+import { CONTACT_ROLE, fieldOf, ORGANIZATION, sfId, SOBJECTS, typeOfSObject, type SObjectSpec } from './objects.js';
 import { API_VERSION, lagging, organizationRow, parentRow, recordRow, roleRow, rolesOf } from './records.js';
 import { checkFields, matches, parseSoql, sortRows, SoqlError, type Query } from './soql.js';
 
@@ -18,27 +18,72 @@ export interface QueryResult { totalSize: number; done: boolean; nextRecordsUrl?
 
 const PARENTS: Record<string, SObjectSpec> = { account: SOBJECTS.companies, opportunity: SOBJECTS.deals, contact: SOBJECTS.contacts };
 
-/** Every row a query reads from, before WHERE: the object's records as SOQL sees them now. */
-function sourceRows(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpec, all: boolean): Record<string, unknown>[] {
-  if (spec === CONTACT_ROLE) return rolesOf(ctx, a).filter((r) => all || !r.deleted).map((r) => roleRow(a, r));
-  if (spec === ORGANIZATION) return [organizationRow(a)];
+/**
+ * Every row a query reads from, before WHERE: the object's records as SOQL sees them now, in Id
+ * order (a record's Id grows with its slot), from `fromSlot` on, made one at a time: a LIMIT or a
+ * bulk job's page need not build a million rows.
+ */
+function* sourceRows(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpec, all: boolean, fromSlot = 0): Generator<Record<string, unknown> & { __slot?: number }> {
+  if (spec === CONTACT_ROLE) {
+    for (const role of rolesOf(ctx, a)) if (all || !role.deleted) yield roleRow(a, role);
+    return;
+  }
+  if (spec === ORGANIZATION) {
+    yield organizationRow(a);
+    return;
+  }
   const type = typeOfSObject(spec.type)!;
   const coll = a.data.collections.get(type)!;
   const hidden = lagging(ctx, a, type);
   const binFrom = ctx.store.clock.now() - RECYCLE_BIN_MS;
-  const rows: Record<string, unknown>[] = [];
-  for (let s = 0; s < coll.size; s++) {
+  for (let s = fromSlot; s < coll.size; s++) {
     let row: Record<string, unknown> | null;
     if (hidden.has(s)) row = hidden.get(s)!;
     else if (coll.isLive(s) || (coll.isArchived(s) && coll.archivedAt[s]! >= binFrom)) row = recordRow(a, type, s);
     else row = null;
     if (!row || (row.IsDeleted && !all)) continue;
-    if (spec.fields.some((f) => f.relationshipName === 'Account')) {
-      Object.defineProperty(row, '__slot', { value: s, enumerable: false });
-    }
-    rows.push(row);
+    Object.defineProperty(row, '__slot', { value: s, enumerable: false });
+    yield row;
   }
-  return rows;
+}
+
+/**
+ * The first slot a WHERE that requires `Id > 'x'` (or `>=`, alone or in a top-level AND) can match:
+ * ids grow with slots, so the slots before it are skipped unread (keyset paging stays cheap at 1M rows).
+ */
+function firstSlot(a: SandboxAccount, spec: SObjectSpec, where: Query['where']): number {
+  const type = typeOfSObject(spec.type);
+  if (!type || !where) return 0;
+  const bound = (where.kind === 'and' ? where.parts : [where]).find((c) => c.kind === 'compare' && c.field.toLowerCase() === 'id' && (c.op === '>' || c.op === '>=') && typeof c.value === 'string');
+  if (!bound || bound.kind !== 'compare') return 0;
+  const ids = a.data.collections.get(type)!.ids;
+  let low = 0;
+  let high = ids.length;
+  // The last slot whose Id is below the bound: everything from it on is read (the comparison itself stays WHERE's).
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sfId(spec.keyPrefix, ids[mid]!) < (bound.value as string)) low = mid + 1;
+    else high = mid;
+  }
+  return Math.max(0, low - 1);
+}
+
+/** A query's matching rows in its order, projected, before paging; only as many as OFFSET + LIMIT need when the order is the Id's. */
+function selectRows(ctx: SalesforceContext, a: SandboxAccount, query: Query, spec: SObjectSpec, all: boolean): Record<string, unknown>[] {
+  const read = reader(ctx, a, spec);
+  const test = (row: Record<string, unknown>) => matches(query.where, (name) => read(row, name), (name) => (name.includes('.') ? undefined : fieldOf(spec, name)));
+  const inIdOrder = query.orderBy.length === 0 || (query.orderBy.length === 1 && query.orderBy[0]!.field.toLowerCase() === 'id' && !query.orderBy[0]!.descending);
+  if (!inIdOrder || query.count) {
+    const rows = sortRows([...sourceRows(ctx, a, spec, all)].filter(test), query.orderBy, read);
+    return rows.slice(query.offset, query.limit === null ? undefined : query.offset + query.limit);
+  }
+  const wanted = query.limit === null ? Infinity : query.offset + query.limit;
+  const rows: Record<string, unknown>[] = [];
+  for (const row of sourceRows(ctx, a, spec, all, firstSlot(a, spec, query.where))) {
+    if (rows.length >= wanted) break;
+    if (test(row)) rows.push(row);
+  }
+  return rows.slice(query.offset);
 }
 
 function reader(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpec) {
@@ -72,15 +117,48 @@ function project(row: Record<string, unknown>, fields: string[], spec: SObjectSp
   return out;
 }
 
+/**
+ * A Bulk API query job's result: which rows matched when the job ran (their slots, or the rows
+ * themselves for objects without slots), projected a CSV page at a time as results are read. A
+ * page shows a row's values when it is read, where Salesforce snapshots them at job time: nothing a
+ * sync relies on (it lists changes since the job's start anyway).
+ */
+export interface BulkSelection {
+  size: number;
+  page(start: number, max: number): Record<string, unknown>[];
+}
+
+export function selectForBulk(ctx: SalesforceContext, a: SandboxAccount, soql: string, all: boolean): BulkSelection {
+  const query: Query = parseSoql(soql);
+  const type = typeOfSObject(query.object);
+  if (!type || query.orderBy.length > 0 || query.limit !== null || query.offset > 0) {
+    const rows = runQuery(ctx, a, soql, all, Number.MAX_SAFE_INTEGER, `v${API_VERSION}`).records;
+    return { size: rows.length, page: (start, max) => rows.slice(start, start + max) };
+  }
+  const spec = SOBJECTS[type];
+  checkFields(query, spec, spec === SOBJECTS.companies ? {} : { account: SOBJECTS.companies });
+  const read = reader(ctx, a, spec);
+  const slots: number[] = [];
+  for (const row of sourceRows(ctx, a, spec, all)) {
+    if (matches(query.where, (name) => read(row, name), (name) => (name.includes('.') ? undefined : fieldOf(spec, name)))) slots.push(row.__slot!);
+  }
+  return {
+    size: slots.length,
+    page: (start, max) => slots.slice(start, start + max).map((slot) => {
+      const row = recordRow(a, type, slot);
+      Object.defineProperty(row, '__slot', { value: slot, enumerable: false });
+      return project(row, query.fields, spec, read);
+    }),
+  };
+}
+
 export function runQuery(ctx: SalesforceContext, a: SandboxAccount, soql: string, all: boolean, batchSize: number, version: string): QueryResult {
   const query: Query = parseSoql(soql);
   const spec = typeOfSObject(query.object) ? SOBJECTS[typeOfSObject(query.object)!] : [CONTACT_ROLE, ORGANIZATION].find((other) => other.type.toLowerCase() === query.object.toLowerCase()) ?? null;
   if (!spec) throw new SoqlError('INVALID_TYPE', `\nFROM ${query.object}\n     ^\nERROR at Row:1:Column:${soql.indexOf(query.object) + 1}\nsObject type '${query.object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
   checkFields(query, spec, spec === SOBJECTS.companies ? {} : { account: SOBJECTS.companies });
   const read = reader(ctx, a, spec);
-  let rows = sourceRows(ctx, a, spec, all).filter((row) => matches(query.where, (name) => read(row, name), (name) => (name.includes('.') ? undefined : fieldOf(spec, name))));
-  rows = sortRows(rows, query.orderBy, read);
-  rows = rows.slice(query.offset, query.limit === null ? undefined : query.offset + query.limit);
+  const rows = selectRows(ctx, a, query, spec, all);
   if (query.count) return { totalSize: rows.length, done: true, records: [] };
   const projected = rows.map((row) => project(row, query.fields, spec, read));
   return page(ctx, a.id, { rows: projected, position: 0, batchSize, touchedAt: ctx.store.clock.now(), accountId: a.id }, null, version);
