@@ -1,4 +1,4 @@
-import type { ObjectType } from '../crm/platforms.js';
+import { objectTypes, type ObjectType } from '../crm/platforms.js';
 
 /**
  * What the sync bench needs to know about one CRM, beyond what the emulators' shared admin API
@@ -58,3 +58,9 @@ export interface BenchProfile {
   /** Sentences for the report that only this CRM explains (what the extra requests are, …). */
   notes: string[];
 }
+
+/** Requests to read `records` at `size` a page (an empty listing still takes one). */
+export const pages = (records: number, size: number) => Math.max(1, Math.ceil(records / size));
+
+/** A figure summed over our three objects. */
+export const perObject = (figure: (object: ObjectType) => number) => objectTypes.reduce((sum, object) => sum + figure(object), 0);

@@ -1,4 +1,4 @@
-import type { BenchProfile } from '../../bench/profile.js';
+import { pages, perObject, type BenchProfile } from '../../bench/profile.js';
 import { objectTypes } from '../platforms.js';
 import { recordList } from './responses.js';
 import { hubspotLimits, hubspotObjects } from './spec.js';
@@ -7,16 +7,14 @@ import { hubspotLimits, hubspotObjects } from './spec.js';
  * HubSpot in the sync bench: list pages of 100 (the v3 maximum), search pages of 200 for
  * incremental runs, and a public OAuth app's 110 requests / 10 s as the limited scenario.
  */
-const pages = (records: number, size: number) => Math.max(1, Math.ceil(records / size));
-
 export const hubspotBench: BenchProfile = {
-  minimumRequests: ({ counts }) => objectTypes.reduce((sum, object) => sum + pages(counts[object], hubspotLimits.listPageSize), 0),
+  minimumRequests: ({ counts }) => perObject((object) => pages(counts[object], hubspotLimits.listPageSize)),
 
   // Per object: the search pages of the changes and the archived listing's page (deletions).
-  incrementalMaxRequests: (changes) => objectTypes.reduce((sum, object) => {
+  incrementalMaxRequests: (changes) => perObject((object) => {
     const { creates, updates, deletes } = changes[object];
-    return sum + 2 * pages(creates + updates + deletes, hubspotLimits.searchPageSize);
-  }, 0),
+    return 2 * pages(creates + updates + deletes, hubspotLimits.searchPageSize);
+  }),
 
   incrementalRule: '2 per 200 changes per object',
 

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { parseDelivery, sameSecret } from '../webhook-input.js';
 import { z } from 'zod';
 import type { WebhookReceiver } from '../connector-module.js';
 import type { ObjectType } from '../platforms.js';
@@ -24,7 +25,7 @@ export function verifyV3Signature(input: { secret: string; method: string; uri: 
   }
   const expected = createHmac('sha256', secret).update(`${method}${decoded}${body}${timestamp}`).digest();
   const given = Buffer.from(signature, 'base64');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(given, expected);
 }
 
 /**
@@ -86,19 +87,8 @@ export const hubspotWebhooks: WebhookReceiver = {
   }),
 
   parse(body) {
-    // PostgreSQL's jsonb cannot hold NUL; no real event carries one.
-    if (body.includes('\\u0000')) return { ok: false, problem: 'NUL characters are not accepted' };
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      return { ok: false, problem: 'body: not JSON' };
-    }
-    const parsed = hubspotWebhookDelivery.safeParse(json);
-    if (!parsed.success) {
-      const problem = parsed.error.issues[0]!;
-      return { ok: false, problem: `${problem.path.join('.') || 'body'}: ${problem.message}` };
-    }
+    const parsed = parseDelivery(body, hubspotWebhookDelivery);
+    if (!parsed.ok) return parsed;
     const events = parsed.data.flatMap((event) => {
       const target = associationTarget(event);
       return target ? [{ accountId: String(event.portalId), kind: 'association_change' as const, ...target, key: eventKey(event), payload: event }] : [];

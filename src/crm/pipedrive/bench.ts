@@ -1,4 +1,4 @@
-import type { BenchProfile } from '../../bench/profile.js';
+import { pages, perObject, type BenchProfile } from '../../bench/profile.js';
 import { objectTypes } from '../platforms.js';
 import { recordList } from './responses.js';
 import { pipedriveLimits, pipedriveObjects } from './spec.js';
@@ -8,19 +8,18 @@ import { pipedriveLimits, pipedriveObjects } from './spec.js';
  * reads), and the Growth plan as the limited scenario: an OAuth app's 160 requests per 2 s and the
  * company's daily token budget (30,000 × 2 × 10 seats), spent at the documented v2 costs.
  */
-const pages = (records: number) => Math.max(1, Math.ceil(records / pipedriveLimits.pageSize));
 
 /** Documented token costs per call (v2 list 10, get 1, create/update 5; v1 metadata lists and users/me as v1). */
 const TOKEN_COST: Record<string, number> = { list: 10, get: 1, write: 5, metadata: 20, account: 2, search: 20 };
 
 export const pipedriveBench: BenchProfile = {
-  minimumRequests: ({ counts }) => objectTypes.reduce((sum, object) => sum + pages(counts[object]), 0),
+  minimumRequests: ({ counts }) => perObject((object) => pages(counts[object], pipedriveLimits.pageSize)),
 
   // Per object the pages of `updated_since` changes; deals also the page of deleted deals.
-  incrementalMaxRequests: (changes) => objectTypes.reduce((sum, object) => {
+  incrementalMaxRequests: (changes) => perObject((object) => {
     const { creates, updates, deletes } = changes[object];
-    return sum + pages(creates + updates + deletes);
-  }, 0) + 1,
+    return pages(creates + updates + deletes, pipedriveLimits.pageSize);
+  }) + 1,
 
   incrementalRule: 'one page per 500 changes per object, and the deleted deals\' page',
 

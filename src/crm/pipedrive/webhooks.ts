@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { parseDelivery, sameSecret } from '../webhook-input.js';
 import { z } from 'zod';
 import { WEBHOOK_USER, type WebhookEvent, type WebhookReceiver } from '../connector-module.js';
 
@@ -36,23 +36,12 @@ export const pipedriveWebhooks: WebhookReceiver = {
     const header = headers.authorization;
     const given = typeof header === 'string' ? /^Basic\s+(\S+)$/i.exec(header)?.[1] : undefined;
     if (!given || !subscriptionSecret) return false;
-    const expected = Buffer.from(Buffer.from(`${WEBHOOK_USER}:${subscriptionSecret}`).toString('base64'));
-    const actual = Buffer.from(given);
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    return sameSecret(given, Buffer.from(`${WEBHOOK_USER}:${subscriptionSecret}`).toString('base64'));
   },
 
   parse(body) {
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      return { ok: false, problem: 'the body is not JSON' };
-    }
-    const parsed = pipedriveWebhookEvent.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return { ok: false, problem: `${issue.path.join('.') || 'the body'}: ${issue.message}` };
-    }
+    const parsed = parseDelivery(body, pipedriveWebhookEvent);
+    if (!parsed.ok) return parsed;
     const { meta } = parsed.data;
     const object = objectOf(meta.entity);
     if (meta.action !== 'delete' || !object) return { ok: true, events: [] };

@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { AdminCall, BenchProfile, World } from '../../bench/profile.js';
+import { pages, perObject, type AdminCall, type BenchProfile, type World } from '../../bench/profile.js';
 import { objectTypes, type ObjectType } from '../platforms.js';
 import { salesforceLimits, salesforceObjects } from './spec.js';
 
@@ -10,20 +10,19 @@ import { salesforceLimits, salesforceObjects } from './spec.js';
  * reads the object's describe (custom fields are selected too). Salesforce has no burst window: the
  * limited scenario is a 10-licence Enterprise org's rolling 24-hour allocation.
  */
-const pages = (rows: number, size: number) => Math.max(1, Math.ceil(rows / size));
 const base = `/services/data/${salesforceLimits.apiVersion}`;
 const roles = (world: World) => world.links.deals.contacts ?? 0;
 const describes = objectTypes.length;
 
 /** REST: describe, then query pages of 2,000 per object; the contact roles 2,000 a page. */
-const restMinimum = (world: World) => describes + objectTypes.reduce((sum, object) => sum + pages(world.counts[object], salesforceLimits.queryBatchSize), 0)
+const restMinimum = (world: World) => describes + perObject((object) => pages(world.counts[object], salesforceLimits.queryBatchSize))
   + pages(roles(world), salesforceLimits.queryBatchSize);
 
 /** Bulk for large objects: create, one status poll and the CSV pages; REST for the rest; roles as above. */
-const bulkMinimum = (world: World) => describes + objectTypes.reduce((sum, object) => {
+const bulkMinimum = (world: World) => describes + perObject((object) => {
   const rows = world.counts[object];
-  return sum + (rows > salesforceLimits.bulkThreshold ? 2 + pages(rows, salesforceLimits.bulkPageSize) : pages(rows, salesforceLimits.queryBatchSize));
-}, 0) + pages(roles(world), salesforceLimits.queryBatchSize);
+  return rows > salesforceLimits.bulkThreshold ? 2 + pages(rows, salesforceLimits.bulkPageSize) : pages(rows, salesforceLimits.queryBatchSize);
+}) + pages(roles(world), salesforceLimits.queryBatchSize);
 
 async function json(url: string, token: string, init: RequestInit = {}): Promise<any> {
   const response = await fetch(url, { ...init, headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json', ...init.headers } });
@@ -82,10 +81,10 @@ export const salesforceBench: BenchProfile = {
   minimumRequests: bulkMinimum,
 
   // Per object one queryAll page of changes (deletions included); deals also one page of changed contact roles.
-  incrementalMaxRequests: (changes) => objectTypes.reduce((sum, object) => {
+  incrementalMaxRequests: (changes) => perObject((object) => {
     const { creates, updates, deletes } = changes[object];
-    return sum + pages(creates + updates + deletes, salesforceLimits.queryBatchSize);
-  }, 0) + 2,
+    return pages(creates + updates + deletes, salesforceLimits.queryBatchSize);
+  }) + 2,
 
   incrementalRule: 'one queryAll page per 2,000 changes per object, and 2 for contact roles',
 

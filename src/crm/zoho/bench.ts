@@ -1,4 +1,4 @@
-import type { BenchProfile } from '../../bench/profile.js';
+import { pages, perObject, type BenchProfile } from '../../bench/profile.js';
 import { objectTypes, type ObjectType } from '../platforms.js';
 import { recordPage } from './responses.js';
 import { zohoLimits, zohoModules } from './spec.js';
@@ -9,7 +9,6 @@ import { zohoLimits, zohoModules } from './spec.js';
  * limited scenario (credits per rolling 24 h; 20 concurrent calls, more than the sync's three
  * object chains ever make).
  */
-const pages = (records: number) => Math.max(1, Math.ceil(records / zohoLimits.pageSize));
 
 interface Page { data: { Modified_Time: string }[]; info: { more_records: boolean; next_page_token?: string | null } }
 
@@ -50,13 +49,13 @@ async function listAll(origin: string, token: string, object: ObjectType, total:
 }
 
 export const zohoBench: BenchProfile = {
-  minimumRequests: ({ counts }) => objectTypes.reduce((sum, object) => sum + pages(counts[object]), 0),
+  minimumRequests: ({ counts }) => perObject((object) => pages(counts[object], zohoLimits.pageSize)),
 
   // Per object the pages of changes (If-Modified-Since) and one page of the deleted listing.
-  incrementalMaxRequests: (changes) => objectTypes.reduce((sum, object) => {
+  incrementalMaxRequests: (changes) => perObject((object) => {
     const { creates, updates } = changes[object];
-    return sum + pages(creates + updates) + 1;
-  }, 0),
+    return pages(creates + updates, zohoLimits.pageSize) + 1;
+  }),
 
   incrementalRule: 'one page per 200 changed records per object, and one deleted listing each',
 

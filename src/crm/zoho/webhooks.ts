@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { parseDelivery, sameSecret } from '../webhook-input.js';
 import { z } from 'zod';
 import type { WebhookEvent, WebhookReceiver } from '../connector-module.js';
 import type { ObjectType } from '../platforms.js';
@@ -46,23 +47,12 @@ export const zohoWebhooks: WebhookReceiver = {
     const given = tokenOf(body);
     const orgId = given?.split('.')[0];
     if (!given || !orgId || !/^\d{1,20}$/.test(orgId) || !secret) return false;
-    const expected = Buffer.from(channelToken(secret, orgId));
-    const actual = Buffer.from(given);
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    return sameSecret(given, channelToken(secret, orgId));
   },
 
   parse(body) {
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      return { ok: false, problem: 'the body is not JSON' };
-    }
-    const parsed = notification.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return { ok: false, problem: `${issue.path.join('.') || 'the body'}: ${issue.message}` };
-    }
+    const parsed = parseDelivery(body, notification);
+    if (!parsed.ok) return parsed;
     const { module, operation, ids, token, channel_id: channel, server_time: at } = parsed.data;
     const object = objectOf(module);
     const holdsLookups = object !== undefined && Object.keys(zohoModules[object].lookups).length > 0;
