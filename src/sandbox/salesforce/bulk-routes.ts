@@ -3,7 +3,8 @@
  * UploadComplete → InProgress → JobComplete (or Aborted / Failed), abort, delete, and the results as
  * CSV pages: `maxRecords` per page, `Sforce-Locator` naming the next page and the literal string
  * `null` on the last, `Sforce-NumberOfRecords`. Results before completion: 412 JOB_NOT_COMPLETE.
- * The rows are taken when the job is created; each poll advances the job one state.
+ * The query is checked when the job is created; the rows are scanned while the job is InProgress,
+ * and each poll advances the job one state, past InProgress only once the scan is done.
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -29,7 +30,8 @@ interface BulkJob {
   state: State;
   version: string;
   columns: string[];
-  rows: BulkSelection;
+  /** Set when the job's scan is done. */
+  rows: BulkSelection | null;
 }
 
 const jobs = new WeakMap<SalesforceContext, Map<string, BulkJob>>();
@@ -51,7 +53,7 @@ function info(job: BulkJob) {
   return {
     id: job.id, operation: job.operation, object: job.object, createdById: userIdOf(job.createdBy), createdDate: sfDate(job.created), systemModstamp: sfDate(job.modstamp),
     state: job.state, concurrencyMode: 'Parallel', contentType: 'CSV', apiVersion: Number(job.version.slice(1)), jobType: 'V2Query', lineEnding: 'LF', columnDelimiter: 'COMMA',
-    numberRecordsProcessed: job.state === 'JobComplete' ? job.rows.size : 0, retries: 0, totalProcessingTime: job.state === 'JobComplete' ? 120 : 0, isPkChunkingSupported: true,
+    numberRecordsProcessed: job.state === 'JobComplete' ? job.rows!.size : 0, retries: 0, totalProcessingTime: job.state === 'JobComplete' ? 120 : 0, isPkChunkingSupported: true,
   };
 }
 
@@ -61,8 +63,11 @@ const csvCell = (value: unknown) => {
   return `"${text.replace(/"/g, '""')}"`;
 };
 
-/** A dotted column (`Account.Name`) reads the nested parent object. */
-const cell = (row: Record<string, unknown>, column: string) => column.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : null), row);
+/** A column's reader: a dotted one (`Account.Name`) reads the nested parent object. */
+const cellReader = (column: string) => {
+  const path = column.split('.');
+  return (row: Record<string, unknown>) => path.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : null), row);
+};
 
 export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext): void {
   const find = (req: FastifyRequest, reply: FastifyReply): BulkJob | undefined => {
@@ -79,9 +84,9 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext)
     const a = req.sandbox.account;
     if (bulkJobsToday(ctx, a) >= ctx.options.dailyBulkQueryJobs) return sendSfError(reply, 403, 'REQUEST_LIMIT_EXCEEDED', 'Max bulk v2 query jobs per 24 hrs exceeded');
     const version = (req.params as { version: string }).version;
-    let result;
+    let scan;
     try {
-      result = selectForBulk(ctx, a, body.query, body.operation === 'queryAll');
+      scan = selectForBulk(ctx, a, body.query, body.operation === 'queryAll');
     } catch (error) {
       if (error instanceof SoqlError) return sendSfError(reply, 400, 'INVALIDJOB', `InvalidJob : ${error.message}`);
       throw error;
@@ -91,9 +96,13 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext)
     const now = ctx.store.clock.now();
     const job: BulkJob = {
       id: `750D0000000${String(nextJob++).padStart(4, '0')}IAM`, accountId: a.id, operation: body.operation, object, createdBy: req.sandbox.token!.userId,
-      created: now, modstamp: now, state: 'UploadComplete', version, columns, rows: result,
+      created: now, modstamp: now, state: 'UploadComplete', version, columns, rows: null,
     };
     jobsOf(ctx).set(job.id, job);
+    scan().then((rows) => (job.rows = rows), (error) => {
+      req.log.error({ err: error }, 'bulk query scan failed');
+      job.state = 'Failed';
+    });
     return info(job);
   });
 
@@ -107,7 +116,7 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext)
     if (!job) return reply;
     const next: Partial<Record<State, State>> = { UploadComplete: 'InProgress', InProgress: 'JobComplete' };
     const shown = info(job);
-    if (next[job.state]) {
+    if (next[job.state] && (job.state !== 'InProgress' || job.rows)) {
       job.state = next[job.state]!;
       job.modstamp = ctx.store.clock.now();
     }
@@ -137,15 +146,17 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext)
     if (!job) return reply;
     if ((req.params as { version: string }).version !== job.version) return sendSfError(reply, 409, 'INVALIDJOB', 'InvalidJob : results must be read with the API version the job was created with');
     if (job.state !== 'JobComplete') return sendSfError(reply, 412, 'JOB_NOT_COMPLETE', `Job is not complete (state ${job.state})`);
+    const rows = job.rows!;
     const q = req.query as { locator?: string; maxRecords?: string };
     const start = q.locator ? Number(Buffer.from(q.locator, 'base64url').toString()) : 0;
-    if (!Number.isInteger(start) || start < 0 || start > job.rows.size) return sendSfError(reply, 400, 'INVALIDLOCATOR', 'Invalid locator');
+    if (!Number.isInteger(start) || start < 0 || start > rows.size) return sendSfError(reply, 400, 'INVALIDLOCATOR', 'Invalid locator');
     const max = q.maxRecords ? Math.max(1, Number(q.maxRecords)) : 50_000;
-    const page = job.rows.page(start, max);
+    const page = rows.page(start, max);
     const next = start + page.length;
-    const csv = [job.columns.map((c) => `"${c}"`).join(','), ...page.map((row) => job.columns.map((c) => csvCell(cell(row, c))).join(','))].join('\n') + '\n';
+    const cells = job.columns.map(cellReader);
+    const csv = [job.columns.map((c) => `"${c}"`).join(','), ...page.map((row) => cells.map((read) => csvCell(read(row))).join(','))].join('\n') + '\n';
     return reply
-      .header('Sforce-Locator', next < job.rows.size ? Buffer.from(String(next)).toString('base64url') : 'null')
+      .header('Sforce-Locator', next < rows.size ? Buffer.from(String(next)).toString('base64url') : 'null')
       .header('Sforce-NumberOfRecords', String(page.length))
       .type('text/csv')
       .send(csv);

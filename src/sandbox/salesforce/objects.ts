@@ -124,7 +124,13 @@ export function resolveObjectType(name: string): ObjectType | undefined {
   return (OBJECT_TYPES as readonly string[]).includes(name) ? (name as ObjectType) : typeOfSObject(name);
 }
 
-export const fieldOf = (spec: SObjectSpec, name: string): FieldSpec | undefined => spec.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+/** Field names are case-insensitive in SOQL; a query projects every field of every row, so the lookup is a map per object. */
+const fieldsByName = new WeakMap<SObjectSpec, Map<string, FieldSpec>>();
+export function fieldOf(spec: SObjectSpec, name: string): FieldSpec | undefined {
+  let byName = fieldsByName.get(spec);
+  if (!byName) fieldsByName.set(spec, (byName = new Map(spec.fields.map((f) => [f.name.toLowerCase(), f]))));
+  return byName.get(name.toLowerCase());
+}
 
 /**
  * Ids: key prefix, a 12-digit number (the collection's numeric id) and the 3-character case suffix

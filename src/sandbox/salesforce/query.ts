@@ -6,7 +6,7 @@
  */
 import type { SandboxAccount } from '../core/store.js';
 import type { QueryLocator, SalesforceContext } from './context.js';
-import { CONTACT_ROLE, fieldOf, ORGANIZATION, sfId, SOBJECTS, typeOfSObject, type SObjectSpec } from './objects.js';
+import { CONTACT_ROLE, fieldOf, ORGANIZATION, sfId, SOBJECTS, typeOfSObject, type ObjectType, type SObjectSpec } from './objects.js';
 import { API_VERSION, lagging, organizationRow, parentRow, recordRow, roleRow, rolesOf } from './records.js';
 import { checkFields, matches, parseSoql, sortRows, SoqlError, type Query } from './soql.js';
 
@@ -20,12 +20,12 @@ const PARENTS: Record<string, SObjectSpec> = { account: SOBJECTS.companies, oppo
 
 /**
  * Every row a query reads from, before WHERE: the object's records as SOQL sees them now, in Id
- * order (a record's Id grows with its slot), from `fromSlot` on, made one at a time: a LIMIT or a
+ * order (a record's Id grows with its slot), within `slots`, made one at a time: a LIMIT or a
  * bulk job's page need not build a million rows.
  */
-function* sourceRows(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpec, all: boolean, fromSlot = 0): Generator<Record<string, unknown> & { __slot?: number }> {
+function* sourceRows(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpec, all: boolean, slots = { from: 0, to: Infinity }): Generator<Record<string, unknown> & { __slot?: number }> {
   if (spec === CONTACT_ROLE) {
-    for (const role of rolesOf(ctx, a)) if (all || !role.deleted) yield roleRow(a, role);
+    for (const role of rolesOf(ctx, a, slots)) if (all || !role.deleted) yield roleRow(a, role);
     return;
   }
   if (spec === ORGANIZATION) {
@@ -33,39 +33,71 @@ function* sourceRows(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpe
     return;
   }
   const type = typeOfSObject(spec.type)!;
-  const coll = a.data.collections.get(type)!;
   const hidden = lagging(ctx, a, type);
-  const binFrom = ctx.store.clock.now() - RECYCLE_BIN_MS;
-  for (let s = fromSlot; s < coll.size; s++) {
-    let row: Record<string, unknown> | null;
-    if (hidden.has(s)) row = hidden.get(s)!;
-    else if (coll.isLive(s) || (coll.isArchived(s) && coll.archivedAt[s]! >= binFrom)) row = recordRow(a, type, s);
-    else row = null;
-    if (!row || (row.IsDeleted && !all)) continue;
+  for (const s of visibleSlots(ctx, a, type, all, slots, hidden)) {
+    const row = hidden.get(s) ?? recordRow(a, type, s);
     Object.defineProperty(row, '__slot', { value: s, enumerable: false });
     yield row;
   }
 }
 
 /**
- * The first slot a WHERE that requires `Id > 'x'` (or `>=`, alone or in a top-level AND) can match:
- * ids grow with slots, so the slots before it are skipped unread (keyset paging stays cheap at 1M rows).
+ * The slots of an object's records SOQL sees now, in Id order, without building their rows: a
+ * write not yet committed shows the row as it was (`hidden`), a deleted record is in the recycle bin
+ * for queryAll until it is purged.
  */
-function firstSlot(a: SandboxAccount, spec: SObjectSpec, where: Query['where']): number {
-  const type = typeOfSObject(spec.type);
-  if (!type || !where) return 0;
-  const bound = (where.kind === 'and' ? where.parts : [where]).find((c) => c.kind === 'compare' && c.field.toLowerCase() === 'id' && (c.op === '>' || c.op === '>=') && typeof c.value === 'string');
-  if (!bound || bound.kind !== 'compare') return 0;
-  const ids = a.data.collections.get(type)!.ids;
-  let low = 0;
-  let high = ids.length;
-  // The last slot whose Id is below the bound: everything from it on is read (the comparison itself stays WHERE's).
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (sfId(spec.keyPrefix, ids[mid]!) < (bound.value as string)) low = mid + 1;
-    else high = mid;
+function* visibleSlots(ctx: SalesforceContext, a: SandboxAccount, type: ObjectType, all: boolean, slots: { from: number; to: number }, hidden = lagging(ctx, a, type)): Generator<number> {
+  const coll = a.data.collections.get(type)!;
+  const binFrom = ctx.store.clock.now() - RECYCLE_BIN_MS;
+  for (let s = slots.from, end = Math.min(slots.to, coll.size); s < end; s++) {
+    const visible = hidden.has(s)
+      ? hidden.get(s) != null && (all || !hidden.get(s)!.IsDeleted)
+      : coll.isLive(s) || (all && coll.isArchived(s) && coll.archivedAt[s]! >= binFrom);
+    if (visible) yield s;
   }
-  return Math.max(0, low - 1);
+}
+
+/**
+ * The slots a WHERE can match through bounds on an id field that grows with the slot (`Id` of a
+ * record, `OpportunityId` of a contact role): comparisons and `IN` lists, alone or in a top-level
+ * AND. The slots outside are skipped unread, so keyset paging and a page of deals' contact roles
+ * stay cheap at 1M rows; the conditions themselves stay WHERE's to test.
+ */
+function slotRange(ids: ArrayLike<number>, keyPrefix: string, where: Query['where'], field: string): { from: number; to: number } {
+  const range = { from: 0, to: ids.length };
+  // The first slot whose id is at least `id` (ids grow with slots).
+  const lowerBound = (id: string) => {
+    let low = 0;
+    let high = ids.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (sfId(keyPrefix, ids[mid]!) < id) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  const atLeast = (id: string) => (range.from = Math.max(range.from, lowerBound(id)));
+  const atMost = (id: string) => (range.to = Math.min(range.to, lowerBound(id) + 1));
+  for (const c of !where ? [] : where.kind === 'and' ? where.parts : [where]) {
+    if ((c.kind !== 'compare' && c.kind !== 'in') || c.field.toLowerCase() !== field) continue;
+    if (c.kind === 'in') {
+      const values = c.values.filter((v): v is string => typeof v === 'string').sort();
+      if (c.negated || values.length !== c.values.length) continue;
+      if (values.length === 0) return { from: 0, to: 0 };
+      atLeast(values[0]!);
+      atMost(values.at(-1)!);
+    } else if (typeof c.value === 'string') {
+      if (c.op === '>' || c.op === '>=' || c.op === '=') atLeast(c.value);
+      if (c.op === '<' || c.op === '<=' || c.op === '=') atMost(c.value);
+    }
+  }
+  return range;
+}
+
+function bounds(a: SandboxAccount, spec: SObjectSpec, where: Query['where']): { from: number; to: number } {
+  if (spec === CONTACT_ROLE) return slotRange(a.data.collections.get('deals')!.ids, SOBJECTS.deals.keyPrefix, where, 'opportunityid');
+  const type = typeOfSObject(spec.type);
+  return type ? slotRange(a.data.collections.get(type)!.ids, spec.keyPrefix, where, 'id') : { from: 0, to: Infinity };
 }
 
 /** A query's matching rows in its order, projected, before paging; only as many as OFFSET + LIMIT need when the order is the Id's. */
@@ -74,12 +106,12 @@ function selectRows(ctx: SalesforceContext, a: SandboxAccount, query: Query, spe
   const test = (row: Record<string, unknown>) => matches(query.where, (name) => read(row, name), (name) => (name.includes('.') ? undefined : fieldOf(spec, name)));
   const inIdOrder = query.orderBy.length === 0 || (query.orderBy.length === 1 && query.orderBy[0]!.field.toLowerCase() === 'id' && !query.orderBy[0]!.descending);
   if (!inIdOrder || query.count) {
-    const rows = sortRows([...sourceRows(ctx, a, spec, all)].filter(test), query.orderBy, read);
+    const rows = sortRows([...sourceRows(ctx, a, spec, all, bounds(a, spec, query.where))].filter(test), query.orderBy, read);
     return rows.slice(query.offset, query.limit === null ? undefined : query.offset + query.limit);
   }
   const wanted = query.limit === null ? Infinity : query.offset + query.limit;
   const rows: Record<string, unknown>[] = [];
-  for (const row of sourceRows(ctx, a, spec, all, firstSlot(a, spec, query.where))) {
+  for (const row of sourceRows(ctx, a, spec, all, bounds(a, spec, query.where))) {
     if (rows.length >= wanted) break;
     if (test(row)) rows.push(row);
   }
@@ -101,7 +133,8 @@ function project(row: Record<string, unknown>, fields: string[], spec: SObjectSp
   for (const name of fields) {
     const dot = name.indexOf('.');
     if (dot < 0) {
-      out[fieldOf(spec, name)!.name] = row[fieldOf(spec, name)!.name] ?? null;
+      const field = fieldOf(spec, name)!.name;
+      out[field] = row[field] ?? null;
       continue;
     }
     const relationship = spec.fields.find((f) => f.relationshipName?.toLowerCase() === name.slice(0, dot).toLowerCase())!.relationshipName!;
@@ -128,27 +161,42 @@ export interface BulkSelection {
   page(start: number, max: number): Record<string, unknown>[];
 }
 
-export function selectForBulk(ctx: SalesforceContext, a: SandboxAccount, soql: string, all: boolean): BulkSelection {
+/** Rows a bulk job scans between yields to the event loop: a job over 1M rows must not stall every other request. */
+const SCAN_CHUNK = 5_000;
+
+/**
+ * A Bulk API query job's selection: the query is checked now (a bad one fails the job's creation),
+ * and the scan runs as the job does, in chunks, while the job is InProgress.
+ */
+export function selectForBulk(ctx: SalesforceContext, a: SandboxAccount, soql: string, all: boolean): () => Promise<BulkSelection> {
   const query: Query = parseSoql(soql);
   const type = typeOfSObject(query.object);
   if (!type || query.orderBy.length > 0 || query.limit !== null || query.offset > 0) {
     const rows = runQuery(ctx, a, soql, all, Number.MAX_SAFE_INTEGER, `v${API_VERSION}`).records;
-    return { size: rows.length, page: (start, max) => rows.slice(start, start + max) };
+    return async () => ({ size: rows.length, page: (start, max) => rows.slice(start, start + max) });
   }
   const spec = SOBJECTS[type];
   checkFields(query, spec, spec === SOBJECTS.companies ? {} : { account: SOBJECTS.companies });
   const read = reader(ctx, a, spec);
-  const slots: number[] = [];
-  for (const row of sourceRows(ctx, a, spec, all)) {
-    if (matches(query.where, (name) => read(row, name), (name) => (name.includes('.') ? undefined : fieldOf(spec, name)))) slots.push(row.__slot!);
-  }
-  return {
-    size: slots.length,
-    page: (start, max) => slots.slice(start, start + max).map((slot) => {
-      const row = recordRow(a, type, slot);
-      Object.defineProperty(row, '__slot', { value: slot, enumerable: false });
-      return project(row, query.fields, spec, read);
-    }),
+  return async () => {
+    const slots: number[] = [];
+    let scanned = 0;
+    const range = bounds(a, spec, query.where);
+    // Without a WHERE no row needs building to be selected.
+    const candidates = query.where ? sourceRows(ctx, a, spec, all, range) : visibleSlots(ctx, a, type, all, range);
+    for (const candidate of candidates) {
+      if (typeof candidate === 'number') slots.push(candidate);
+      else if (matches(query.where, (name) => read(candidate, name), (name) => (name.includes('.') ? undefined : fieldOf(spec, name)))) slots.push(candidate.__slot!);
+      if (++scanned % SCAN_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return {
+      size: slots.length,
+      page: (start, max) => slots.slice(start, start + max).map((slot) => {
+        const row = recordRow(a, type, slot);
+        Object.defineProperty(row, '__slot', { value: slot, enumerable: false });
+        return project(row, query.fields, spec, read);
+      }),
+    };
   };
 }
 

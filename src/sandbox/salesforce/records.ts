@@ -191,12 +191,15 @@ export function setLink(ctx: SalesforceContext, a: SandboxAccount, from: ObjectT
 
 const roleKey = (deal: number, contact: number) => `${deal}:${contact}`;
 
-/** Seeded roles are derived (id from the opportunity's slot, stamped at its creation); later ones are kept. */
-export function rolesOf(ctx: SalesforceContext, a: SandboxAccount): ContactRole[] {
+/**
+ * The contact roles of the opportunities in `deals` (slots; all by default). Seeded roles are
+ * derived (id from the opportunity's slot, stamped at its creation); later ones are kept.
+ */
+export function rolesOf(ctx: SalesforceContext, a: SandboxAccount, dealSlots = { from: 0, to: Infinity }): ContactRole[] {
   const extras = extrasOf(ctx, a.data);
   const deals = a.data.collections.get('deals')!;
   const out: ContactRole[] = [];
-  for (let s = 0; s < deals.size; s++) {
+  for (let s = dealSlots.from, end = Math.min(dealSlots.to, deals.size); s < end; s++) {
     if (!deals.isLive(s) && !deals.isArchived(s)) continue;
     for (const c of a.data.associations.get('deals', s, 'contacts')) {
       const kept = extras.roles.get(roleKey(s, c));
@@ -205,7 +208,7 @@ export function rolesOf(ctx: SalesforceContext, a: SandboxAccount): ContactRole[
       out.push(deals.isLive(s) ? role : { ...role, deleted: true, modstamp: Math.max(role.modstamp, deals.archivedAt[s]!) });
     }
   }
-  for (const role of extras.roles.values()) if (role.deleted) out.push(role);
+  for (const role of extras.roles.values()) if (role.deleted && role.deal >= dealSlots.from && role.deal < dealSlots.to) out.push(role);
   return out;
 }
 
