@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,8 @@ export interface BenchPulse {
   resetPeak(): boolean;
   /** Peak resident memory of the syncing process since resetPeak, in bytes (null: unknown). */
   peakRss(): number | null;
+  /** Rejects if the worker process dies before close (out of memory, a crash), with its last output: a sync it held would never finish. */
+  workerDied: Promise<never>;
   close(): Promise<void>;
 }
 
@@ -50,22 +52,41 @@ function peakOf(pid: number | 'self'): number | null {
   try { return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024 || null; } catch { return null; }
 }
 
+interface WorkerProcess {
+  pid: number;
+  /** Rejects when the process exits before stop(), with its last output. */
+  died: Promise<never>;
+  stop(): Promise<void>;
+}
+
 /** `pulse-crm worker` against the same database, key file and sandbox; resolves once it is running. */
-async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: 'info', NODE_OPTIONS: WORKER_NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  await new Promise<void>((resolve, reject) => {
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const died = new Promise<never>((_, reject) => child.once('exit', (code, signal) => {
+    if (!stopping) reject(new Error(`the worker process exited (${signal ?? code}):\n${output.slice(-3000)}`));
+  }));
+  died.catch(() => {}); // observed by whoever waits on the worker: start-up here, each sync in measureSync
+  const running = new Promise<void>((resolve) => {
     const onData = (chunk: Buffer) => {
-      output += chunk;
+      output = (output + chunk).slice(-20_000);
       if (output.includes('sync worker is running')) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the worker process exited (${code}):\n${output.slice(-2000)}`)));
   });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return child;
+  await Promise.race([running, died]);
+  return {
+    pid: child.pid!,
+    died,
+    async stop() {
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 export async function freshServerDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -126,12 +147,9 @@ export async function startPulse(database: BenchDatabase, platform: PlatformId, 
     worker: worker ? `worker process, NODE_OPTIONS=${WORKER_NODE_OPTIONS}` : 'bench process',
     resetPeak: () => resetPeakOf(pid),
     peakRss: () => peakOf(pid),
+    workerDied: worker?.died ?? new Promise<never>(() => {}),
     async close() {
-      if (worker && worker.exitCode === null) {
-        const exited = new Promise((resolve) => worker.once('exit', resolve));
-        worker.kill('SIGTERM');
-        await exited;
-      }
+      await worker?.stop();
       await services.stop();
       await ctx.close();
       await server?.drop();

@@ -40,7 +40,7 @@ export async function measureSync(pulse: BenchPulse, full: boolean, onProgress?:
   try {
     ({ logId } = await ctx.sync!.request({ userId: pulse.userId, integrationId: pulse.integrationId, full }));
     let log: SyncLog | null = null;
-    await done;
+    await Promise.race([done, pulse.workerDied]);
     for (;;) {
       log = await readLog();
       if (log && log.status !== 'running') break;

@@ -80,13 +80,14 @@ async function withoutBulkJobs(admin: AdminCall): Promise<void> {
 export const salesforceBench: BenchProfile = {
   minimumRequests: bulkMinimum,
 
-  // Per object one queryAll page of changes (deletions included); deals also one page of changed contact roles.
-  incrementalMaxRequests: (changes) => perObject((object) => {
+  // Per object its describe (the fields to select) and one queryAll page per 2,000 changes; the changed
+  // deals' contact roles, 200 ids a query; then the contact-role phase: one query of changed roles, one of their deals.
+  incrementalMaxRequests: (changes) => describes + perObject((object) => {
     const { creates, updates, deletes } = changes[object];
     return pages(creates + updates + deletes, salesforceLimits.queryBatchSize);
-  }) + 2,
+  }) + pages(changes.deals.creates + changes.deals.updates, salesforceLimits.idsPerQuery) + 2,
 
-  incrementalRule: 'one queryAll page per 2,000 changes per object, and 2 for contact roles',
+  incrementalRule: 'per object its describe and one queryAll page per 2,000 changes; one contact-role query per 200 changed deals, and 2 for the contact-role phase',
 
   async fetchCeiling(origin, token) {
     const sizes = new Map(((await json(`${origin}${base}/limits/recordCount?sObjects=${objectTypes.map((o) => salesforceObjects[o].sobject).join(',')}`, token)).sObjects as { name: string; count: number }[]).map((row) => [row.name, row.count]));

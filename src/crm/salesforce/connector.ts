@@ -157,7 +157,8 @@ export function salesforceConnector({ http: client, endpoints, currentToken }: C
         throw error;
       }
     }
-    for (let polls = 0; ; polls++) {
+    // A job with a locator was complete when its last page was read: only a new job is polled.
+    for (let polls = 0; !job.locator; polls++) {
       const { data } = await http('GET', `${base}/jobs/query/${job.id}`, { schema: bulkJob, label: `${base}/jobs/query/{id}` });
       if (data.state === 'JobComplete') break;
       if (data.state === 'Failed' || data.state === 'Aborted') {
@@ -172,7 +173,8 @@ export function salesforceConnector({ http: client, endpoints, currentToken }: C
     });
     const types = fieldTypes.get(object)!;
     const rows = parseCsv(csv, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-    const records = await withAssociations(object, rows.map((row) => typedRow(row, types)));
+    // Salesforce promises no order for a job's rows; when a page's ids ascend, its contact roles are one range query.
+    const records = await withAssociations(object, rows.map((row) => typedRow(row, types)), rows.every((row, i) => i === 0 || rows[i - 1]!.Id! < row.Id!));
     const next = headers.get('sforce-locator');
     if (next && next !== 'null') return { records, next: { ...cursor, position: { bulk: { id: job.id, locator: next } } } };
     await http('DELETE', `${base}/jobs/query/${job.id}`, { label: `${base}/jobs/query/{id}` }).catch(() => undefined);

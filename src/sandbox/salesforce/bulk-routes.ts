@@ -3,8 +3,8 @@
  * UploadComplete → InProgress → JobComplete (or Aborted / Failed), abort, delete, and the results as
  * CSV pages: `maxRecords` per page, `Sforce-Locator` naming the next page and the literal string
  * `null` on the last, `Sforce-NumberOfRecords`. Results before completion: 412 JOB_NOT_COMPLETE.
- * The query is checked when the job is created; the rows are scanned while the job is InProgress,
- * and each poll advances the job one state, past InProgress only once the scan is done.
+ * The query is checked when the job is created (which answers UploadComplete); the rows are then
+ * scanned in the background, and a poll shows InProgress until the scan is done, then JobComplete.
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -114,13 +114,12 @@ export function registerBulkRoutes(app: FastifyInstance, ctx: SalesforceContext)
   app.get('/services/data/:version/jobs/query/:id', api('bulk'), async (req, reply) => {
     const job = find(req, reply);
     if (!job) return reply;
-    const next: Partial<Record<State, State>> = { UploadComplete: 'InProgress', InProgress: 'JobComplete' };
-    const shown = info(job);
-    if (next[job.state] && (job.state !== 'InProgress' || job.rows)) {
-      job.state = next[job.state]!;
-      job.modstamp = ctx.store.clock.now();
+    if (job.state === 'UploadComplete' || job.state === 'InProgress') {
+      const now: State = job.rows ? 'JobComplete' : 'InProgress';
+      if (now !== job.state) job.modstamp = ctx.store.clock.now();
+      job.state = now;
     }
-    return shown;
+    return info(job);
   });
 
   app.patch('/services/data/:version/jobs/query/:id', api('bulk'), async (req, reply) => {

@@ -8,6 +8,7 @@ import type { SandboxAccount } from '../core/store.js';
 import type { QueryLocator, SalesforceContext } from './context.js';
 import { CONTACT_ROLE, fieldOf, ORGANIZATION, sfId, SOBJECTS, typeOfSObject, type ObjectType, type SObjectSpec } from './objects.js';
 import { API_VERSION, lagging, organizationRow, parentRow, recordRow, roleRow, rolesOf } from './records.js';
+import { ALL_SLOTS, candidatesOf, slotsOf, type Candidates } from './candidates.js';
 import { checkFields, matches, parseSoql, sortRows, SoqlError, type Query } from './soql.js';
 
 export const RECYCLE_BIN_MS = 15 * 86_400_000;
@@ -23,7 +24,7 @@ const PARENTS: Record<string, SObjectSpec> = { account: SOBJECTS.companies, oppo
  * order (a record's Id grows with its slot), within `slots`, made one at a time: a LIMIT or a
  * bulk job's page need not build a million rows.
  */
-function* sourceRows(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpec, all: boolean, slots = { from: 0, to: Infinity }): Generator<Record<string, unknown> & { __slot?: number }> {
+function* sourceRows(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpec, all: boolean, slots: Candidates = ALL_SLOTS): Generator<Record<string, unknown> & { __slot?: number }> {
   if (spec === CONTACT_ROLE) {
     for (const role of rolesOf(ctx, a, slots)) if (all || !role.deleted) yield roleRow(a, role);
     return;
@@ -46,58 +47,15 @@ function* sourceRows(ctx: SalesforceContext, a: SandboxAccount, spec: SObjectSpe
  * write not yet committed shows the row as it was (`hidden`), a deleted record is in the recycle bin
  * for queryAll until it is purged.
  */
-function* visibleSlots(ctx: SalesforceContext, a: SandboxAccount, type: ObjectType, all: boolean, slots: { from: number; to: number }, hidden = lagging(ctx, a, type)): Generator<number> {
+function* visibleSlots(ctx: SalesforceContext, a: SandboxAccount, type: ObjectType, all: boolean, slots: Candidates, hidden = lagging(ctx, a, type)): Generator<number> {
   const coll = a.data.collections.get(type)!;
   const binFrom = ctx.store.clock.now() - RECYCLE_BIN_MS;
-  for (let s = slots.from, end = Math.min(slots.to, coll.size); s < end; s++) {
+  for (const s of slotsOf(slots, coll.size)) {
     const visible = hidden.has(s)
       ? hidden.get(s) != null && (all || !hidden.get(s)!.IsDeleted)
       : coll.isLive(s) || (all && coll.isArchived(s) && coll.archivedAt[s]! >= binFrom);
     if (visible) yield s;
   }
-}
-
-/**
- * The slots a WHERE can match through bounds on an id field that grows with the slot (`Id` of a
- * record, `OpportunityId` of a contact role): comparisons and `IN` lists, alone or in a top-level
- * AND. The slots outside are skipped unread, so keyset paging and a page of deals' contact roles
- * stay cheap at 1M rows; the conditions themselves stay WHERE's to test.
- */
-function slotRange(ids: ArrayLike<number>, keyPrefix: string, where: Query['where'], field: string): { from: number; to: number } {
-  const range = { from: 0, to: ids.length };
-  // The first slot whose id is at least `id` (ids grow with slots).
-  const lowerBound = (id: string) => {
-    let low = 0;
-    let high = ids.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (sfId(keyPrefix, ids[mid]!) < id) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  };
-  const atLeast = (id: string) => (range.from = Math.max(range.from, lowerBound(id)));
-  const atMost = (id: string) => (range.to = Math.min(range.to, lowerBound(id) + 1));
-  for (const c of !where ? [] : where.kind === 'and' ? where.parts : [where]) {
-    if ((c.kind !== 'compare' && c.kind !== 'in') || c.field.toLowerCase() !== field) continue;
-    if (c.kind === 'in') {
-      const values = c.values.filter((v): v is string => typeof v === 'string').sort();
-      if (c.negated || values.length !== c.values.length) continue;
-      if (values.length === 0) return { from: 0, to: 0 };
-      atLeast(values[0]!);
-      atMost(values.at(-1)!);
-    } else if (typeof c.value === 'string') {
-      if (c.op === '>' || c.op === '>=' || c.op === '=') atLeast(c.value);
-      if (c.op === '<' || c.op === '<=' || c.op === '=') atMost(c.value);
-    }
-  }
-  return range;
-}
-
-function bounds(a: SandboxAccount, spec: SObjectSpec, where: Query['where']): { from: number; to: number } {
-  if (spec === CONTACT_ROLE) return slotRange(a.data.collections.get('deals')!.ids, SOBJECTS.deals.keyPrefix, where, 'opportunityid');
-  const type = typeOfSObject(spec.type);
-  return type ? slotRange(a.data.collections.get(type)!.ids, spec.keyPrefix, where, 'id') : { from: 0, to: Infinity };
 }
 
 /** A query's matching rows in its order, projected, before paging; only as many as OFFSET + LIMIT need when the order is the Id's. */
@@ -106,12 +64,12 @@ function selectRows(ctx: SalesforceContext, a: SandboxAccount, query: Query, spe
   const test = (row: Record<string, unknown>) => matches(query.where, (name) => read(row, name), (name) => (name.includes('.') ? undefined : fieldOf(spec, name)));
   const inIdOrder = query.orderBy.length === 0 || (query.orderBy.length === 1 && query.orderBy[0]!.field.toLowerCase() === 'id' && !query.orderBy[0]!.descending);
   if (!inIdOrder || query.count) {
-    const rows = sortRows([...sourceRows(ctx, a, spec, all, bounds(a, spec, query.where))].filter(test), query.orderBy, read);
+    const rows = sortRows([...sourceRows(ctx, a, spec, all, candidatesOf(ctx, a, spec, query.where))].filter(test), query.orderBy, read);
     return rows.slice(query.offset, query.limit === null ? undefined : query.offset + query.limit);
   }
   const wanted = query.limit === null ? Infinity : query.offset + query.limit;
   const rows: Record<string, unknown>[] = [];
-  for (const row of sourceRows(ctx, a, spec, all, bounds(a, spec, query.where))) {
+  for (const row of sourceRows(ctx, a, spec, all, candidatesOf(ctx, a, spec, query.where))) {
     if (rows.length >= wanted) break;
     if (test(row)) rows.push(row);
   }
@@ -181,7 +139,7 @@ export function selectForBulk(ctx: SalesforceContext, a: SandboxAccount, soql: s
   return async () => {
     const slots: number[] = [];
     let scanned = 0;
-    const range = bounds(a, spec, query.where);
+    const range = candidatesOf(ctx, a, spec, query.where);
     // Without a WHERE no row needs building to be selected.
     const candidates = query.where ? sourceRows(ctx, a, spec, all, range) : visibleSlots(ctx, a, type, all, range);
     for (const candidate of candidates) {

@@ -7,6 +7,7 @@
 import type { Collection, Props } from '../core/collection.js';
 import type { SandboxAccount } from '../core/store.js';
 import { extrasOf, type ContactRole, type SalesforceContext } from './context.js';
+import { ALL_SLOTS, slotsOf, type Candidates } from './candidates.js';
 import { CONTACT_ROLE, fieldOf, OBJECT_TYPES, ORGANIZATION, SOBJECTS, sfId, type ObjectType } from './objects.js';
 
 export const API_VERSION = '60.0';
@@ -195,11 +196,13 @@ const roleKey = (deal: number, contact: number) => `${deal}:${contact}`;
  * The contact roles of the opportunities in `deals` (slots; all by default). Seeded roles are
  * derived (id from the opportunity's slot, stamped at its creation); later ones are kept.
  */
-export function rolesOf(ctx: SalesforceContext, a: SandboxAccount, dealSlots = { from: 0, to: Infinity }): ContactRole[] {
+export function rolesOf(ctx: SalesforceContext, a: SandboxAccount, dealSlots: Candidates = ALL_SLOTS): ContactRole[] {
   const extras = extrasOf(ctx, a.data);
   const deals = a.data.collections.get('deals')!;
   const out: ContactRole[] = [];
-  for (let s = dealSlots.from, end = Math.min(dealSlots.to, deals.size); s < end; s++) {
+  const included = new Set<number>();
+  for (const s of slotsOf(dealSlots, deals.size)) {
+    included.add(s);
     if (!deals.isLive(s) && !deals.isArchived(s)) continue;
     for (const c of a.data.associations.get('deals', s, 'contacts')) {
       const kept = extras.roles.get(roleKey(s, c));
@@ -208,7 +211,7 @@ export function rolesOf(ctx: SalesforceContext, a: SandboxAccount, dealSlots = {
       out.push(deals.isLive(s) ? role : { ...role, deleted: true, modstamp: Math.max(role.modstamp, deals.archivedAt[s]!) });
     }
   }
-  for (const role of extras.roles.values()) if (role.deleted && role.deal >= dealSlots.from && role.deal < dealSlots.to) out.push(role);
+  for (const role of extras.roles.values()) if (role.deleted && included.has(role.deal)) out.push(role);
   return out;
 }
 
