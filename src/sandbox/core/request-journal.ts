@@ -79,7 +79,7 @@ function writes(req: FastifyRequest): boolean {
   if (!config) return false;
   if (config.admin) return req.method !== 'GET' && !TRANSIENT_ADMIN.some((p) => req.url.startsWith(p));
   if (config.kind === 'authorize' || config.kind === 'token') return true;
-  return req.method !== 'GET' && req.method !== 'HEAD' && !READ_KINDS.has(config.kind);
+  return req.method !== 'GET' && req.method !== 'HEAD' && !config.readOnly && !READ_KINDS.has(config.kind);
 }
 
 export interface ReplayReport {
