@@ -87,8 +87,8 @@ function limitsFor(emulator: Emulator<EmulatorContext>, opts: StartSandboxOption
 function openDataDir(provider: SandboxProvider, opts: StartSandboxOptions) {
   if (!opts.dataDir) return undefined;
   const file = new JournalFile(join(opts.dataDir, provider));
-  const world = file.readWorld() ?? { version: 1 as const, seed: opts.seed ?? 1, records: opts.records ?? 1000 };
-  file.writeWorld(world);
+  let world = file.readWorld();
+  if (!world) file.writeWorld((world = { version: 1, seed: opts.seed ?? 1, records: opts.records ?? 1000 }));
   return { journal: new RequestJournal(file), seed: world.seed, records: world.records as StartSandboxOptions['records'] };
 }
 
