@@ -32,7 +32,7 @@ describe('a sandbox with a data directory', () => {
   it('comes back with its tokens, records, deletions and clock, whatever seed the next start asks for', async () => {
     const dataDir = tempDir();
     const first = await start(dataDir);
-    const code = (await approveConsent(first)).get('code')!;
+    const code = (await approveConsent(first, { optional_scope: 'crm.objects.contacts.write' })).get('code')!;
     const { body: tokens } = await tokenCall(first, { grant_type: 'authorization_code', redirect_uri: REDIRECT_URI, code });
     const created = await api(first, tokens.access_token, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'kept@example.com', firstname: 'Kept' } });
     expect(created.status).toBe(201);
