@@ -7,7 +7,7 @@ import type { PlatformId } from '../../src/crm/platforms.js';
 import { SANDBOX_APPS, SANDBOX_PROVIDERS, sandboxWiring, type SandboxProvider } from '../../src/sandbox/index.js';
 import { startSyncServices } from '../../src/sync/services.js';
 import { adminCall, connectThroughConsent, exportRecords } from '../conformance/harness.js';
-import { credentialsOf, expireStoredToken } from '../helpers/connect.js';
+import { credentialsOf } from '../helpers/connect.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { differences } from '../helpers/equality.js';
 import { runCli, stop, waitFor, type RunningCli } from '../helpers/process.js';
@@ -94,8 +94,9 @@ describe.each(SANDBOX_PROVIDERS)('%s emulator killed with SIGKILL and started ag
     expect(sandbox.output()).toMatch(/data dir .* \(\d+ writes restored in \d+ ms\)/);
     expect(sandbox.output()).not.toContain('answered differently');
 
-    // The stored access token is stale: the sync must renew it with the refresh token the CRM had issued.
-    await expireStoredToken(ctx, integration);
+    // Two hours later in the CRM the access token has expired: the sync must renew it with the
+    // refresh token the CRM issued before it was killed.
+    await admin('POST', '/_sandbox/clock', { advanceMs: 2 * 3_600_000 });
     const next = await syncAndWait(ctx, integration.userId, integration.id);
     expect(next.status, JSON.stringify(next.errors)).toBe('success');
     expect(next.syncType).toBe('incremental');
