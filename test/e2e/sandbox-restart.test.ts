@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformId } from '../../src/crm/platforms.js';
+import type { Integration } from '../../src/db/integrations-repository.js';
 import { SANDBOX_APPS, SANDBOX_PROVIDERS, sandboxWiring, type SandboxProvider } from '../../src/sandbox/index.js';
 import { startSyncServices } from '../../src/sync/services.js';
 import { adminCall, connectThroughConsent, exportRecords } from '../conformance/harness.js';
-import { credentialsOf } from '../helpers/connect.js';
+import { credentialsOf, reload } from '../helpers/connect.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { differences } from '../helpers/equality.js';
 import { runCli, stop, waitFor, type RunningCli } from '../helpers/process.js';
-import { syncAndWait } from '../helpers/sync.js';
+import { syncAndWait, waitForRun } from '../helpers/sync.js';
 
 const OBJECTS = ['contacts', 'companies', 'deals'] as const;
 
@@ -42,6 +43,8 @@ describe.each(SANDBOX_PROVIDERS)('%s emulator killed with SIGKILL and started ag
   let sandbox: RunningCli | undefined;
   let ctx: TestContext;
   let services: Awaited<ReturnType<typeof startSyncServices>>;
+  let integration: Integration;
+  const admin = (method: string, path: string, body?: unknown) => adminCall(url, method, path, body);
 
   async function startSandboxProcess(): Promise<RunningCli> {
     const cli = runCli(['sandbox', '--data-dir', dataDir, '--port', String(base), '--records', '200'], {});
@@ -69,13 +72,12 @@ describe.each(SANDBOX_PROVIDERS)('%s emulator killed with SIGKILL and started ag
   });
 
   it('keeps the grant, records, deletions and change history; the next incremental sync refreshes the token and ends equal', async () => {
-    const integration = await connectThroughConsent(ctx, platform, `restart-${provider}`);
+    integration = await connectThroughConsent(ctx, platform, `restart-${provider}`);
     const first = await syncAndWait(ctx, integration.userId, integration.id, true);
     expect(first.status).toBe('success');
 
     // Changes made in the CRM after that sync: a record of each kind created and one edited, a deal
     // deleted (the kind every CRM lists deletions of; some report other kinds' only by webhook).
-    const admin = (method: string, path: string, body?: unknown) => adminCall(url, method, path, body);
     for (const object of OBJECTS) {
       const [edited] = await exportRecords(url, object);
       await admin('POST', `/_sandbox/records/${object}`, {});
@@ -102,6 +104,24 @@ describe.each(SANDBOX_PROVIDERS)('%s emulator killed with SIGKILL and started ag
     expect(next.syncType).toBe('incremental');
     expect(next.recordsSynced).toBeGreaterThan(0);
     expect((await credentialsOf(ctx, integration))!.accessToken).not.toBe(tokensBefore!.accessToken);
+    expect(await differences(ctx, url, integration.id)).toEqual([]);
+  }, 60_000);
+
+  it('killed in the middle of a sync, it comes back and the sync carries on without a reconnect', async () => {
+    // The sync's second request is held, so the kill lands while a page is being fetched.
+    await admin('POST', '/_sandbox/faults', { kind: 'hang', hangMs: 60_000, skip: 1, next: 1 });
+    await admin('DELETE', '/_sandbox/requests');
+    const { logId } = await ctx.sync!.request({ userId: integration.userId, integrationId: integration.id, full: true });
+    await waitFor(async () => ((await admin('GET', '/_sandbox/requests')).total >= 2 ? true : undefined), 'the sync to reach the held request');
+    sandbox!.child.kill('SIGKILL');
+    await sandbox!.exited;
+    sandbox = await startSandboxProcess();
+
+    // The run may ride the outage out; if it gave up, the next one (no reconnect) finishes the job.
+    const interrupted = await waitForRun(ctx, logId);
+    const last = interrupted.status === 'success' ? interrupted : await syncAndWait(ctx, integration.userId, integration.id, true);
+    expect(last.status, JSON.stringify(last.errors)).toBe('success');
+    expect((await reload(ctx, integration)).status).toBe('connected');
     expect(await differences(ctx, url, integration.id)).toEqual([]);
   }, 60_000);
 });
