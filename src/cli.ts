@@ -44,6 +44,8 @@ program.command('sandbox').description('run the CRM sandbox emulators on their f
   .option('--seed <n>', 'data generator seed', int('--seed'), 1)
   .option('--records <n>', 'records to generate', int('--records'), 1000)
   .option('--host <host>', 'interface to bind', '127.0.0.1')
+  .option('--port <n>', 'base port: each emulator listens at its fixed port\'s offset from 4101 (5101 → 5101, 5102, ...)', int('--port'))
+  .option('--data-dir <dir>', 'keep accounts, tokens, records and change history in <dir> across restarts (default: in memory only; a directory keeps the seed and record counts it was created with)')
   .action(async (options) => (await import('./sandbox/cli.js')).runSandboxCommand(options));
 
 program.command('bench').description('sync benchmark of one CRM against its emulator; writes bench/results/')

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { SandboxApp, SandboxUrls } from '../crm/endpoints.js';
 import type { PlatformId } from '../crm/platforms.js';
@@ -9,7 +10,8 @@ import type { Emulator } from '../sandbox/core/emulator.js';
  * `npm start` without CRM credentials: run the sandbox emulator of every registered CRM whose
  * credentials are not configured, in this process, on their fixed ports (moved by
  * PULSE_SANDBOX_PORT; 0 = free ports), register our callback URL with their built-in OAuth apps so
- * the consent flow works, and let each emulator wire itself to us (its `onLocalStart`).
+ * the consent flow works, and let each emulator wire itself to us (its `onLocalStart`). The emulators
+ * keep their state under PULSE_DATA_DIR/sandbox, so a restart finds every connection and record.
  */
 export async function startLocalSandbox(config: Config, logger: Logger): Promise<{
   urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>>; close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function startLocalSandbox(config: Config, logger: Logger): Promise
     seed: 1,
     records: 2_000,
     redirectUris: [`${config.publicUrl}/crm/oauth/callback`],
+    dataDir: join(config.PULSE_DATA_DIR, 'sandbox'),
   });
   for (const id of providers) {
     // Each entry's context type is its own; indexed by a union id, TypeScript would want them all at once.
@@ -34,6 +37,6 @@ export async function startLocalSandbox(config: Config, logger: Logger): Promise
       logger.warn({ provider: id, err: error }, 'could not wire the sandbox emulator to this server');
     });
   }
-  logger.info({ urls: sandbox.urls }, 'CRM sandbox running (no client credentials set for these CRMs)');
+  logger.info({ urls: sandbox.urls, restored: sandbox.restored }, 'CRM sandbox running (no client credentials set for these CRMs)');
   return { urls: sandbox.urls, apps: sandbox.apps, close: () => sandbox.close() };
 }

@@ -2,6 +2,9 @@
  * `npm start` without credentials: every registered emulator whose platform has no client id runs
  * in-process, accepts our callback URL, and wires itself to us (HubSpot: association webhooks).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startLocalSandbox } from '../../src/commands/local-sandbox.js';
 import { loadConfig } from '../../src/config.js';
@@ -10,7 +13,8 @@ import { SANDBOX_DEVELOPER_API_KEY } from '../../src/sandbox/hubspot/app.js';
 import { SANDBOX_APPS, SANDBOX_PROVIDERS } from '../../src/sandbox/index.js';
 
 const logger = createLogger('silent');
-const env = { PULSE_SANDBOX_PORT: '0', PUBLIC_URL: 'http://127.0.0.1:3999' };
+// A fresh data directory: the emulators keep their state under PULSE_DATA_DIR/sandbox.
+const env = { PULSE_SANDBOX_PORT: '0', PUBLIC_URL: 'http://127.0.0.1:3999', PULSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'pulse-local-sandbox-')) };
 
 describe('startLocalSandbox', () => {
   it('runs every registered emulator with our callback URL and lets HubSpot subscribe our webhook URL', { timeout: 30_000 }, async () => {

@@ -39,6 +39,8 @@ export interface RouteConfig {
   limit?: 'api' | 'search';
   /** Admin routes skip the whole pipeline and are not counted. */
   admin?: boolean;
+  /** A POST that only reads (a batch read): a persisted emulator need not journal it. */
+  readOnly?: boolean;
 }
 
 /** What the pipeline learnt about a request, for the route handlers. */

@@ -11,8 +11,10 @@ import type { EmulatorContext } from './context.js';
 import type { Emulator } from './emulator.js';
 import { registerPipeline } from './pipeline.js';
 import { sendRefusal } from './refuse.js';
+import type { RequestJournal } from './request-journal.js';
 
-export function createEmulatorServer<Ctx extends EmulatorContext>(provider: string, emulator: Emulator<Ctx>, ctx: Ctx): FastifyInstance {
+/** With a `journal`, every accepted write is recorded before it is answered (see request-journal.ts). */
+export function createEmulatorServer<Ctx extends EmulatorContext>(provider: string, emulator: Emulator<Ctx>, ctx: Ctx, journal?: RequestJournal): FastifyInstance {
   // Some CRMs put tokens in paths (token-info endpoints), and tokens can be ~165 characters long.
   const app = Fastify({ logger: false, forceCloseConnections: true, genReqId: () => randomUUID(), routerOptions: { maxParamLength: 1000 }, bodyLimit: 20 * 1024 * 1024 });
   // OAuth token endpoints and consent forms post form-encoded bodies.
@@ -28,9 +30,13 @@ export function createEmulatorServer<Ctx extends EmulatorContext>(provider: stri
   app.setNotFoundHandler((req, reply) => sendRefusal(reply, emulator.refusals.notFound(req), 404));
 
   registerPipeline(app, ctx, emulator);
+  journal?.attach(app);
   registerCoreAdmin(app, provider, emulator, ctx);
   registerAccountAdmin(app, emulator, ctx);
   emulator.registerRoutes(app, ctx);
-  app.addHook('onClose', async () => ctx.dispatcher.close());
+  app.addHook('onClose', async () => {
+    ctx.dispatcher.close();
+    journal?.close();
+  });
   return app;
 }

@@ -40,6 +40,8 @@ export class WebhookDispatcher {
   private readonly timers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
   private closed = false;
+  /** Set while a journal is replayed: those events were delivered the first time. */
+  muted = false;
   readonly log: DeliveryRecord[] = [];
   private readonly opts: Required<DispatcherOptions>;
 
@@ -57,7 +59,7 @@ export class WebhookDispatcher {
   }
 
   enqueue(target: WebhookTarget, event: unknown): void {
-    if (this.closed) return;
+    if (this.closed || this.muted) return;
     let queue = this.queues.get(target.key);
     if (!queue) {
       this.queues.set(target.key, (queue = { target, events: [] }));

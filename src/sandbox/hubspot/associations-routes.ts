@@ -19,7 +19,7 @@ const scopes = (access: 'read' | 'write') => (req: FastifyRequest) => {
   const from = resolveObjectType((req.params as Params).from);
   return from ? [access === 'read' ? OBJECTS[from].readScope : OBJECTS[from].writeScope] : [];
 };
-const cfg = (access: 'read' | 'write'): RouteConfig => ({ kind: 'associations', scopes: scopes(access), limit: 'api' });
+const cfg = (access: 'read' | 'write'): RouteConfig => ({ kind: 'associations', scopes: scopes(access), limit: 'api', readOnly: access === 'read' });
 
 function pair(req: FastifyRequest, reply: FastifyReply): [ObjectType, ObjectType] | undefined {
   const p = req.params as Params;

@@ -22,7 +22,7 @@ export function objectScopes(access: 'read' | 'write') {
   };
 }
 
-export const config = (kind: string, access: 'read' | 'write'): RouteConfig => ({ kind, scopes: objectScopes(access), limit: 'api' });
+export const config = (kind: string, access: 'read' | 'write'): RouteConfig => ({ kind, scopes: objectScopes(access), limit: 'api', readOnly: access === 'read' });
 
 /** The object type of the path, or sends HubSpot's 400 and returns undefined. */
 export function typeOf(req: FastifyRequest, reply: FastifyReply): ObjectType | undefined {
