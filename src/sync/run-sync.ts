@@ -126,7 +126,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   await ctx.events?.publish(job.userId, {
     type: 'sync.finished', integrationId: job.integrationId, logId: job.logId, status, counts: { ...counts }, durationMs: finished.durationMs ?? 0,
   });
-  if (message) await ctx.events?.publish(job.userId, { type: 'sync.error', integrationId: job.integrationId, logId: job.logId, code: fatal?.code ?? 'partial', message });
+  if (message) await ctx.events?.publish(job.userId, { type: 'sync.error', integrationId: job.integrationId, logId: job.logId, code: fatal?.code ?? (retryAt ? 'unreachable' : 'partial'), message });
   ctx.logger.info({ integrationId: job.integrationId, logId: job.logId, status, counts, requests, durationMs: finished.durationMs }, 'sync finished');
   if (retryAt) ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId, retryAt: retryAt.toISOString() }, 'CRM unreachable; the run is retried by itself');
   return finished;

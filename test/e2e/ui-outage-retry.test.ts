@@ -44,7 +44,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
       await panel().getByText('Retrying soon').waitFor();
       const shown = await notice.locator('time').textContent();
       const expected = await notice.locator('time').evaluate((time) =>
-        new Date(time.getAttribute('datetime')!).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+        new Date(time.getAttribute('datetime')!).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' }));
       expect(shown).toContain(expected);
       await screenshot(page, `outage-${size}-retrying`);
 

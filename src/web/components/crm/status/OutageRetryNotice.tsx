@@ -21,6 +21,6 @@ export function OutageRetryNotice({ retryAt, detail }: { retryAt: string; detail
 
 /** 14:05 (or 2:05 PM, as the reader's locale writes it); the date too when it is not today. */
 export function retryTime(at: Date, now = new Date()): string {
-  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const time = at.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
   return at.toDateString() === now.toDateString() ? time : `${at.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}`;
 }
