@@ -29,6 +29,10 @@ const schema = z.object({
   PULSE_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   PULSE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   PULSE_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  PULSE_CRM_OUTAGE_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(180_000)
+    .describe('How long a sync keeps retrying a CRM it cannot reach before the object fails'),
+  PULSE_CRM_OUTAGE_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000)
+    .describe('First automatic retry of a run cut short by an outage; doubles per outage in a row, up to the sync interval'),
   PULSE_TEST_KILL_AFTER_TOKEN_REFRESH: z.enum(['1']).optional().describe('Tests only: the process kills itself (SIGKILL) the moment a refreshed token pair is stored'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUBSPOT_CLIENT_ID: optionalString,

@@ -4,6 +4,16 @@ import { asSystem } from '../db/tenant.js';
 import { createLogger } from '../logger.js';
 import { createContext } from '../runtime.js';
 
+/**
+ * "CRM unreachable, retrying at 14:05 UTC": an operator's terminal and the server seldom share a
+ * time zone, so the CLI says UTC (the date too when the retry is not today).
+ */
+export function retryNote(retryAt: string, now = new Date()): string {
+  const iso = new Date(retryAt).toISOString();
+  const time = `${iso.slice(11, 16)} UTC`;
+  return `CRM unreachable, retrying at ${iso.slice(0, 10) === now.toISOString().slice(0, 10) ? time : `${iso.slice(0, 10)} ${time}`}`;
+}
+
 /** `pulse-crm status`: every integration with its state and last sync, as a table. */
 export async function statusCommand(): Promise<void> {
   const config = loadConfig();
@@ -19,7 +29,7 @@ export async function statusCommand(): Promise<void> {
       id: row.id,
       platform: row.platform,
       account: row.name,
-      status: row.syncEnabled ? row.status : `${row.status} (sync off)`,
+      status: row.syncEnabled ? `${row.status}${row.retryAt ? ` — ${retryNote(row.retryAt)}` : ''}` : `${row.status} (sync off)`,
       'last sync': row.lastSync ? `${row.lastSync.status} ${row.lastSync.syncType}, ${row.lastSync.recordsSynced} records, ${row.lastSync.startedAt}${row.lastSync.durationMs !== null ? `, ${(row.lastSync.durationMs / 1000).toFixed(1)} s` : ''}` : 'never',
     })));
   } finally {

@@ -27,6 +27,8 @@ export interface ConnectorTarget {
 export interface ConnectorServices {
   limiter: RateLimiter;
   onRequest?: HttpClientOptions['onRequest'];
+  /** Sync runs wait out a CRM that is down this long (see http.ts); other callers answer at once. */
+  outageWindowMs?: number;
 }
 
 export function createConnector(ctx: AppContext, services: ConnectorServices, target: ConnectorTarget): Connector {
@@ -90,6 +92,7 @@ export function connectorDeps(ctx: AppContext, services: ConnectorServices, targ
       services.onRequest?.(info);
     },
     timeoutMs: ctx.config.PULSE_HTTP_TIMEOUT_MS,
+    outageWindowMs: services.outageWindowMs,
     concurrency: () => (learned?.concurrency ? { key: `${account}:concurrent`, max: learned.concurrency } : null),
     credits: meter && credits ? { cost: credits.cost, reserve: meter.reserve, refund: meter.refund } : undefined,
     rateFor: (bucket) => (fixed[bucket] ? { key: `${account}:${bucket}`, rate: fixed[bucket] } : { key: account, rate: accountRate() }),

@@ -1,12 +1,16 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ZodType } from 'zod';
-import { ProviderError, retryable } from './provider-error.js';
+import { isOutage, ProviderError, retryable } from './provider-error.js';
 import type { Rate, RateLimiter } from './rate-limiter.js';
 
 /**
  * The one HTTP client every provider goes through. Per request: wait for a rate-limit slot, send
  * with the current token and a timeout, refresh the token once on a 401, retry what is worth
  * retrying (network failures, timeouts, 5xx, 429, truncated bodies) with exponential backoff and
- * full jitter, honouring Retry-After. Providers plug in only how to read their errors and headers.
+ * full jitter, honouring Retry-After. Failures that say the CRM is out of reach (isOutage) are retried
+ * for a time window rather than a number of attempts, when the caller gives one: a sync rides out a
+ * CRM that is down for a minute, while a connection test still answers at once. Providers plug in
+ * only how to read their errors and headers.
  */
 export interface HttpClientOptions {
   baseUrl: string;
@@ -20,7 +24,10 @@ export interface HttpClientOptions {
   /** Provider-specific error reading; must return a ProviderError with the right code. */
   parseError(status: number, body: unknown, headers: Headers): ProviderError;
   timeoutMs?: number;
+  /** Attempts for failures that are not an outage (and for outages when there is no window). */
   maxAttempts?: number;
+  /** How long a request keeps retrying while the CRM is unreachable, from its first such failure (0: no window). */
+  outageWindowMs?: number;
   /** A cap on requests in flight for this account, across processes (null: none known yet). */
   concurrency?(): { key: string; max: number } | null;
   /**
@@ -60,9 +67,33 @@ export type HttpClient = <T>(method: string, path: string, options?: RequestOpti
 
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 20_000;
+/**
+ * Probes of a CRM that is down are spaced at most this far apart: once it is back, a sync notices
+ * within seconds, and full jitter still spreads many accounts' probes over the whole interval.
+ */
+const OUTAGE_MAX_DELAY_MS = 10_000;
 
-export function backoffMs(attempt: number, random = Math.random): number {
-  return Math.round(random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt));
+export function backoffMs(attempt: number, random = Math.random, maxMs = MAX_DELAY_MS): number {
+  return Math.round(random() * Math.min(maxMs, BASE_DELAY_MS * 2 ** attempt));
+}
+
+/**
+ * How long to wait before the next attempt after `error`, or null to give up. Outages spend the
+ * time window (from the first one this request met), everything else the attempt budget.
+ */
+export function retryPlanner({ maxAttempts, outageWindowMs }: { maxAttempts: number; outageWindowMs: number }, now = Date.now) {
+  let failures = 0;
+  let outageSince: number | null = null;
+  let outageRetries = 0;
+  return (error: ProviderError): number | null => {
+    if (outageWindowMs > 0 && isOutage(error)) {
+      outageSince ??= now();
+      const left = outageSince + outageWindowMs - now();
+      return left > 0 ? Math.min(left, backoffMs(outageRetries++, Math.random, OUTAGE_MAX_DELAY_MS)) : null;
+    }
+    if (!retryable(error.code) || ++failures >= maxAttempts) return null;
+    return error.details.retryAfterMs ?? backoffMs(failures - 1);
+  };
 }
 
 /**
@@ -77,7 +108,7 @@ export function onBase(base: string, path: string): URL {
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const maxAttempts = options.maxAttempts ?? 6;
+  const budget = { maxAttempts: options.maxAttempts ?? 6, outageWindowMs: options.outageWindowMs ?? 0 };
   const authHeader = options.auth.header ?? ((token: string) => `Bearer ${token}`);
 
   return async function request<T>(method: string, path: string, { query, headers, body, bucket = 'default', signal, label, schema, text: asText }: RequestOptions = {}) {
@@ -86,10 +117,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     let token = await options.auth.token();
     let refreshed = false;
-    let lastError: ProviderError | undefined;
+    const nextDelay = retryPlanner(budget);
+    // After a failure: wait before the next attempt, or throw it when the budget is spent. A
+    // cancelled run stops waiting at once.
+    const retryAfter = async (error: ProviderError) => {
+      const waitMs = nextDelay(error);
+      if (waitMs === null) throw error;
+      await delay(waitMs, undefined, signal ? { signal } : undefined);
+    };
 
     const cost = options.credits?.cost(method, url.pathname) ?? 0;
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    for (;;) {
+      signal?.throwIfAborted();
       if (cost > 0) await options.credits!.reserve(cost);
       const { key, rate } = options.rateFor(bucket);
       await options.limiter.acquire(key, rate);
@@ -114,8 +153,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         await done();
         if (signal?.aborted) throw error;
         options.onRequest?.({ method, path: shown, status: 'error', ms: Date.now() - started });
-        lastError = new ProviderError('temporary', `${method} ${shown} failed: ${describeNetworkError(error)}`);
-        await sleep(backoffMs(attempt));
+        await retryAfter(new ProviderError('temporary', `${method} ${shown} failed: ${describeNetworkError(error)}`, { unreachable: true }));
         continue;
       }
       options.onRequest?.({ method, path: shown, status: response.status, ms: Date.now() - started });
@@ -129,7 +167,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         await done();
         refreshed = true;
         token = await options.auth.refresh(token);
-        attempt--;
         continue;
       }
       let text: string;
@@ -137,8 +174,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         text = await response.text();
       } catch (error) {
         await done();
-        lastError = new ProviderError('temporary', `${method} ${shown}: the response broke off (${describeNetworkError(error)})`);
-        await sleep(backoffMs(attempt));
+        await retryAfter(new ProviderError('temporary', `${method} ${shown}: the response broke off (${describeNetworkError(error)})`, { unreachable: true }));
         continue;
       }
       await done();
@@ -147,17 +183,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // 304 Not Modified answers a conditional request: nothing new, not a failure (the body is empty).
       if (response.ok || response.status === 304) {
         if (text !== '' && parsed === undefined) {
-          lastError = new ProviderError('temporary', `${method} ${shown}: the response was not complete JSON (${text.length} bytes)`);
-          await sleep(backoffMs(attempt));
+          await retryAfter(new ProviderError('temporary', `${method} ${shown}: the response was not complete JSON (${text.length} bytes)`, { unreachable: true }));
           continue;
         }
         return { status: response.status, data: (schema ? checked(schema, parsed, `${method} ${shown}`) : parsed) as T, headers: response.headers };
       }
-      lastError = options.parseError(response.status, parsed ?? text, response.headers);
-      if (!retryable(lastError.code) || attempt === maxAttempts - 1) throw lastError;
-      await sleep(lastError.details.retryAfterMs ?? backoffMs(attempt));
+      await retryAfter(options.parseError(response.status, parsed ?? text, response.headers));
     }
-    throw lastError ?? new ProviderError('temporary', `${method} ${shown} failed`);
   };
 }
 
@@ -183,5 +215,3 @@ function describeNetworkError(error: unknown): string {
   if (err.name === 'TimeoutError') return 'timed out';
   return err.cause?.code ?? err.cause?.message ?? err.message;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

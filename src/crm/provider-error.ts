@@ -16,7 +16,11 @@ export class ProviderError extends Error {
   constructor(
     readonly code: ProviderErrorCode,
     message: string,
-    readonly details: { status?: number; retryAfterMs?: number; providerCode?: string } = {},
+    readonly details: {
+      status?: number; retryAfterMs?: number; providerCode?: string;
+      /** The request never got a whole answer: refused, reset, timed out, or its body broke off. */
+      unreachable?: boolean;
+    } = {},
   ) {
     super(message);
   }
@@ -24,6 +28,20 @@ export class ProviderError extends Error {
 
 /** Codes worth another attempt of the same request. */
 export const retryable = (code: ProviderErrorCode) => code === 'temporary' || code === 'rate_limited';
+
+/** Gateway statuses that mean the CRM is down or out of reach, not that it failed our request. */
+const outageStatuses = new Set([502, 503, 504]);
+
+/**
+ * A failure that says the CRM could not be reached (connection refused or reset, a timeout, a
+ * gateway's 502/503/504, a body that broke off) rather than that it refused the request: worth
+ * waiting out for minutes. A 500 is the CRM failing on this request, so it keeps the short budget;
+ * 429s, auth and permission failures are never an outage.
+ */
+export function isOutage(error: unknown): boolean {
+  if (!(error instanceof ProviderError) || error.code !== 'temporary') return false;
+  return error.details.unreachable === true || (error.details.status !== undefined && outageStatuses.has(error.details.status));
+}
 
 /** Retry-After as seconds or an HTTP date, in milliseconds. */
 export function retryAfterMs(value: string | null): number | undefined {

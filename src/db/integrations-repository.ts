@@ -44,6 +44,10 @@ export interface Integration {
   connectionProblem: ConnectionProblem | null;
   /** Where the account lives, for CRMs that tell at token time (see connection-config.ts); {} otherwise. */
   connectionConfig: ConnectionConfig;
+  /** When a run an outage cut short is tried again by itself (null: none pending). */
+  retryAt: string | null;
+  /** Runs in a row an outage cut short (sets the next wait; see src/sync/outage-retry.ts). */
+  outageRetries: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -57,6 +61,8 @@ export interface IntegrationOverview {
   status: IntegrationStatus;
   syncEnabled: boolean;
   lastSync: { status: SyncStatus; syncType: SyncType; recordsSynced: number; startedAt: string; durationMs: number | null } | null;
+  /** When a run an outage cut short is tried again (null: none pending). */
+  retryAt: string | null;
 }
 
 export interface Credentials {
@@ -67,7 +73,8 @@ export interface Credentials {
 }
 
 const columns = `id, user_id, platform, display_name, status, is_active, sync_enabled, external_account_id,
-  granted_scopes, token_expires_at, last_sync_at, last_error, settings, connection_check, connection_config, created_at, updated_at`;
+  granted_scopes, token_expires_at, last_sync_at, last_error, settings, connection_check, connection_config, outage_retry_at, outage_retries,
+  created_at, updated_at`;
 
 type Row = Record<string, any>;
 
@@ -90,6 +97,8 @@ export function toIntegration(row: Row): Integration {
     settings: row.settings,
     connectionProblem: row.connection_check ?? null,
     connectionConfig: row.connection_config ?? {},
+    retryAt: iso(row.outage_retry_at),
+    outageRetries: row.outage_retries,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };
@@ -182,19 +191,41 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
     },
 
     /**
-     * Enabled, connected integrations whose last run started longer ago than their interval (default
-     * `defaultMinutes`) and none running: every user's, so run as the system role.
+     * Enabled, connected integrations with no run running whose last run started longer ago than their
+     * interval (default `defaultMinutes`), or whose outage retry is due and not yet started: every
+     * user's, so run as the system role. A retry fires once; the run it starts sets the next one.
      */
     async dueForSync(defaultMinutes: number): Promise<{ id: string; userId: string }[]> {
       const { rows } = await tx.query(
         `SELECT i.id, i.user_id FROM crm_integrations i
          WHERE i.sync_enabled AND i.is_active AND i.status = 'connected'
-           AND NOT EXISTS (
-             SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = i.id AND (l.status = 'running'
-               OR l.started_at > now() - make_interval(mins => coalesce((i.settings->>'sync_interval_minutes')::int, $1))))`,
+           AND NOT EXISTS (SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = i.id AND l.status = 'running')
+           AND (
+             (i.outage_retry_at <= now()
+               AND NOT EXISTS (SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = i.id AND l.started_at >= i.outage_retry_at))
+             OR NOT EXISTS (
+               SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = i.id
+                 AND l.started_at > now() - make_interval(mins => coalesce((i.settings->>'sync_interval_minutes')::int, $1))))`,
         [defaultMinutes],
       );
       return rows.map((row) => ({ id: row.id, userId: row.user_id }));
+    },
+
+    /** A run the CRM's outage cut short: try again at `at`, one more outage in a row. */
+    async scheduleOutageRetry(id: string, at: Date): Promise<void> {
+      await tx.query('UPDATE crm_integrations SET outage_retry_at = $2, outage_retries = outage_retries + 1 WHERE id = $1', [id, at]);
+    },
+
+    /** Integrations waiting for an outage retry, every user's (run as the system role): a metric. */
+    async countPendingOutageRetries(): Promise<number> {
+      const { rows } = await tx.query('SELECT count(*)::int AS n FROM crm_integrations WHERE outage_retry_at IS NOT NULL');
+      return rows[0].n;
+    },
+
+    /** A run reached the CRM (or failed for a reason time does not fix): no retry pending, the waits start short again. */
+    async clearOutageRetry(id: string): Promise<void> {
+      await tx.query(
+        'UPDATE crm_integrations SET outage_retry_at = NULL, outage_retries = 0 WHERE id = $1 AND (outage_retry_at IS NOT NULL OR outage_retries <> 0)', [id]);
     },
 
     /**
@@ -214,7 +245,7 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
     async overview(): Promise<IntegrationOverview[]> {
       const { rows } = await tx.query(
         `SELECT i.id, i.platform, coalesce(i.display_name, '') AS name, i.status, i.sync_enabled,
-              l.status AS last_status, l.sync_type, l.records_synced, l.started_at, l.duration_ms
+              l.status AS last_status, l.sync_type, l.records_synced, l.started_at, l.duration_ms, i.outage_retry_at
        FROM crm_integrations i
        LEFT JOIN LATERAL (SELECT * FROM crm_sync_logs WHERE integration_id = i.id ORDER BY started_at DESC LIMIT 1) l ON true
        ORDER BY i.created_at`,
@@ -228,6 +259,7 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
         lastSync: row.started_at
           ? { status: row.last_status, syncType: row.sync_type, recordsSynced: row.records_synced, startedAt: row.started_at.toISOString(), durationMs: row.duration_ms }
           : null,
+        retryAt: iso(row.outage_retry_at),
       }));
     },
 

@@ -3,6 +3,7 @@ import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppError } from '../lib/errors.js';
 import { authMode } from './auth.js';
+import { integrationsRepository } from '../db/integrations-repository.js';
 import { syncLogsRepository } from '../db/sync-logs-repository.js';
 import { asSystem } from '../db/tenant.js';
 import type { AppContext } from '../app-context.js';
@@ -37,6 +38,13 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext): Registry
     async collect() {
       if (ctx.sync?.queued) this.set({ state: 'queued' }, await ctx.sync.queued().catch(() => 0));
       this.set({ state: 'running' }, await asSystem(pool, (tx) => syncLogsRepository(tx).countRunning()).catch(() => 0));
+    },
+  });
+
+  new Gauge({
+    name: 'pulse_sync_outage_retries_pending', help: 'Integrations whose last run a CRM outage cut short, waiting for their automatic retry', registers: [registry],
+    async collect() {
+      this.set(await asSystem(pool, (tx) => integrationsRepository(tx, ctx.keys).countPendingOutageRetries()).catch(() => 0));
     },
   });
 

@@ -64,6 +64,7 @@ export const integrationSchema = withExample(z.object({
   lastError: z.string().nullable(),
   settings: z.record(z.string(), z.unknown()),
   connectionProblem: connectionProblemSchema.nullable(),
+  retryAt: z.string().nullable().describe('When a sync that an outage of the CRM cut short is tried again by itself (null: none pending)'),
   createdAt: z.string(),
   updatedAt: z.string(),
 }), {
@@ -80,6 +81,7 @@ export const integrationSchema = withExample(z.object({
   lastError: null,
   settings: { sync_interval_minutes: 15 },
   connectionProblem: null,
+  retryAt: null,
   createdAt: '2026-02-20T09:12:44.000Z',
   updatedAt: '2026-03-02T10:05:12.000Z',
 }, 'The integration.');

@@ -5,12 +5,14 @@ import { integrationConnector } from '../crm/connectors.js';
 import { moduleFor } from '../crm/modules.js';
 import { objectTypes, type ObjectType } from '../crm/platforms.js';
 import { ProviderError, type ProviderErrorCode } from '../crm/provider-error.js';
-import { integrationsRepository } from '../db/integrations-repository.js';
+import { integrationsRepository, type Integration } from '../db/integrations-repository.js';
 import { syncLogsRepository, type SyncCounts, type SyncLog, type SyncLogError } from '../db/sync-logs-repository.js';
 import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
 import { syncObject } from './object-sync.js';
+import { cutShortByOutage, outageRetryDelayMs } from './outage-retry.js';
+import { DEFAULT_INTERVAL_MINUTES } from './scheduler.js';
 
 /**
  * One sync run of one integration, from its (already created) running log to the finished one.
@@ -47,7 +49,8 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   };
   // From the claim on, well inside the timeout after which other workers presume this one dead.
   const heartbeat = setInterval(() => void beat().catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
-  const services = { ...ctx.services, onRequest: () => { requests++; } };
+  // A run waits out a CRM that is briefly down (connection tests and the like answer at once).
+  const services = { ...ctx.services, onRequest: () => { requests++; }, outageWindowMs: ctx.config.PULSE_CRM_OUTAGE_WINDOW_MS };
   const connector = integrationConnector(ctx, integration, services);
   const { deletions, reconcileEveryMs } = moduleFor(integration.platform);
   const failures = new Map<ObjectType, ProviderError | Error>();
@@ -104,10 +107,14 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const fatal = [...failures.values()].find((error) => error instanceof ProviderError && stopsTheRun.includes(error.code)) as ProviderError | undefined;
   const status = runStatus(failures, counts);
   const message = failures.size === 0 ? null : summarize(failures);
+  const retryAt = cutShortByOutage(failures.values()) ? nextOutageRetry(ctx, integration) : null;
   const finished = await tenant(async (tx) => {
     const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests, runToken);
     if (!done) return null;
-    await integrationsRepository(tx, ctx.keys).update(job.integrationId, {
+    const integrations = integrationsRepository(tx, ctx.keys);
+    if (retryAt) await integrations.scheduleOutageRetry(job.integrationId, retryAt);
+    else await integrations.clearOutageRetry(job.integrationId);
+    await integrations.update(job.integrationId, {
       // "Last synced" means the CRM's data is all here as of then: only a complete run moves it.
       lastSyncAt: status === 'success' ? new Date() : undefined,
       lastError: message,
@@ -119,9 +126,16 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   await ctx.events?.publish(job.userId, {
     type: 'sync.finished', integrationId: job.integrationId, logId: job.logId, status, counts: { ...counts }, durationMs: finished.durationMs ?? 0,
   });
-  if (message) await ctx.events?.publish(job.userId, { type: 'sync.error', integrationId: job.integrationId, logId: job.logId, code: fatal?.code ?? 'partial', message });
+  if (message) await ctx.events?.publish(job.userId, { type: 'sync.error', integrationId: job.integrationId, logId: job.logId, code: fatal?.code ?? (retryAt ? 'unreachable' : 'partial'), message });
   ctx.logger.info({ integrationId: job.integrationId, logId: job.logId, status, counts, requests, durationMs: finished.durationMs }, 'sync finished');
+  if (retryAt) ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId, retryAt: retryAt.toISOString() }, 'CRM unreachable; the run is retried by itself');
   return finished;
+}
+
+/** When to try again after this run, one more outage in a row than the integration has had. */
+function nextOutageRetry(ctx: AppContext, integration: Integration): Date {
+  const intervalMs = (Number(integration.settings.sync_interval_minutes) || DEFAULT_INTERVAL_MINUTES) * 60_000;
+  return new Date(Date.now() + outageRetryDelayMs(integration.outageRetries, ctx.config.PULSE_CRM_OUTAGE_RETRY_MS, intervalMs));
 }
 
 /**

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integrationsRepository } from '../../src/db/integrations-repository.js';
+import { asSystem } from '../../src/db/tenant.js';
 import { connectHubspot } from '../helpers/connect.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { differences } from '../helpers/equality.js';
@@ -34,6 +36,18 @@ describe('pulse-crm sync and status', () => {
     expect(await status.exited).toBe(0);
     expect(status.output()).toContain(integration.id);
     expect(status.output()).toMatch(/success full, 1000 records/);
+  });
+
+  it('says when a sync an outage cut short is retried, in UTC', async () => {
+    const integration = await connectHubspot(ctx, 'outage-watcher');
+    // What a run the CRM's outage cut short leaves behind (test/db/sync-outage.test.ts makes one for real).
+    const retryAt = new Date(Date.now() + 4 * 60_000);
+    await asSystem(ctx.db.pool, (tx) => integrationsRepository(tx, ctx.keys).scheduleOutageRetry(integration.id, retryAt));
+    const status = runCli(['status'], env);
+    expect(await status.exited).toBe(0);
+    const line = status.output().split('\n').find((row) => row.includes(integration.id));
+    // The date comes first only when the retry falls on another day (UTC).
+    expect(line).toMatch(new RegExp(`CRM unreachable, retrying at (\\d{4}-\\d{2}-\\d{2} )?${retryAt.toISOString().slice(11, 16)} UTC`));
   });
 
   it('names an unknown integration clearly', async () => {

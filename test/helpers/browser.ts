@@ -68,14 +68,14 @@ export async function sandboxAdmin(app: RunningApp, path: string, body: unknown 
 }
 
 /**
- * Per describe block: a fresh product (`pulse-crm start`) and a page at `viewport`, handed to `use`
- * before the tests; a failing test leaves `FAILED-<prefix>-<test>.png`; both are closed afterwards.
+ * Per describe block: a fresh product (`pulse-crm start`, with `env` on top) and a page at `viewport`,
+ * handed to `use` before the tests; a failing test leaves `FAILED-<prefix>-<test>.png`; both are closed afterwards.
  */
-export function useAppPage(browser: () => Browser, viewport: { width: number; height: number }, failurePrefix: string, use: (app: RunningApp, page: Page) => void): void {
+export function useAppPage(browser: () => Browser, viewport: { width: number; height: number }, failurePrefix: string, use: (app: RunningApp, page: Page) => void, env: Record<string, string> = {}): void {
   let app: RunningApp | undefined;
   let page: Page | undefined;
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp(env);
     page = await browser().newPage({ viewport });
     use(app, page);
   });

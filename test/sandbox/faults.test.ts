@@ -24,6 +24,16 @@ describe('faults', () => {
     expect((await list()).status).toBe(200);
   });
 
+  it('fails every matching request for forMs from the first one it fires for, then goes away', async () => {
+    await admin(sb, 'POST', '/faults', { kind: 503, forMs: 400, skip: 1, pathPrefix: '/crm/v3/objects/contacts' });
+    expect((await list()).status).toBe(200);
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) expect((await list()).status).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 450 - Date.now())));
+    expect((await list()).status).toBe(200);
+    expect((await admin(sb, 'GET', '/faults')).body.faults).toEqual([]);
+  });
+
   it('answers 500 with HubSpot error body', async () => {
     await admin(sb, 'POST', '/faults', { kind: 500 });
     expect((await list()).body).toMatchObject({ status: 'error', category: 'INTERNAL_ERROR' });

@@ -21,6 +21,7 @@ const faultSchema = z.object({
   method: z.string().optional(),
   accountId: z.number().int().optional(),
   hangMs: z.number().int().nonnegative().optional(),
+  forMs: z.number().int().positive().max(3_600_000).optional(),
 });
 const limitsSchema = z.object({
   tier: z.string().optional(),

@@ -50,7 +50,8 @@ export function applyEvent(state: SyncState, event: PulseEvent, now = Date.now()
       return put({ ...current, running: undefined, finished: { logId: event.logId, status: event.status, counts: event.counts, durationMs: event.durationMs, at: now } },
         { notices: event.status === 'success' ? others : event.status === 'failed' ? notice('error', 'A sync failed. Open its history for the reason.', 1) : state.notices });
     case 'sync.error':
-      return put({ ...current, running: undefined }, { notices: notice('error', event.message, 2) });
+      // An outage Pulse retries by itself is a warning: the card says when; nobody has to act.
+      return put({ ...current, running: undefined }, { notices: notice(event.code === 'unreachable' ? 'warning' : 'error', event.message, 2) });
     case 'integration.needs_reauth':
       // No notice: the integration's own Reconnect notice says it, once (two had said the same thing).
       return put({ ...current, running: undefined, needsReauth: event.message }, { notices: others });

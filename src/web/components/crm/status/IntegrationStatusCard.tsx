@@ -3,10 +3,11 @@ import type { IntegrationDto, PlatformDto } from '../../../api/types';
 import { useSyncState } from '../PulseCrmProvider';
 import { PlatformMark } from '../ui/PlatformMark';
 import { RelativeTime } from '../ui/RelativeTime';
-import { displayStatus } from '../ui/status';
+import { displayStatus, retryPending } from '../ui/status';
 import { StatusPill } from '../ui/StatusPill';
 import { SyncProgress } from '../ui/SyncProgress';
 import { ConnectionProblemNotice } from './ConnectionProblemNotice';
+import { OutageRetryNotice } from './OutageRetryNotice';
 import { ReconnectNotice } from './ReconnectNotice';
 import { SyncActions } from './SyncActions';
 import { SyncHistory } from './SyncHistory';
@@ -41,6 +42,7 @@ export function IntegrationStatusCard({ integration, platform }: { integration: 
       {live?.running && <SyncProgress running={live.running} />}
       {status === 'needs_reauth' && <ReconnectNotice integration={integration} platformName={platform?.name ?? 'The CRM'} detail={live?.needsReauth ?? integration.lastError} />}
       {status !== 'needs_reauth' && integration.connectionProblem && <ConnectionProblemNotice integration={{ ...integration, connectionProblem: integration.connectionProblem }} />}
+      {status === 'retrying' && retryPending(integration, live) && <OutageRetryNotice retryAt={integration.retryAt} detail={integration.lastError} />}
       {status === 'error' && (
         <p className="pcrm-alert pcrm-alert--error" role="alert">
           <span><strong>Last sync failed.</strong> {integration.lastError ?? 'See the history below for the reason.'}</span>

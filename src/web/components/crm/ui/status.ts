@@ -2,12 +2,13 @@ import type { IntegrationDto } from '../../../api/types';
 import type { LiveIntegration } from '../state/sync-store';
 
 /** What a person sees about an integration: one word and one colour, from one table. */
-export type DisplayStatus = 'idle' | 'waiting' | 'syncing' | 'error' | 'needs_reauth' | 'attention' | 'paused' | 'disabled';
+export type DisplayStatus = 'idle' | 'waiting' | 'syncing' | 'retrying' | 'error' | 'needs_reauth' | 'attention' | 'paused' | 'disabled';
 
 export const statusStyles: Record<DisplayStatus, { label: string; tone: 'ok' | 'busy' | 'bad' | 'warn' | 'muted' }> = {
   idle: { label: 'Up to date', tone: 'ok' },
   waiting: { label: 'First sync queued', tone: 'busy' },
   syncing: { label: 'Syncing', tone: 'busy' },
+  retrying: { label: 'Retrying soon', tone: 'warn' },
   error: { label: 'Error', tone: 'bad' },
   needs_reauth: { label: 'Needs reconnect', tone: 'warn' },
   attention: { label: 'Needs attention', tone: 'warn' },
@@ -20,6 +21,8 @@ export function displayStatus(integration: IntegrationDto, live: LiveIntegration
   if (live?.needsReauth || integration.status === 'needs_reauth') return 'needs_reauth';
   if (live?.running) return 'syncing';
   if (integration.status === 'disabled' || !integration.isActive) return 'disabled';
+  // The CRM was out of reach and a retry is booked: not an error anyone must act on (unless a run since then succeeded).
+  if (retryPending(integration, live)) return 'retrying';
   if (live?.finished?.status === 'failed' || integration.status === 'error') return 'error';
   // A failed connection test outranks "Up to date": sync goes on, but not everything will arrive.
   if (integration.connectionProblem) return 'attention';
@@ -27,6 +30,14 @@ export function displayStatus(integration: IntegrationDto, live: LiveIntegration
   // Connected, first sync not begun yet: "Up to date" beside "Last synced never" would be a contradiction.
   if (!integration.lastSyncAt && !live?.finished) return 'waiting';
   return 'idle';
+}
+
+/**
+ * A retry after an outage is booked, the scheduler will start it (connected, sync on), and nothing
+ * newer supersedes it (a run now, or one that succeeded since the row was read).
+ */
+export function retryPending(integration: IntegrationDto, live: LiveIntegration | undefined): integration is IntegrationDto & { retryAt: string } {
+  return Boolean(integration.retryAt) && integration.status === 'connected' && integration.syncEnabled && !live?.running && live?.finished?.status !== 'success';
 }
 
 /** The same idea for one sync run in the history. */
