@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -61,7 +61,13 @@ interface WorkerProcess {
 
 /** `pulse-crm worker` against the same database, key file and sandbox; resolves once it is running. */
 async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: 'info', NODE_OPTIONS: WORKER_NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: process.env.PULSE_BENCH_WORKER_LOG_LEVEL ?? 'info', NODE_OPTIONS: WORKER_NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // PULSE_BENCH_WORKER_LOG=<file>: the worker's whole log, for a run that goes wrong.
+  if (process.env.PULSE_BENCH_WORKER_LOG) {
+    const log = createWriteStream(process.env.PULSE_BENCH_WORKER_LOG, { flags: 'a' });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
   let output = '';
   let stopping = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -4,8 +4,8 @@ import type { Tx } from '../db/tenant.js';
 import { associationRow, recordTables, toRow } from './record-tables.js';
 
 /**
- * Set-based writes of synced records: a whole page is one statement (jsonb_to_recordset), never a
- * query per record. Upserts are idempotent on (integration_id, remote_id); `updated_at` moves only
+ * Set-based writes of synced records: a whole batch of pages is one statement (jsonb_to_recordset),
+ * never a query per record. Upserts are idempotent on (integration_id, remote_id); `updated_at` moves only
  * when something changed; a NULL association array means "not known from this page, keep ours".
  */
 const recordsetType = (object: ObjectType) => {
@@ -27,8 +27,13 @@ function upsertSql(object: ObjectType): string {
   const selectList = ['$1::uuid', 'pulse_current_user_id()', 'r.remote_id', '$3::uuid', ...dataColumns.map((c) => `r.${c}`), ...assocColumns.map((c) => textArray(`r.${c}`))];
   const keep = (c: string) => `coalesce(EXCLUDED.${c}, ${table}.${c})`;
   const changed = [...dataColumns.map((c) => `${table}.${c} IS DISTINCT FROM EXCLUDED.${c}`), ...assocColumns.map((c) => `${table}.${c} IS DISTINCT FROM ${keep(c)}`), `${table}.deleted_at IS NOT NULL`].join(' OR ');
+  const columnNames = recordsetType(object).split(', ').map((definition) => definition.split(' ')[0]);
+  // A batch may hold a record twice (pages that overlap, as a CRM's time windows re-read their
+  // boundary): one statement cannot upsert a row twice, so the batch's last copy wins.
   return `INSERT INTO ${table} (${insertColumns.join(', ')})
-    SELECT ${selectList.join(', ')} FROM jsonb_to_recordset($2::jsonb) AS r(${recordsetType(object)})
+    SELECT DISTINCT ON (r.remote_id) ${selectList.join(', ')}
+    FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (${recordsetType(object)})) WITH ORDINALITY AS r(${columnNames.join(', ')}, position)
+    ORDER BY r.remote_id, r.position DESC
     ON CONFLICT (integration_id, remote_id) DO UPDATE SET
       ${dataColumns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
       ${assocColumns.map((c) => `${c} = ${keep(c)}, `).join('')}seen_run = coalesce(EXCLUDED.seen_run, ${table}.seen_run),
