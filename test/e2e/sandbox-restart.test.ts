@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,24 +10,10 @@ import { adminCall, connectThroughConsent, exportRecords } from '../conformance/
 import { credentialsOf, reload } from '../helpers/connect.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { differences } from '../helpers/equality.js';
-import { runCli, stop, waitFor, type RunningCli } from '../helpers/process.js';
+import { freeBasePort, runCli, stop, waitFor, type RunningCli } from '../helpers/process.js';
 import { syncAndWait, waitForRun } from '../helpers/sync.js';
 
 const OBJECTS = ['contacts', 'companies', 'deals'] as const;
-
-const isFree = (port: number) => new Promise<boolean>((resolve) => {
-  const server = createServer().once('error', () => resolve(false));
-  server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-});
-
-/** A base port whose every emulator port is free: `pulse-crm sandbox --port` needs the same ones after a restart. */
-async function freeBasePort(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    const ports = SANDBOX_PROVIDERS.map((_, i) => base + i);
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
-  }
-}
 
 /**
  * `pulse-crm sandbox --data-dir` as a CRM would be: killed with SIGKILL after a connection, a sync
@@ -58,7 +43,7 @@ describe.each(SANDBOX_PROVIDERS)('%s emulator killed with SIGKILL and started ag
   }
 
   beforeAll(async () => {
-    base = await freeBasePort();
+    base = await freeBasePort(SANDBOX_PROVIDERS.length);
     url = sandboxWiring('127.0.0.1', base).urls[provider];
     sandbox = await startSandboxProcess();
     ctx = await createTestContext({ PUBLIC_URL: 'http://127.0.0.1:3000' }, { urls: { [platform]: url }, apps: { [platform]: SANDBOX_APPS[provider] } });

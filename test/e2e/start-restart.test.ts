@@ -1,23 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerConsentForm } from '../../src/sandbox/core/consent-client.js';
 import { SANDBOX_PROVIDERS, sandboxWiring } from '../../src/sandbox/index.js';
-import { freePort, runCli, stop, waitFor, waitForHealthy, type RunningCli } from '../helpers/process.js';
-
-const isFree = (port: number) => new Promise<boolean>((resolve) => {
-  const server = createServer().once('error', () => resolve(false));
-  server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-});
-
-async function freeBasePort(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    if ((await Promise.all(SANDBOX_PROVIDERS.map((_, i) => isFree(base + i)))).every(Boolean)) return base;
-  }
-}
+import { freeBasePort, freePort, runCli, stop, waitFor, waitForHealthy, type RunningCli } from '../helpers/process.js';
 
 /**
  * `npm start` twice on the same data directory, as a person runs the offline product: connect the
@@ -34,7 +21,7 @@ describe('pulse-crm start twice on the same data directory', () => {
 
   it('keeps the integration connected, and it syncs', async () => {
     const port = await freePort();
-    const base = await freeBasePort();
+    const base = await freeBasePort(SANDBOX_PROVIDERS.length);
     const app = `http://127.0.0.1:${port}`;
     const hubspot = sandboxWiring('127.0.0.1', base).urls.hubspot;
     const env = { PORT: String(port), PUBLIC_URL: app, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'auto', PULSE_SANDBOX_PORT: String(base), LOG_LEVEL: 'info' };

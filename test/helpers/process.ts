@@ -5,6 +5,22 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliPath = `${repoRoot}bin/pulse-crm.js`;
 
+const isFree = (port: number) => new Promise<boolean>((resolve) => {
+  const server = createServer().once('error', () => resolve(false));
+  server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+});
+
+/**
+ * A base port whose next `count` ports are all free: the sandbox CRMs listen at fixed offsets from
+ * one base, and a restart must find the same ones (a connection stores its CRM's URL).
+ */
+export async function freeBasePort(count: number): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    if ((await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)))).every(Boolean)) return base;
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
