@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 // The CLI is TypeScript run through tsx, so there is no build step between a checkout and `npm start`.
-import { register } from 'tsx/esm/api';
+import { followSupervisor, heapCapFor, runWithHeapCap } from './heap-cap.js';
 
-register();
-await import('../src/cli.ts');
+const capMb = heapCapFor();
+if (capMb) {
+  runWithHeapCap(capMb); // this process only supervises: it loads none of the CLI
+} else {
+  followSupervisor();
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli.ts');
+}

@@ -45,11 +45,25 @@ export interface BenchPulse {
 
 const cliPath = fileURLToPath(new URL('../../bin/pulse-crm.js', import.meta.url));
 
+/**
+ * A `pulse-crm worker` is two processes: a small supervisor and the worker it starts under its heap
+ * cap (bin/heap-cap.js). What the worker costs is both, so its peak is the sum of theirs.
+ */
+function treeOf(pid: number | 'self'): (number | 'self')[] {
+  if (pid === 'self') return ['self'];
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return [pid, ...children.flatMap(treeOf)];
+  } catch { return [pid]; }
+}
 function resetPeakOf(pid: number | 'self'): boolean {
-  try { writeFileSync(`/proc/${pid}/clear_refs`, '5'); return true; } catch { return false; }
+  try { for (const each of treeOf(pid)) writeFileSync(`/proc/${each}/clear_refs`, '5'); return true; } catch { return false; }
 }
 function peakOf(pid: number | 'self'): number | null {
-  try { return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024 || null; } catch { return null; }
+  try {
+    const peaks = treeOf(pid).map((each) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, 'utf8'))?.[1]) * 1024);
+    return peaks.reduce((sum, peak) => sum + peak, 0) || null;
+  } catch { return null; }
 }
 
 interface WorkerProcess {
@@ -61,7 +75,8 @@ interface WorkerProcess {
 
 /** `pulse-crm worker` against the same database, key file and sandbox; resolves once it is running. */
 async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: process.env.PULSE_BENCH_WORKER_LOG_LEVEL ?? 'info', NODE_OPTIONS: WORKER_NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As deployed: no NODE_OPTIONS, the worker caps its own heap (bin/heap-cap.js).
+  const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: process.env.PULSE_BENCH_WORKER_LOG_LEVEL ?? 'info', NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   // PULSE_BENCH_WORKER_LOG=<file>: the worker's whole log, for a run that goes wrong.
   if (process.env.PULSE_BENCH_WORKER_LOG) {
     const log = createWriteStream(process.env.PULSE_BENCH_WORKER_LOG, { flags: 'a' });
@@ -108,13 +123,6 @@ export async function freshServerDatabase(adminUrl: string): Promise<{ url: stri
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/**
- * The worker process's Node options. V8 grows its heap lazily (to ~400 MB during a 1M-record sync
- * while the sync's live data stays a few MB); a cap on the old space is how a deployment bounds a
- * worker's memory, and the bench runs the worker as we recommend deploying it (README, Performance).
- */
-export const WORKER_NODE_OPTIONS = '--max-old-space-size=128';
-
 export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean } = {}): Promise<BenchPulse> {
   const server = database.kind === 'postgres' ? await freshServerDatabase(database.url) : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
@@ -150,7 +158,7 @@ export async function startPulse(database: BenchDatabase, platform: PlatformId, 
   const pid = worker?.pid ?? 'self';
   return {
     ctx, userId, integrationId: outcome.integration.id,
-    worker: worker ? `worker process, NODE_OPTIONS=${WORKER_NODE_OPTIONS}` : 'bench process',
+    worker: worker ? 'worker process with its supervisor, no NODE_OPTIONS' : 'bench process',
     resetPeak: () => resetPeakOf(pid),
     peakRss: () => peakOf(pid),
     workerDied: worker?.died ?? new Promise<never>(() => {}),

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { loadConfig } from '../config.js';
 import type { SandboxApp, SandboxUrls } from '../crm/endpoints.js';
 import type { PlatformId } from '../crm/platforms.js';
@@ -60,14 +61,19 @@ export async function start(options: StartOptions): Promise<void> {
         }
         throw error;
       });
-      ctx.logger.info({ url: config.publicUrl, database: ctx.db.kind, readyInMs: Date.now() - started }, `Pulse CRM is ready on ${config.publicUrl}`);
+      ctx.logger.info({ url: config.publicUrl, database: ctx.db.kind, readyInMs: Date.now() - started, heapLimitMb: heapLimitMb() }, `Pulse CRM is ready on ${config.publicUrl}`);
       // One address for people, outside the JSON log: the one the OAuth redirect URL is built on.
       process.stderr.write(`\nPulse CRM is ready. Open ${config.publicUrl}\n\n`);
     } else {
-      ctx.logger.info({ database: ctx.db.kind, concurrency: config.PULSE_WORKER_CONCURRENCY }, 'sync worker is running');
+      ctx.logger.info({ database: ctx.db.kind, concurrency: config.PULSE_WORKER_CONCURRENCY, heapLimitMb: heapLimitMb() }, 'sync worker is running');
     }
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** The heap this process may grow to (bin/heap-cap.js sets it): logged so an operator sees the bound. */
+function heapLimitMb(): number {
+  return Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
 }
