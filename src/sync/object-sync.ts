@@ -4,6 +4,7 @@ import type { ObjectType } from '../crm/platforms.js';
 import { ProviderError } from '../crm/provider-error.js';
 import { withUser, type Tx } from '../db/tenant.js';
 import { webhookEventsRepository } from '../db/webhook-events-repository.js';
+import type { RecordBudget } from './record-budget.js';
 import { recordsRepository, serializeRows } from './records-repository.js';
 import { syncStateRepository, type SyncState } from './sync-state-repository.js';
 
@@ -27,6 +28,8 @@ export interface ObjectSyncContext {
   reconcileEveryMs?: number;
   /** Aborted when this worker no longer owns the run: nothing more may be written. */
   signal: AbortSignal;
+  /** Fetched records this process may hold across all its runs (record-budget.ts). */
+  budget: RecordBudget;
   /** Counts records written, inside the transaction that writes them (throws to roll it back). */
   countWritten(tx: Tx, object: ObjectType, count: number): Promise<void>;
   /** After that transaction committed, with the same count: for live progress. */
@@ -188,13 +191,21 @@ async function listPages(
     let inFlight: Promise<RecordPage> | null = (await room(0)) ? run.connector.listRecords(object, first) : null;
     while (inFlight) {
       const page = await inFlight;
+      const deleted = page.deleted ?? [];
+      const count = page.records.length + deleted.length;
+      // The process's share for this page, held until it is written: with many runs at once, the
+      // listings that would overfill memory wait their turn here instead of asking for more.
+      await run.budget.take(count);
       // The next request goes out before this page is serialized: a listing is a chain of cursors,
       // so anything done between a response and the next request lengthens the whole chain.
-      inFlight = page.next && (await room(page.records.length + (page.deleted?.length ?? 0))) ? run.connector.listRecords(object, page.next) : null;
+      inFlight = !stopped && page.next && (await room(count)) ? run.connector.listRecords(object, page.next) : null;
       inFlight?.catch(() => {}); // surfaced when awaited
-      const deleted = page.deleted ?? [];
-      arrived.push({ rows: serializeRows(object, page.records), count: page.records.length + deleted.length, deleted, next: page.next });
-      buffered += page.records.length + deleted.length;
+      if (stopped) { // the writer has gone: nothing will write this page
+        run.budget.give(count);
+        return;
+      }
+      arrived.push({ rows: serializeRows(object, page.records), count, deleted, next: page.next });
+      buffered += count;
       signal('writer');
     }
   })().then(() => { fetched = true; }, (error) => { failure = { error }; }).finally(() => signal('writer'));
@@ -216,15 +227,20 @@ async function listPages(
         deleted: pages.flatMap((page) => page.deleted),
         next: pages[pages.length - 1]!.next,
       };
-      await inTx(async (tx) => {
-        await write(tx, batch);
-        await run.countWritten(tx, object, batch.count);
-      });
+      try {
+        await inTx(async (tx) => {
+          await write(tx, batch);
+          await run.countWritten(tx, object, batch.count);
+        });
+      } finally {
+        run.budget.give(batch.count);
+      }
       run.onWritten(object, batch.count);
       if (!batch.next) return;
     }
   } finally {
     stopped = true;
+    run.budget.give(arrived.splice(0).reduce((sum, page) => sum + page.count, 0));
     signal('fetcher');
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { syncLogsRepository } from '../db/sync-logs-repository.js';
@@ -19,8 +20,8 @@ const WAKE_CHANNEL = 'pulse_sync_wake';
 export interface SyncQueue {
   enqueue(job: SyncJob): Promise<void>;
   boss: PgBoss;
-  /** This process's workers: woken on enqueue (here, and through NOTIFY elsewhere), not at the next poll. */
-  localWorkers: string[];
+  /** Calls `listener` whenever a run is queued, here or (through NOTIFY) in another process; returns its removal. */
+  onQueued(listener: () => void): () => void;
 }
 
 export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
@@ -39,8 +40,8 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
     await boss.start();
     await boss.createQueue(SYNC_QUEUE);
   });
-  const localWorkers: string[] = [];
-  const wakeLocal = () => { for (const worker of localWorkers) boss.notifyWorker(worker); };
+  const listeners = new Set<() => void>();
+  const wakeLocal = () => { for (const listener of listeners) listener(); };
   // On a server, workers in other processes hear about new runs too; if this listener is lost they
   // still find the job at their next poll (0.5 s), so it is an optimisation, never a dependency.
   const listener = ctx.db.kind === 'postgres' ? new pg.Client(ctx.db.connection) : null;
@@ -55,7 +56,10 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
   }
   return {
     boss,
-    localWorkers,
+    onQueued(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async enqueue(job) {
       const id = await boss.send(SYNC_QUEUE, job);
       if (id) await withUser(ctx.db.pool, job.userId, (tx) => syncLogsRepository(tx).setJob(job.logId, id));
@@ -65,14 +69,61 @@ export async function startQueue(ctx: AppContext): Promise<SyncQueue> {
   };
 }
 
-/** Runs sync jobs in this process, `concurrency` at a time. */
-export async function startWorkers(ctx: AppContext, queue: SyncQueue, concurrency: number): Promise<void> {
-  for (let i = 0; i < concurrency; i++) {
-    const worker = await queue.boss.work<SyncJob>(SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-      if (job) await runSyncThroughOutages(ctx, job.data);
-    });
-    queue.localWorkers.push(worker);
-  }
+/** How often an idle process looks for queued runs when no wake-up reached it (a lost NOTIFY). */
+const POLL_MS = 500;
+/** How long stopping waits for runs in progress; a run cut off here is resumed from its checkpoints. */
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Runs sync jobs in this process, up to `maxRuns` at once, taking a job the moment a place frees.
+ * A run spends most of its life waiting (for its account's rate limit, for the CRM) and a waiting run
+ * costs a few KB, so one process keeps many going; what is really scarce is bounded where it is
+ * spent: database connections by the pool, fetched rows by the process's record budget
+ * (record-budget.ts), the CPU by the one event loop. pg-boss's own workers are not used: each takes
+ * a fixed batch and waits for its slowest member, so a big account's run would hold its place idle.
+ */
+export function startWorkers(ctx: AppContext, queue: SyncQueue, maxRuns: number): { stop(): Promise<void> } {
+  const running = new Set<Promise<void>>();
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const nudge = () => { wake?.(); wake = null; };
+  const stopListening = queue.onQueued(nudge);
+
+  const run = (job: PgBoss.Job<SyncJob>) => {
+    const finished: Promise<void> = runSyncThroughOutages(ctx, job.data)
+      // A job that throws is retried by the queue (retryLimit, backoff) and resumes from its checkpoints.
+      .then(() => queue.boss.complete(SYNC_QUEUE, job.id), (error: Error) => queue.boss.fail(SYNC_QUEUE, job.id, { message: error.message, stack: error.stack }))
+      .then(() => {}, (error) => ctx.logger.error({ err: error, jobId: job.id }, 'could not record how a sync job ended; the heartbeat check will find its run'))
+      .finally(() => { running.delete(finished); nudge(); });
+    running.add(finished);
+  };
+
+  const loop = (async () => {
+    while (!stopped) {
+      const free = maxRuns - running.size;
+      const jobs = free > 0
+        ? await queue.boss.fetch<SyncJob>(SYNC_QUEUE, { batchSize: free }).catch((error) => {
+          ctx.logger.warn({ err: error }, 'could not look for queued sync runs; trying again');
+          return [];
+        })
+        : [];
+      for (const job of jobs) run(job);
+      if (jobs.length > 0 && jobs.length === free) continue;
+      const controller = new AbortController();
+      wake = () => controller.abort();
+      await delay(POLL_MS, undefined, { signal: controller.signal }).catch(() => {});
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      stopListening();
+      nudge();
+      await loop;
+      await Promise.race([Promise.allSettled(running), delay(STOP_GRACE_MS)]);
+    },
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
 import { syncObject } from './object-sync.js';
+import { processRecordBudget } from './record-budget.js';
 import { cutShortByOutage, outageRetryDelayMs } from './outage-retry.js';
 import { DEFAULT_INTERVAL_MINUTES } from './scheduler.js';
 
@@ -68,7 +69,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     const outcomes = await Promise.allSettled(objectTypes.map(async (object) => {
       try {
         await syncObject({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull: job.full, signal: lease.signal,
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull: job.full, signal: lease.signal, budget: processRecordBudget,
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;

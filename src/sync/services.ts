@@ -14,12 +14,13 @@ export async function startSyncServices(ctx: AppContext, options: { workers: num
     : createLocalBus();
   const queue = await startQueue(ctx);
   ctx.sync = { request: (request) => requestSync(ctx, queue, request), queued: () => queue.boss.getQueueSize(SYNC_QUEUE, { before: 'active' }) };
-  if (options.workers > 0) await startWorkers(ctx, queue, options.workers);
+  const workers = options.workers > 0 ? startWorkers(ctx, queue, options.workers) : null;
   const stopScheduler = options.scheduler ? startScheduler(ctx, queue) : () => {};
   return {
     queue,
     async stop() {
       stopScheduler();
+      await workers?.stop();
       await queue.boss.stop({ graceful: true, timeout: 5_000, wait: true }).catch(() => {});
       await ctx.events?.close();
     },

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
+import { processRecordBudget } from '../../src/sync/record-budget.js';
 import { startSyncServices } from '../../src/sync/services.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { connectHubspot, reload } from '../helpers/connect.js';
@@ -32,6 +33,8 @@ describe(`sync under provider faults on ${engine}`, () => {
     await sandbox?.close();
   });
   beforeEach(() => admin(sandbox, 'DELETE', '/_sandbox/faults'));
+  // Whatever way a run ended, the records it fetched were given back to the process's budget.
+  afterEach(() => expect(processRecordBudget.held).toBe(0));
 
   const listPath = '/crm/v3/objects/';
   it.each([

@@ -34,11 +34,12 @@ describe('worker processes on one PostgreSQL database', () => {
     await sandbox?.close();
   });
 
-  function startWorker(concurrency = 2): RunningCli {
+  /** A `pulse-crm worker`, with the product's default number of runs at once unless `concurrency` is given. */
+  function startWorker(concurrency?: number): RunningCli {
     const port = new URL(sandbox.urls.hubspot).port;
     const worker = runCli(['worker'], {
       DATABASE_URL: ctx.databaseUrl!, PULSE_DATA_DIR: ctx.dataDir, PULSE_SANDBOX_PORT: port, PUBLIC_URL: 'http://127.0.0.1:3999',
-      PULSE_WORKER_CONCURRENCY: String(concurrency), PULSE_SCHEDULER_INTERVAL_MS: '500', PULSE_HEARTBEAT_TIMEOUT_MS: '2000', LOG_LEVEL: 'info',
+      ...(concurrency ? { PULSE_WORKER_CONCURRENCY: String(concurrency) } : {}), PULSE_SCHEDULER_INTERVAL_MS: '500', PULSE_HEARTBEAT_TIMEOUT_MS: '2000', LOG_LEVEL: 'info',
     });
     workers.push(worker);
     return worker;
@@ -140,5 +141,31 @@ describe('worker processes on one PostgreSQL database', () => {
     // a request or two into a window; without the shared limiter hundreds would bounce.
     const counts = await admin(sandbox, 'GET', '/_sandbox/requests');
     expect(counts.byStatus['429'] ?? 0).toBeLessThanOrEqual(Math.ceil(counts.total * 0.01));
+  }, 240_000);
+
+  it('keeps every rate-limited run going at once in one process: a run waiting on its account\'s limit holds no place', async () => {
+    // Eight HubSpot accounts, each under its own OAuth-app limit (110 requests / 10 s): each run
+    // spends most of its ~3 s waiting for its account, which must not keep the others queued.
+    const tenants: { integration: Integration; accountId: number }[] = [];
+    for (let i = 0; i < 8; i++) {
+      const account = await admin(sandbox, 'POST', '/_sandbox/accounts', { records: { contacts: 2100, companies: 300, deals: 600 } });
+      tenants.push({ integration: await connectHubspot(ctx, `tenant-${i}`, account.id), accountId: account.id });
+    }
+    const worker = startWorker();
+    await waitFor(async () => (worker.output().includes('"msg":"sync worker is running"') ? true : undefined), 'the worker to be up', 90_000);
+    const before = await admin(sandbox, 'GET', '/_sandbox/requests');
+    const runs = await Promise.all(tenants.map(({ integration }) => ctx.sync!.request({ userId: integration.userId, integrationId: integration.id })));
+    for (const run of runs) expect((await waitForRun(ctx, run.logId, 120_000)).status).toBe('success');
+    await stop(worker);
+    for (const { integration, accountId } of tenants) expect(await differences(ctx, sandbox, integration.id, accountId)).toEqual([]);
+    // Every run was taken before the first one ended: all eight were in progress at one moment.
+    const claimedAt = runs.map((run) => Math.max(0, ...worker.output().split('\n')
+      .filter((line) => line.includes('"msg":"sync run claimed"') && line.includes(run.logId)).map((line) => JSON.parse(line).time as number)));
+    const completedAt = await asSystem(ctx.db.pool, async (tx) => (await tx.query(
+      'SELECT extract(epoch FROM completed_at) * 1000 AS at FROM crm_sync_logs WHERE id = ANY($1)', [runs.map((run) => run.logId)])).rows.map((row) => Number(row.at)));
+    expect(claimedAt.every((at) => at > 0)).toBe(true);
+    expect(Math.max(...claimedAt)).toBeLessThan(Math.min(...completedAt));
+    const after = await admin(sandbox, 'GET', '/_sandbox/requests');
+    expect((after.byStatus['429'] ?? 0) - (before.byStatus['429'] ?? 0)).toBeLessThanOrEqual(Math.ceil((after.total - before.total) * 0.01));
   }, 240_000);
 });

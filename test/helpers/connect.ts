@@ -7,15 +7,15 @@ import { answerConsent } from './sandbox.js';
 import { asUser, ensureUser } from './users.js';
 
 
-/** Connects HubSpot for `sub` through the real OAuth flow against the sandbox; returns the integration. */
-export async function connectHubspot(ctx: AppContext, sub: string): Promise<Integration> {
+/** Connects HubSpot for `sub` through the real OAuth flow against the sandbox (its first account, or `accountId`); returns the integration. */
+export async function connectHubspot(ctx: AppContext, sub: string, accountId?: number): Promise<Integration> {
   const userId = await ensureUser(ctx, sub);
   // The browser's part (begin from the app's origin, the flow's cookie) played in process.
   const appOrigin = new URL(ctx.config.publicUrl).origin;
   const { ticket } = await startOAuth(ctx, userId, { platform: 'hubspot', appOrigin });
   const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
   if (!begun.ok) throw new Error(`begin failed: ${begun.message}`);
-  const outcome = await completeOAuth(ctx, await answerConsent(begun.authorizeUrl, 'allow'), begun.cookie.value);
+  const outcome = await completeOAuth(ctx, await answerConsent(begun.authorizeUrl, 'allow', accountId), begun.cookie.value);
   if (!outcome.ok) throw new Error(`connect failed: ${outcome.message}`);
   return outcome.integration;
 }

@@ -22,8 +22,8 @@ interface SandboxRecord {
 export type EmulatorRef = Sandbox | string;
 const originOf = (target: EmulatorRef) => (typeof target === 'string' ? target : target.urls.hubspot);
 
-export async function sandboxRecords(sandbox: EmulatorRef, object: ObjectType): Promise<SandboxRecord[]> {
-  const response = await fetch(`${originOf(sandbox)}/_sandbox/records/${object}?archived=false`);
+export async function sandboxRecords(sandbox: EmulatorRef, object: ObjectType, accountId?: number): Promise<SandboxRecord[]> {
+  const response = await fetch(`${originOf(sandbox)}/_sandbox/records/${object}?archived=false${accountId ? `&accountId=${accountId}` : ''}`);
   if (!response.ok) throw new Error(`records export of ${object} answered ${response.status}`);
   return (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
@@ -36,10 +36,10 @@ const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : v
  * Associations are compared among live records only: a link to a deleted record is dangling on
  * both sides (the CRM stops listing it; Pulse keeps the id and the target row is soft-deleted).
  */
-export async function differences(ctx: AppContext, sandbox: EmulatorRef, integrationId: string): Promise<string[]> {
+export async function differences(ctx: AppContext, sandbox: EmulatorRef, integrationId: string, accountId?: number): Promise<string[]> {
   const problems: string[] = [];
   const all = new Map<ObjectType, SandboxRecord[]>();
-  for (const object of objectTypes) all.set(object, await sandboxRecords(sandbox, object));
+  for (const object of objectTypes) all.set(object, await sandboxRecords(sandbox, object, accountId));
   const live = new Map([...all].map(([object, records]) => [object, new Set(records.map((r) => String(r.id)))]));
   for (const object of objectTypes) {
     const expected = all.get(object)!;

@@ -1,0 +1,46 @@
+/**
+ * The fetched records one process holds at once, across every run it keeps going. Each listing takes
+ * a page's share when the page arrives, before asking for the next, and gives it back once the page
+ * is written; a listing that finds the budget spent waits its turn. Turns are served in order, so a
+ * big account's listings queue behind small ones like anyone's, and memory stays bounded however
+ * many runs a process holds (most of them waiting on a rate limit, holding nothing).
+ */
+export class RecordBudget {
+  private used = 0;
+  private readonly waiting: { count: number; resolve: () => void }[] = [];
+
+  constructor(readonly limit: number) {}
+
+  /** Resolves once `count` records fit. A page larger than the whole budget goes when it is alone. */
+  async take(count: number): Promise<void> {
+    if (this.waiting.length === 0 && this.fits(count)) {
+      this.used += count;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push({ count, resolve }));
+  }
+
+  give(count: number): void {
+    this.used -= count;
+    while (this.waiting.length > 0 && this.fits(this.waiting[0]!.count)) {
+      const next = this.waiting.shift()!;
+      this.used += next.count;
+      next.resolve();
+    }
+  }
+
+  get held(): number {
+    return this.used;
+  }
+
+  private fits(count: number): boolean {
+    return this.used === 0 || this.used + count <= this.limit;
+  }
+}
+
+/**
+ * Per process: about ten objects' worth of full batches (object-sync.ts's MAX_BATCH_RECORDS), a few
+ * tens of MB of rows, so a process keeping dozens of runs stays within its heap cap.
+ */
+export const PROCESS_RECORD_LIMIT = 20_000;
+export const processRecordBudget = new RecordBudget(PROCESS_RECORD_LIMIT);
