@@ -9,6 +9,10 @@ const postgresUrl = process.env.PULSE_TEST_PG_URL ?? 'postgres://postgres@127.0.
 
 export default defineConfig({
   test: {
+    // Vitest's default (one fewer than the cores) runs one file at a time on a 2-core machine, which then
+    // sits ~90 % idle: most tests wait on PostgreSQL, an emulator or a child process. Three files at a
+    // time keep both cores busy (measured: 36 → 15 min for the whole suite at four).
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

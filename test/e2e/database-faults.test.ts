@@ -39,14 +39,15 @@ describe('a worker process when its database connections drop', () => {
       DATABASE_URL: ctx.databaseUrl!, PULSE_DATA_DIR: ctx.dataDir, PULSE_SANDBOX_PORT: new URL(sandbox.urls.hubspot).port,
       PUBLIC_URL: 'http://127.0.0.1:3999', PULSE_WORKER_CONCURRENCY: '2', PULSE_SCHEDULER_INTERVAL_MS: '500', PULSE_HEARTBEAT_TIMEOUT_MS: '5000', LOG_LEVEL: 'info',
     });
-    const workerApp = `pulse-crm/${worker.child.pid}`;
     const integrations = [await connectHubspot(ctx, 'drops-1'), await connectHubspot(ctx, 'drops-2')];
     const runs = await Promise.all(integrations.map((integration) => ctx.sync!.request({ userId: integration.userId, integrationId: integration.id })));
     const admin = new pg.Client({ connectionString: ctx.databaseUrl });
     await admin.connect();
     let terminated = 0;
     try {
-      await waitFor(async () => (worker!.output().includes('sync worker is running') ? true : undefined), 'the worker to start');
+      const started = await waitFor(async () => worker!.output().split('\n').find((line) => line.includes('sync worker is running')), 'the worker to start');
+      // The process that syncs (under the heap cap its supervisor set, bin/heap-cap.js) names its connections.
+      const workerApp = `pulse-crm/${JSON.parse(started).pid}`;
       const cut = new Set<number>();
       const backends = async () => (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [workerApp])).rows.map((row) => row.pid);
       for (let round = 0; round < 20; round++) {
