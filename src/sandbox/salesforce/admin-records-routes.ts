@@ -10,7 +10,8 @@ import type { SandboxAccount } from '../core/store.js';
 import type { SalesforceContext } from './context.js';
 import { generateFields, touchFields } from './generate.js';
 import { numericId, OBJECT_TYPES, resolveObjectType, SOBJECTS, sfId, type ObjectType } from './objects.js';
-import { createRecord, deleteRecord, recordRow, remember, setLink, undeleteRecord, updateRecord } from './records.js';
+import { remember } from './commit-lag.js';
+import { createRecord, deleteRecord, recordRow, setLink, undeleteRecord, updateRecord } from './records.js';
 
 function adminRecord(a: SandboxAccount, type: ObjectType, slot: number): AdminRecord {
   const coll = a.data.collections.get(type)!;

@@ -9,7 +9,7 @@
 import type { SandboxAccount } from '../core/store.js';
 import { extrasOf, type SalesforceContext } from './context.js';
 import { CONTACT_ROLE, SOBJECTS, sfId, typeOfSObject, type ObjectType, type SObjectSpec } from './objects.js';
-import { lagging } from './records.js';
+import { lagging } from './commit-lag.js';
 import type { Query } from './soql.js';
 
 /** Slots in [from, to), and when `only` is given, only those of them (ascending). */

@@ -7,7 +7,8 @@
 import type { SandboxAccount } from '../core/store.js';
 import type { QueryLocator, SalesforceContext } from './context.js';
 import { CONTACT_ROLE, fieldOf, ORGANIZATION, sfId, SOBJECTS, typeOfSObject, type ObjectType, type SObjectSpec } from './objects.js';
-import { API_VERSION, lagging, organizationRow, parentRow, recordRow, roleRow, rolesOf } from './records.js';
+import { lagging } from './commit-lag.js';
+import { API_VERSION, organizationRow, parentRow, recordRow, roleRow, rolesOf } from './records.js';
 import { ALL_SLOTS, candidatesOf, slotsOf, type Candidates } from './candidates.js';
 import { checkFields, matches, parseSoql, sortRows, SoqlError, type Query } from './soql.js';
 

@@ -8,6 +8,7 @@ import type { Collection, Props } from '../core/collection.js';
 import type { SandboxAccount } from '../core/store.js';
 import { extrasOf, type ContactRole, type SalesforceContext } from './context.js';
 import { ALL_SLOTS, slotsOf, type Candidates } from './candidates.js';
+import { remember } from './commit-lag.js';
 import { CONTACT_ROLE, fieldOf, OBJECT_TYPES, ORGANIZATION, SOBJECTS, sfId, type ObjectType } from './objects.js';
 
 export const API_VERSION = '60.0';
@@ -53,34 +54,6 @@ export function parentRow(a: SandboxAccount, type: ObjectType, slot: number, rel
   if (relationship.toLowerCase() !== 'account' || type === 'companies') return null;
   const s = accountSlot(a, type, slot);
   return s >= 0 ? recordRow(a, 'companies', s) : null;
-}
-
-/** What a write needs remembered first: the row as SOQL saw it (null = did not exist). */
-export function remember(ctx: SalesforceContext, a: SandboxAccount, type: string, slot: number, before: Record<string, unknown> | null): void {
-  if (ctx.options.commitLagMs <= 0) return;
-  const history = extrasOf(ctx, a.data).history;
-  let bySlot = history.get(type);
-  if (!bySlot) history.set(type, (bySlot = new Map()));
-  const list = bySlot.get(slot) ?? [];
-  list.push({ at: ctx.store.clock.now(), before });
-  bySlot.set(slot, list);
-}
-
-/** Slots whose latest writes SOQL does not see yet, with the row it sees instead (null: none). */
-export function lagging(ctx: SalesforceContext, a: SandboxAccount, type: string): Map<number, Record<string, unknown> | null> {
-  const out = new Map<number, Record<string, unknown> | null>();
-  const bySlot = extrasOf(ctx, a.data).history.get(type);
-  if (!bySlot) return out;
-  const committedUpTo = ctx.store.clock.now() - ctx.options.commitLagMs;
-  for (const [slot, list] of bySlot) {
-    const pending = list.filter((v) => v.at > committedUpTo);
-    if (pending.length === 0) bySlot.delete(slot);
-    else {
-      bySlot.set(slot, pending);
-      out.set(slot, pending[0]!.before);
-    }
-  }
-  return out;
 }
 
 export type WriteResult = { ok: true; slot: number } | { ok: false; status: number; errorCode: string; message: string; fields?: string[] };
