@@ -151,6 +151,8 @@ describe('worker processes on one PostgreSQL database', () => {
       const account = await admin(sandbox, 'POST', '/_sandbox/accounts', { records: { contacts: 2100, companies: 300, deals: 600 } });
       tenants.push({ integration: await connectHubspot(ctx, `tenant-${i}`, account.id), accountId: account.id });
     }
+    // One process alone takes them all: the earlier tests' workers are stopped first.
+    await Promise.all(workers.map((earlier) => stop(earlier)));
     const worker = startWorker();
     await waitFor(async () => (worker.output().includes('"msg":"sync worker is running"') ? true : undefined), 'the worker to be up', 90_000);
     const before = await admin(sandbox, 'GET', '/_sandbox/requests');
