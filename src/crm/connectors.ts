@@ -27,6 +27,8 @@ export interface ConnectorTarget {
 export interface ConnectorServices {
   limiter: RateLimiter;
   onRequest?: HttpClientOptions['onRequest'];
+  /** A sync run measures how long its requests wait for the account's rate limit (see http.ts). */
+  timeline?: HttpClientOptions['timeline'];
   /** Sync runs wait out a CRM that is down this long (see http.ts); other callers answer at once. */
   outageWindowMs?: number;
 }
@@ -91,6 +93,7 @@ export function connectorDeps(ctx: AppContext, services: ConnectorServices, targ
       answered();
       services.onRequest?.(info);
     },
+    timeline: services.timeline,
     timeoutMs: ctx.config.PULSE_HTTP_TIMEOUT_MS,
     outageWindowMs: services.outageWindowMs,
     concurrency: () => (learned?.concurrency ? { key: `${account}:concurrent`, max: learned.concurrency } : null),

@@ -37,6 +37,12 @@ export interface HttpClientOptions {
   credits?: { cost(method: string, path: string): number; reserve(cost: number): Promise<void>; refund(cost: number): Promise<void> };
   /** Called once per request actually sent (for counts and metrics). */
   onRequest?(info: { method: string; path: string; status: number | 'error'; ms: number }): void;
+  /**
+   * Told when a request waits for the account's rate limit (a limiter slot, a place under its
+   * concurrency cap, a 429's Retry-After) and when it is on the wire: a sync run tells a throttled
+   * run from a slow CRM with it (src/sync/rate-limit-waits.ts).
+   */
+  timeline?: { waiting(): () => void; sending(): () => void };
 }
 
 export interface RequestOptions {
@@ -110,6 +116,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const budget = { maxAttempts: options.maxAttempts ?? 6, outageWindowMs: options.outageWindowMs ?? 0 };
   const authHeader = options.auth.header ?? ((token: string) => `Bearer ${token}`);
+  const rateLimitWait = async <T>(wait: () => Promise<T>): Promise<T> => {
+    const end = options.timeline?.waiting();
+    try {
+      return await wait();
+    } finally {
+      end?.();
+    }
+  };
 
   return async function request<T>(method: string, path: string, { query, headers, body, bucket = 'default', signal, label, schema, text: asText }: RequestOptions = {}) {
     const url = onBase(options.baseUrl, path);
@@ -123,7 +137,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const retryAfter = async (error: ProviderError) => {
       const waitMs = nextDelay(error);
       if (waitMs === null) throw error;
-      await delay(waitMs, undefined, signal ? { signal } : undefined);
+      const wait = () => delay(waitMs, undefined, signal ? { signal } : undefined);
+      await (error.code === 'rate_limited' ? rateLimitWait(wait) : wait());
     };
 
     const cost = options.credits?.cost(method, url.pathname) ?? 0;
@@ -131,11 +146,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       signal?.throwIfAborted();
       if (cost > 0) await options.credits!.reserve(cost);
       const { key, rate } = options.rateFor(bucket);
-      await options.limiter.acquire(key, rate);
+      await rateLimitWait(() => options.limiter.acquire(key, rate));
       // The place is held until the body is read (or the attempt failed): the CRM counts the call in flight until then.
       const cap = options.concurrency?.() ?? null;
-      let release = cap && options.limiter.hold ? await options.limiter.hold(cap.key, cap.max) : null;
+      let release = cap && options.limiter.hold ? await rateLimitWait(() => options.limiter.hold!(cap.key, cap.max)) : null;
+      const sent = options.timeline?.sending();
       const done = async () => {
+        sent?.();
         const held = release;
         release = null;
         await held?.().catch(() => {});

@@ -48,6 +48,8 @@ export interface Integration {
   retryAt: string | null;
   /** Runs in a row an outage cut short (sets the next wait; see src/sync/outage-retry.ts). */
   outageRetries: number;
+  /** Since when the run going now has been mostly waiting for the CRM account's rate limit (null: it is not, or none runs). */
+  rateLimitedSince: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -63,6 +65,8 @@ export interface IntegrationOverview {
   lastSync: { status: SyncStatus; syncType: SyncType; recordsSynced: number; startedAt: string; durationMs: number | null } | null;
   /** When a run an outage cut short is tried again (null: none pending). */
   retryAt: string | null;
+  /** Since when the run going now has been mostly waiting for the CRM account's rate limit (null: it is not). */
+  rateLimitedSince: string | null;
 }
 
 export interface Credentials {
@@ -74,6 +78,7 @@ export interface Credentials {
 
 const columns = `id, user_id, platform, display_name, status, is_active, sync_enabled, external_account_id,
   granted_scopes, token_expires_at, last_sync_at, last_error, settings, connection_check, connection_config, outage_retry_at, outage_retries,
+  (SELECT l.rate_limited_since FROM crm_sync_logs l WHERE l.integration_id = crm_integrations.id AND l.status = 'running') AS rate_limited_since,
   created_at, updated_at`;
 
 type Row = Record<string, any>;
@@ -99,6 +104,7 @@ export function toIntegration(row: Row): Integration {
     connectionConfig: row.connection_config ?? {},
     retryAt: iso(row.outage_retry_at),
     outageRetries: row.outage_retries,
+    rateLimitedSince: iso(row.rate_limited_since),
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };
@@ -245,7 +251,8 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
     async overview(): Promise<IntegrationOverview[]> {
       const { rows } = await tx.query(
         `SELECT i.id, i.platform, coalesce(i.display_name, '') AS name, i.status, i.sync_enabled,
-              l.status AS last_status, l.sync_type, l.records_synced, l.started_at, l.duration_ms, i.outage_retry_at
+              l.status AS last_status, l.sync_type, l.records_synced, l.started_at, l.duration_ms, i.outage_retry_at,
+              CASE WHEN l.status = 'running' THEN l.rate_limited_since END AS rate_limited_since
        FROM crm_integrations i
        LEFT JOIN LATERAL (SELECT * FROM crm_sync_logs WHERE integration_id = i.id ORDER BY started_at DESC LIMIT 1) l ON true
        ORDER BY i.created_at`,
@@ -260,6 +267,7 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
           ? { status: row.last_status, syncType: row.sync_type, recordsSynced: row.records_synced, startedAt: row.started_at.toISOString(), durationMs: row.duration_ms }
           : null,
         retryAt: iso(row.outage_retry_at),
+        rateLimitedSince: iso(row.rate_limited_since),
       }));
     },
 

@@ -122,12 +122,6 @@ export function syncLogsRepository(tx: Tx) {
       return rows.map((row) => ({ id: row.id, jobId: row.job_id, userId: row.user_id, integrationId: row.integration_id, syncType: row.sync_type }));
     },
 
-    /** Runs going now, across users (for metrics). */
-    async countRunning(): Promise<number> {
-      const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM crm_sync_logs WHERE status = 'running'`);
-      return rows[0]!.n;
-    },
-
     async expect(id: string, total: number | null): Promise<void> {
       await tx.query('UPDATE crm_sync_logs SET records_expected = $2 WHERE id = $1', [id, total]);
     },
@@ -155,15 +149,15 @@ export function syncLogsRepository(tx: Tx) {
     },
 
     /**
-     * The heartbeat of a running sync, with its errors and request count (the record counts are
-     * written with the records, by addWritten). False when this attempt no longer owns the run (it
+     * The heartbeat of a running sync, with its errors, request count and since when it has been
+     * mostly waiting for its rate limit (the record counts are written with the records, by addWritten). False when this attempt no longer owns the run (it
      * was presumed dead and handed to another worker): the caller must stop.
      */
-    async heartbeat(id: string, runToken: string, errors: SyncLogError[], requests: number): Promise<boolean> {
+    async heartbeat(id: string, runToken: string, errors: SyncLogError[], requests: number, rateLimitedSince: Date | null = null): Promise<boolean> {
       const { rowCount } = await tx.query(
-        `UPDATE crm_sync_logs SET errors = $2, requests = $3, heartbeat_at = clock_timestamp()
+        `UPDATE crm_sync_logs SET errors = $2, requests = $3, heartbeat_at = clock_timestamp(), rate_limited_since = $5
          WHERE id = $1 AND status = 'running' AND run_token = $4`,
-        [id, JSON.stringify(errors), requests, runToken],
+        [id, JSON.stringify(errors), requests, runToken, rateLimitedSince],
       );
       return rowCount === 1;
     },
@@ -172,23 +166,48 @@ export function syncLogsRepository(tx: Tx) {
      * Takes a run whose heartbeat stopped `timeoutMs` ago for resumption, once across every process
      * that reconciles at the same time (the stale heartbeat is the condition, and it is reset here).
      * Returns how many resumes in a row found no more records than the one before (or, the first
-     * time, none at all), or null if someone else took it first.
+     * time, none at all), and how long the run had gone without a heartbeat (`silentMs`: the time its
+     * recovery took); or null if someone else took it first.
      */
-    async takeForResume(id: string, timeoutMs: number): Promise<{ stalledResumes: number; resumes: number } | null> {
+    async takeForResume(id: string, timeoutMs: number): Promise<{ stalledResumes: number; resumes: number; silentMs: number } | null> {
       const { rows } = await tx.query(
-        `UPDATE crm_sync_logs SET resumes = resumes + 1, heartbeat_at = clock_timestamp(),
-           stalled_resumes = CASE WHEN records_synced = coalesce(records_at_resume, 0) THEN stalled_resumes + 1 ELSE 0 END,
-           records_at_resume = records_synced
-         WHERE id = $1 AND status = 'running' AND coalesce(heartbeat_at, started_at) < clock_timestamp() - make_interval(secs => $2 / 1000.0)
-         RETURNING stalled_resumes, resumes`,
+        // The FROM reads the heartbeat before this statement resets it (RETURNING sees only new values).
+        `UPDATE crm_sync_logs l SET resumes = l.resumes + 1, heartbeat_at = clock_timestamp(), rate_limited_since = NULL,
+           stalled_resumes = CASE WHEN l.records_synced = coalesce(l.records_at_resume, 0) THEN l.stalled_resumes + 1 ELSE 0 END,
+           records_at_resume = l.records_synced
+         FROM (SELECT id, coalesce(heartbeat_at, started_at) AS last_beat FROM crm_sync_logs WHERE id = $1) before
+         WHERE l.id = before.id AND l.status = 'running' AND coalesce(l.heartbeat_at, l.started_at) < clock_timestamp() - make_interval(secs => $2 / 1000.0)
+         RETURNING l.stalled_resumes, l.resumes, round(extract(epoch FROM clock_timestamp() - before.last_beat) * 1000)::int AS silent_ms`,
         [id, timeoutMs],
       );
-      return rows[0] ? { stalledResumes: rows[0].stalled_resumes, resumes: rows[0].resumes } : null;
+      return rows[0] ? { stalledResumes: rows[0].stalled_resumes, resumes: rows[0].resumes, silentMs: rows[0].silent_ms } : null;
+    },
+
+    /** The run was handed to a live worker `recoveryMs` after its last heartbeat (for /metrics). */
+    async recordResume(id: string, recoveryMs: number): Promise<void> {
+      await tx.query('UPDATE crm_sync_logs SET recovery_ms = recovery_ms || $2::int WHERE id = $1', [id, recoveryMs]);
+    },
+
+    /**
+     * Every resume after a dead worker, across users, as how long each recovery took in ms (for
+     * /metrics). Resumes are rare, one per crash; this reads them all.
+     */
+    async recoveryTimes(): Promise<number[]> {
+      const { rows } = await tx.query<{ ms: number }>('SELECT ms FROM crm_sync_logs, unnest(recovery_ms) AS ms WHERE recovery_ms <> \'{}\'');
+      return rows.map((row) => row.ms);
+    },
+
+    /** Running runs by whether they are mostly waiting for their rate limit, across users (for metrics). */
+    async countRunningByWait(): Promise<{ running: number; waitingRateLimit: number }> {
+      const { rows } = await tx.query<{ running: number; waiting: number }>(
+        `SELECT count(*) FILTER (WHERE rate_limited_since IS NULL)::int AS running, count(*) FILTER (WHERE rate_limited_since IS NOT NULL)::int AS waiting
+         FROM crm_sync_logs WHERE status = 'running'`);
+      return { running: rows[0]!.running, waitingRateLimit: rows[0]!.waiting };
     },
 
     async fail(id: string, message: string): Promise<void> {
       await tx.query(
-        `UPDATE crm_sync_logs SET status = 'failed', error_message = $2, completed_at = clock_timestamp(),
+        `UPDATE crm_sync_logs SET status = 'failed', error_message = $2, completed_at = clock_timestamp(), rate_limited_since = NULL,
            duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
            duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
          WHERE id = $1 AND status = 'running'`,
@@ -200,7 +219,7 @@ export function syncLogsRepository(tx: Tx) {
     async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null, requests = 0, runToken: string | null = null): Promise<SyncLog | null> {
       const { rows } = await tx.query(
         `UPDATE crm_sync_logs SET status = $2, contacts_synced = $3, companies_synced = $4, deals_synced = $5,
-           records_synced = $3::int + $4::int + $5::int, errors = $6, error_message = $7, requests = $8, completed_at = clock_timestamp(),
+           records_synced = $3::int + $4::int + $5::int, errors = $6, error_message = $7, requests = $8, completed_at = clock_timestamp(), rate_limited_since = NULL,
            duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
            duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
          WHERE id = $1 AND ($9::uuid IS NULL OR run_token = $9) RETURNING ${columns}`,

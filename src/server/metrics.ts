@@ -34,17 +34,44 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext): Registry
   });
 
   new Gauge({
-    name: 'pulse_sync_runs', help: 'Sync runs by state: queued (jobs waiting in the queue) and running', labelNames: ['state'], registers: [registry],
+    name: 'pulse_sync_runs',
+    help: 'Sync runs by state: queued (jobs waiting in the queue), running, waiting_rate_limit (running, but mostly waiting for its CRM account\'s rate limit), retry_scheduled (cut short by a CRM outage, retried by itself)',
+    labelNames: ['state'], registers: [registry],
     async collect() {
       if (ctx.sync?.queued) this.set({ state: 'queued' }, await ctx.sync.queued().catch(() => 0));
-      this.set({ state: 'running' }, await asSystem(pool, (tx) => syncLogsRepository(tx).countRunning()).catch(() => 0));
+      const running = await asSystem(pool, (tx) => syncLogsRepository(tx).countRunningByWait()).catch(() => ({ running: 0, waitingRateLimit: 0 }));
+      this.set({ state: 'running' }, running.running);
+      this.set({ state: 'waiting_rate_limit' }, running.waitingRateLimit);
+      this.set({ state: 'retry_scheduled' }, await pendingOutageRetries());
     },
   });
 
+  const pendingOutageRetries = () => asSystem(pool, (tx) => integrationsRepository(tx, ctx.keys).countPendingOutageRetries()).catch(() => 0);
   new Gauge({
     name: 'pulse_sync_outage_retries_pending', help: 'Integrations whose last run a CRM outage cut short, waiting for their automatic retry', registers: [registry],
     async collect() {
-      this.set(await asSystem(pool, (tx) => integrationsRepository(tx, ctx.keys).countPendingOutageRetries()).catch(() => 0));
+      this.set(await pendingOutageRetries());
+    },
+  });
+
+  // Resumes happen in whichever process reconciles, not in this one: both metrics are read back from
+  // the runs' rows at each scrape (and fall back, as counters do, if runs are deleted).
+  const recoveryTimes = () => asSystem(pool, (tx) => syncLogsRepository(tx).recoveryTimes()).catch(() => [] as number[]);
+  new Counter({
+    name: 'pulse_sync_run_resumes_total', help: 'Times a sync run was resumed by another worker after its worker died', registers: [registry],
+    async collect() {
+      this.reset();
+      this.inc((await recoveryTimes()).length);
+    },
+  });
+  new Histogram({
+    name: 'pulse_sync_recovery_seconds', help: 'How long a run whose worker died went without a heartbeat until another worker was handed it',
+    buckets: [5, 10, 20, 30, 45, 60, 90, 120, 300, 600], registers: [registry],
+    async collect() {
+      // Zeroed, not just emptied: an empty histogram would vanish from the scrape instead of reading 0.
+      this.reset();
+      this.zero({});
+      for (const ms of await recoveryTimes()) this.observe(ms / 1000);
     },
   });
 

@@ -65,6 +65,7 @@ export const integrationSchema = withExample(z.object({
   settings: z.record(z.string(), z.unknown()),
   connectionProblem: connectionProblemSchema.nullable(),
   retryAt: z.string().nullable().describe('When a sync that an outage of the CRM cut short is tried again by itself (null: none pending)'),
+  rateLimitedSince: z.string().nullable().describe('Since when the sync running now has been mostly waiting for the CRM account\'s rate limit: slow, not stuck, and it continues by itself (null: no sync running, or not held back)'),
   createdAt: z.string(),
   updatedAt: z.string(),
 }), {
@@ -82,6 +83,7 @@ export const integrationSchema = withExample(z.object({
   settings: { sync_interval_minutes: 15 },
   connectionProblem: null,
   retryAt: null,
+  rateLimitedSince: null,
   createdAt: '2026-02-20T09:12:44.000Z',
   updatedAt: '2026-03-02T10:05:12.000Z',
 }, 'The integration.');

@@ -39,8 +39,10 @@ export async function reconcileStaleRuns(ctx: AppContext, queue: SyncQueue, time
     // The same request as before the crash (a run from `pulse-crm sync` had no job: its type says it).
     const full = (job?.data as SyncJob | undefined)?.full ?? run.syncType === 'full';
     await queue.enqueue({ logId: run.id, integrationId: run.integrationId, userId: run.userId, full });
+    await asSystem(ctx.db.pool, (tx) => syncLogsRepository(tx).recordResume(run.id, taken.silentMs));
     resumed++;
-    ctx.logger.warn({ logId: run.id, jobId: run.jobId, resumes: taken.resumes }, 'sync worker stopped; its run was handed to another worker');
+    ctx.logger.warn({ logId: run.id, jobId: run.jobId, resumes: taken.resumes, recoveryMs: taken.silentMs },
+      `sync worker stopped; its run was handed to another worker ${(taken.silentMs / 1000).toFixed(1)} s after its last heartbeat`);
   }
   return resumed;
 }

@@ -13,6 +13,7 @@ import { refreshFieldOptions } from './field-options.js';
 import { syncObject } from './object-sync.js';
 import { processRecordBudget } from './record-budget.js';
 import { cutShortByOutage, outageRetryDelayMs } from './outage-retry.js';
+import { MOSTLY_WAITING, rateLimitWaits } from './rate-limit-waits.js';
 import { DEFAULT_INTERVAL_MINUTES } from './scheduler.js';
 
 /**
@@ -44,14 +45,29 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const counts: SyncCounts = { contacts: log.contactsSynced, companies: log.companiesSynced, deals: log.dealsSynced };
   const errors: SyncLogError[] = [...log.errors];
   let requests = log.requests;
+  // A run held back by its account's rate limit is slow, not stuck: each heartbeat says which, and since when.
+  const waits = rateLimitWaits();
+  let sampledAt = new Date();
+  let rateLimitedSince: Date | null = null;
   const beat = async () => {
-    const owned = await tenant((tx) => syncLogsRepository(tx).heartbeat(job.logId, runToken, errors, requests));
-    if (!owned) lease.abort();
+    const intervalStart = sampledAt;
+    sampledAt = new Date();
+    const wasLimited = rateLimitedSince !== null;
+    rateLimitedSince = waits.sample() > MOSTLY_WAITING ? (rateLimitedSince ?? intervalStart) : null;
+    const owned = await tenant((tx) => syncLogsRepository(tx).heartbeat(job.logId, runToken, errors, requests, rateLimitedSince));
+    if (!owned) return lease.abort();
+    if (wasLimited === (rateLimitedSince !== null)) return;
+    ctx.logger.info({ integrationId: job.integrationId, logId: job.logId, rateLimitedSince: rateLimitedSince?.toISOString() },
+      rateLimitedSince ? 'sync waiting for the CRM account\'s rate limit' : 'sync no longer held back by the rate limit');
+    // The status panel reads the state with the integration: this tells it to read again.
+    await ctx.events?.publish(job.userId, { type: 'integration.updated', integrationId: job.integrationId });
   };
   // From the claim on, well inside the timeout after which other workers presume this one dead.
   const heartbeat = setInterval(() => void beat().catch(() => {}), Math.min(5_000, ctx.config.PULSE_HEARTBEAT_TIMEOUT_MS / 4));
   // A run waits out a CRM that is briefly down (connection tests and the like answer at once).
-  const services = { ...ctx.services, onRequest: () => { requests++; }, outageWindowMs: ctx.config.PULSE_CRM_OUTAGE_WINDOW_MS };
+  const services = {
+    ...ctx.services, onRequest: () => { requests++; }, timeline: waits, outageWindowMs: ctx.config.PULSE_CRM_OUTAGE_WINDOW_MS,
+  };
   const connector = integrationConnector(ctx, integration, services);
   const { deletions, reconcileEveryMs } = moduleFor(integration.platform);
   const failures = new Map<ObjectType, ProviderError | Error>();

@@ -50,6 +50,19 @@ describe('pulse-crm sync and status', () => {
     expect(line).toMatch(new RegExp(`CRM unreachable, retrying at (\\d{4}-\\d{2}-\\d{2} )?${retryAt.toISOString().slice(11, 16)} UTC`));
   });
 
+  it('says when the sync running now waits for the CRM\'s rate limit, in UTC', async () => {
+    const integration = await connectHubspot(ctx, 'throttle-watcher');
+    // What a run its rate limit holds back records with its heartbeat (test/db/sync-visibility.test.ts makes one for real).
+    const since = new Date(Date.now() - 2 * 60_000);
+    await asSystem(ctx.db.pool, (tx) => tx.query(
+      `INSERT INTO crm_sync_logs (user_id, integration_id, sync_type, status, started_at, heartbeat_at, rate_limited_since)
+       SELECT user_id, id, 'full', 'running', now(), now(), $2 FROM crm_integrations WHERE id = $1`, [integration.id, since]));
+    const status = runCli(['status'], env);
+    expect(await status.exited).toBe(0);
+    const line = status.output().split('\n').find((row) => row.includes(integration.id));
+    expect(line).toMatch(new RegExp(`syncing, waiting for HubSpot's rate limit since (\\d{4}-\\d{2}-\\d{2} )?${since.toISOString().slice(11, 16)} UTC`));
+  });
+
   it('names an unknown integration clearly', async () => {
     const sync = runCli(['sync', '00000000-0000-4000-8000-000000000000'], env);
     expect(await sync.exited).toBe(1);

@@ -3,11 +3,12 @@ import type { IntegrationDto, PlatformDto } from '../../../api/types';
 import { useSyncState } from '../PulseCrmProvider';
 import { PlatformMark } from '../ui/PlatformMark';
 import { RelativeTime } from '../ui/RelativeTime';
-import { displayStatus, retryPending } from '../ui/status';
+import { displayStatus, rateLimitWait, retryPending } from '../ui/status';
 import { StatusPill } from '../ui/StatusPill';
 import { SyncProgress } from '../ui/SyncProgress';
 import { ConnectionProblemNotice } from './ConnectionProblemNotice';
 import { OutageRetryNotice } from './OutageRetryNotice';
+import { RateLimitNotice } from './RateLimitNotice';
 import { ReconnectNotice } from './ReconnectNotice';
 import { SyncActions } from './SyncActions';
 import { SyncHistory } from './SyncHistory';
@@ -40,6 +41,7 @@ export function IntegrationStatusCard({ integration, platform }: { integration: 
       </header>
 
       {live?.running && <SyncProgress running={live.running} />}
+      {status === 'rate_limited' && rateLimitWait(integration, live) && <RateLimitNotice since={integration.rateLimitedSince} crmName={platform?.name ?? 'the CRM'} />}
       {status === 'needs_reauth' && <ReconnectNotice integration={integration} platformName={platform?.name ?? 'The CRM'} detail={live?.needsReauth ?? integration.lastError} />}
       {status !== 'needs_reauth' && integration.connectionProblem && <ConnectionProblemNotice integration={{ ...integration, connectionProblem: integration.connectionProblem }} />}
       {status === 'retrying' && retryPending(integration, live) && <OutageRetryNotice retryAt={integration.retryAt} detail={integration.lastError} />}

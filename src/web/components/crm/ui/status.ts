@@ -2,12 +2,13 @@ import type { IntegrationDto } from '../../../api/types';
 import type { LiveIntegration } from '../state/sync-store';
 
 /** What a person sees about an integration: one word and one colour, from one table. */
-export type DisplayStatus = 'idle' | 'waiting' | 'syncing' | 'retrying' | 'error' | 'needs_reauth' | 'attention' | 'paused' | 'disabled';
+export type DisplayStatus = 'idle' | 'waiting' | 'syncing' | 'rate_limited' | 'retrying' | 'error' | 'needs_reauth' | 'attention' | 'paused' | 'disabled';
 
 export const statusStyles: Record<DisplayStatus, { label: string; tone: 'ok' | 'busy' | 'bad' | 'warn' | 'muted' }> = {
   idle: { label: 'Up to date', tone: 'ok' },
   waiting: { label: 'First sync queued', tone: 'busy' },
   syncing: { label: 'Syncing', tone: 'busy' },
+  rate_limited: { label: 'Syncing slowly', tone: 'busy' },
   retrying: { label: 'Retrying soon', tone: 'warn' },
   error: { label: 'Error', tone: 'bad' },
   needs_reauth: { label: 'Needs reconnect', tone: 'warn' },
@@ -19,6 +20,7 @@ export const statusStyles: Record<DisplayStatus, { label: string; tone: 'ok' | '
 /** The live stream wins over the last fetched row: it is newer. */
 export function displayStatus(integration: IntegrationDto, live: LiveIntegration | undefined): DisplayStatus {
   if (live?.needsReauth || integration.status === 'needs_reauth') return 'needs_reauth';
+  if (rateLimitWait(integration, live)) return 'rate_limited';
   if (live?.running) return 'syncing';
   if (integration.status === 'disabled' || !integration.isActive) return 'disabled';
   // The CRM was out of reach and a retry is booked: not an error anyone must act on (unless a run since then succeeded).
@@ -38,6 +40,16 @@ export function displayStatus(integration: IntegrationDto, live: LiveIntegration
  */
 export function retryPending(integration: IntegrationDto, live: LiveIntegration | undefined): integration is IntegrationDto & { retryAt: string } {
   return Boolean(integration.retryAt) && integration.status === 'connected' && integration.syncEnabled && !live?.running && live?.finished?.status !== 'success';
+}
+
+/**
+ * The run going now is mostly waiting for the CRM account's rate limit (the API says since when). A
+ * run the live stream has seen finish since then is over, even before the list is read again.
+ */
+export function rateLimitWait(integration: IntegrationDto, live: LiveIntegration | undefined): integration is IntegrationDto & { rateLimitedSince: string } {
+  if (!integration.rateLimitedSince || integration.status !== 'connected') return false;
+  const finishedSince = !live?.running && live?.finished && live.finished.at >= Date.parse(integration.rateLimitedSince);
+  return !finishedSince;
 }
 
 /** The same idea for one sync run in the history. */
