@@ -157,11 +157,12 @@ export interface WebhookEvent {
   /** The CRM account it is about: every integration of that account gets it. */
   accountId: string;
   /**
-   * What the engine needs pushed: association changes (they move no modification time in some CRMs)
-   * and deletions (for CRMs that list no deleted records of an object: deletion mode `notified`).
+   * What the engine acts on: a record created or changed (fetched at once where the connector reads
+   * records by id), association changes (they move no modification time in some CRMs) and
+   * deletions (the only word of them for CRMs that list no deleted records: deletion mode `notified`).
    */
-  kind: 'association_change' | 'deletion';
-  /** The record whose stored associations changed (the side the connector reads them from), or that was deleted. */
+  kind: 'change' | 'association_change' | 'deletion';
+  /** The record that changed, whose stored associations changed (the side the connector reads them from), or that was deleted. */
   object: ObjectType;
   remoteId: string;
   /** The event's identity across the CRM's retries, so a redelivery is stored once. */

@@ -134,6 +134,12 @@ export interface Connector {
   listDeleted?(object: ObjectType, position: unknown | null, since: string | null): Promise<DeletionPage>;
   /** How many live records the CRM holds (for progress bars); null when the CRM cannot say cheaply. */
   countRecords(object: ObjectType): Promise<number | null>;
+  /**
+   * The given records as they are now (without associations: the engine reads those after), and
+   * the ids the CRM no longer holds live. For changes a webhook named: read by id, they need no
+   * listing and no search index (which trails writes). Absent: the engine lists the changes instead.
+   */
+  readRecords?<O extends ObjectType>(object: O, remoteIds: string[]): Promise<{ records: CanonicalRecord<O>[]; missing: string[] }>;
   /** Associations of the given records, for changes the records' own timestamps do not show. */
   readAssociations(object: ObjectType, remoteIds: string[]): Promise<Map<string, Associations>>;
   /** Who we are connected as, and the scopes the grant really holds. */

@@ -210,7 +210,8 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
              (i.outage_retry_at <= now()
                AND NOT EXISTS (SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = i.id AND l.started_at >= i.outage_retry_at))
              OR NOT EXISTS (
-               SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = i.id
+               -- Webhook runs read what was pushed; they are no substitute for the scheduled listing.
+               SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = i.id AND l.sync_type <> 'webhook'
                  AND l.started_at > now() - make_interval(mins => coalesce((i.settings->>'sync_interval_minutes')::int, $1))))`,
         [defaultMinutes],
       );

@@ -6,7 +6,8 @@ export type { SyncCounts };
 
 /** crm_sync_logs: one row per sync run, kept current while it runs. */
 export type SyncStatus = 'success' | 'failed' | 'partial' | 'running';
-export type SyncType = 'full' | 'incremental';
+/** `webhook`: a run that applies what a CRM pushed (webhook-runs.ts), reading changed records by id. */
+export type SyncType = 'full' | 'incremental' | 'webhook';
 
 export interface SyncLogError {
   object?: string;
@@ -102,7 +103,12 @@ export function syncLogsRepository(tx: Tx) {
           [integrationId, syncType],
         );
         if (rows[0]) return { id: rows[0].id, joined: false };
-        const running = await tx.query<{ id: string }>(`SELECT id FROM crm_sync_logs WHERE integration_id = $1 AND status = 'running'`, [integrationId]);
+        // Joining a run that only applies pushed changes asks for more: it lists too once they are applied (run-sync.ts).
+        const running = await tx.query<{ id: string }>(
+          `UPDATE crm_sync_logs SET sync_type = CASE WHEN sync_type = 'webhook' THEN $2 ELSE sync_type END
+           WHERE integration_id = $1 AND status = 'running' RETURNING id`,
+          [integrationId, syncType],
+        );
         if (running.rows[0]) return { id: running.rows[0].id, joined: true };
       }
     },

@@ -1,5 +1,5 @@
 import type { WebhookEvent } from '../crm/connector-module.js';
-import type { ObjectType, PlatformId } from '../crm/platforms.js';
+import { objectTypes, type ObjectType, type PlatformId } from '../crm/platforms.js';
 import type { Tx } from './tenant.js';
 
 /**
@@ -35,6 +35,39 @@ export function webhookEventsRepository(tx: Tx) {
     /** Association changes not yet applied to one object's records, oldest first. */
     pendingAssociationChanges(integrationId: string, object: ObjectType, limit: number): Promise<{ id: string; remoteId: string }[]> {
       return pending(integrationId, 'association_change', object, limit);
+    },
+
+    /** Records a CRM said were created or changed, not yet read, oldest first. */
+    pendingChanges(integrationId: string, object: ObjectType, limit: number): Promise<{ id: string; remoteId: string }[]> {
+      return pending(integrationId, 'change', object, limit);
+    },
+
+    /** Change events a listing has covered: it started after they arrived, so it saw what they announced. */
+    async markChangesListed(integrationId: string, object: ObjectType, listingStartedAt: string): Promise<void> {
+      await tx.query(
+        `UPDATE crm_webhook_events SET processed_at = now()
+         WHERE integration_id = $1 AND kind = 'change' AND object = $2 AND processed_at IS NULL AND received_at < $3`,
+        [integrationId, object, listingStartedAt],
+      );
+    },
+
+    /**
+     * Integrations with pushed events waiting at least `settleMs` (so a burst is taken as one run), that
+     * are connected, listed in full once (before that, the first full listing covers everything) and
+     * not syncing now (a run going may have listed past them; the next one takes them).
+     */
+    async dueForWebhookRuns(settleMs: number): Promise<{ integrationId: string; userId: string }[]> {
+      const { rows } = await tx.query<{ integration_id: string; user_id: string }>(
+        `SELECT e.integration_id, min(e.user_id::text)::uuid AS user_id FROM crm_webhook_events e
+         JOIN crm_integrations i ON i.id = e.integration_id AND i.status = 'connected' AND i.sync_enabled
+         WHERE e.processed_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = e.integration_id AND l.status = 'running')
+           AND (SELECT count(*) FROM crm_sync_state s WHERE s.integration_id = e.integration_id AND s.phase = 'incremental') = $2
+         GROUP BY e.integration_id
+         HAVING min(e.received_at) <= now() - make_interval(secs => $1::float8 / 1000)`,
+        [settleMs, objectTypes.length],
+      );
+      return rows.map((row) => ({ integrationId: row.integration_id, userId: row.user_id }));
     },
 
     /** Deletions pushed for one object's records and not yet applied, oldest first. */

@@ -14,7 +14,7 @@ export type PulseEvent =
   | { type: 'integration.updated'; integrationId: string }
   | { type: 'integration.needs_reauth'; integrationId: string; message: string }
   | { type: 'integration.deleted'; integrationId: string }
-  | { type: 'sync.started'; integrationId: string; logId: string; syncType: 'full' | 'incremental'; expected: number | null }
+  | { type: 'sync.started'; integrationId: string; logId: string; syncType: 'full' | 'incremental' | 'webhook'; expected: number | null }
   | { type: 'sync.progress'; integrationId: string; logId: string; counts: SyncCounts; object: string; expected: number | null }
   | { type: 'sync.finished'; integrationId: string; logId: string; status: 'success' | 'partial' | 'failed'; counts: SyncCounts; durationMs: number }
   | { type: 'sync.error'; integrationId: string; logId?: string; code: string; message: string };

@@ -103,7 +103,7 @@ export const integrationPatchSchema = z.strictObject({
 export const syncLogSchema = withExample(z.object({
   id: z.uuid(),
   integrationId: z.uuid(),
-  syncType: z.enum(['full', 'incremental']),
+  syncType: z.enum(['full', 'incremental', 'webhook']).describe('`webhook`: changes the CRM pushed, applied within seconds'),
   status: z.enum(['success', 'failed', 'partial', 'running']),
   recordsSynced: z.number(),
   contactsSynced: z.number(),

@@ -58,15 +58,21 @@ export async function syncObject(run: ObjectSyncContext, object: ObjectType): Pr
   }
 }
 
+type InTx = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+
+/** A transaction of the run's tenant, refused once the run is no longer ours. */
+function transactionsOf(run: ObjectSyncContext): InTx {
+  return (work) => withUser(run.pool, run.userId, async (tx) => {
+    run.signal.throwIfAborted();
+    // Data and checkpoint commit together either way; not waiting for the WAL flush only means a
+    // database crash could lose the last few pages together with their checkpoints (both or neither).
+    await tx.query('SET LOCAL synchronous_commit = off');
+    return work(tx);
+  });
+}
+
 async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promise<void> {
-  const inTx = <T>(work: (tx: Tx) => Promise<T>) =>
-    withUser(run.pool, run.userId, async (tx) => {
-      run.signal.throwIfAborted();
-      // Data and checkpoint commit together either way; not waiting for the WAL flush only means a
-      // database crash could lose the last few pages together with their checkpoints (both or neither).
-      await tx.query('SET LOCAL synchronous_commit = off');
-      return work(tx);
-    });
+  const inTx = transactionsOf(run);
   let state = (await inTx((tx) => syncStateRepository(tx, run.integrationId).get(object))) ?? emptyState;
   const save = (tx: Tx, next: SyncState) => syncStateRepository(tx, run.integrationId).save(object, (state = next));
   const records = (tx: Tx) => recordsRepository(tx, run.integrationId);
@@ -93,6 +99,7 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
       if (batch.next) return save(tx, { ...state, cursor: { ...state.cursor!, listing: batch.next } });
       await records(tx).sweepUnseen(object, fullRun);
       const startedAt = state.cursor!.startedAt;
+      await webhookEventsRepository(tx).markChangesListed(run.integrationId, object, startedAt);
       await save(tx, { ...emptyState, phase: 'incremental', fullRun, highWater: startedAt, deletionsCheckedAt: startedAt });
     }, inTx);
     // Deletions a notification pushed are applied in any mode: where the CRM also lists deletions,
@@ -108,6 +115,7 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
   await listPages(run, state.cursor!.listing, object, async (tx, batch) => {
     await records(tx).upsertRows(object, batch.rows, null);
     await records(tx).softDelete(object, batch.deleted);
+    if (!batch.next) await webhookEventsRepository(tx).markChangesListed(run.integrationId, object, state.cursor!.startedAt);
     await save(tx, batch.next ? { ...state, cursor: { ...state.cursor!, listing: batch.next } } : { ...state, cursor: null, highWater: state.cursor!.startedAt });
   }, inTx);
 
@@ -118,11 +126,44 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
   await syncAssociations(run, object, inTx);
 }
 
+/** Records read by id per request and transaction, in a webhook run (HubSpot's batch read takes 100). */
+const PUSHED_READ_BATCH = 100;
+
+/**
+ * A webhook run's part for one object: the records the CRM said changed, read by id (no listing, and
+ * no search index that trails writes) and written with a listing's upsert; ids the CRM no longer
+ * holds live are deleted. Then pushed deletions and association changes, as every run applies them.
+ * No cursor moves: the next scheduled run lists the changes since its own high-water mark as ever,
+ * so a lost delivery costs time, never data. Where the connector cannot read by id, changes are
+ * listed the usual way (the listing marks the events it covered).
+ */
+export async function applyPushedChanges(run: ObjectSyncContext, object: ObjectType): Promise<void> {
+  const inTx = transactionsOf(run);
+  const readRecords = run.connector.readRecords?.bind(run.connector);
+  for (;;) {
+    const events = await inTx((tx) => webhookEventsRepository(tx).pendingChanges(run.integrationId, object, PUSHED_READ_BATCH));
+    if (events.length === 0) break;
+    if (!readRecords) return syncFromState(run, object);
+    const { records, missing } = await readRecords(object, [...new Set(events.map((event) => event.remoteId))]);
+    const written = await inTx(async (tx) => {
+      await recordsRepository(tx, run.integrationId).upsertRows(object, serializeRows(object, records), null);
+      const deleted = await recordsRepository(tx, run.integrationId).softDelete(object, missing);
+      await run.countWritten(tx, object, records.length + deleted);
+      await webhookEventsRepository(tx).markProcessed(events.map((event) => event.id));
+      return records.length + deleted;
+    });
+    run.onWritten(object, written);
+    if (events.length < PUSHED_READ_BATCH) break;
+  }
+  await applyNotifiedDeletions(run, object, inTx);
+  await syncAssociations(run, object, inTx);
+}
+
 /** A full listing of a `notified` object at least this often, when the module does not say. */
 const DEFAULT_RECONCILE_MS = 24 * 3_600_000;
 
 /** Deletions a webhook pushed for this object (deletion mode `notified`), applied and marked done. */
-async function applyNotifiedDeletions(run: ObjectSyncContext, object: ObjectType, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>): Promise<void> {
+async function applyNotifiedDeletions(run: ObjectSyncContext, object: ObjectType, inTx: InTx): Promise<void> {
   for (;;) {
     const applied = await inTx(async (tx) => {
       const events = await webhookEventsRepository(tx).pendingDeletions(run.integrationId, object, ASSOCIATION_BATCH);
@@ -274,7 +315,7 @@ async function syncDeletions(
  * Associations a changes page could not carry: records first seen through a changes listing, and
  * records a webhook said had an association change (HubSpot does not move modified times for those).
  */
-async function syncAssociations(run: ObjectSyncContext, object: ObjectType, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>): Promise<void> {
+async function syncAssociations(run: ObjectSyncContext, object: ObjectType, inTx: InTx): Promise<void> {
   for (;;) {
     // Events fill what the unknown records leave of the batch: every event read is applied, so it
     // can be marked processed.

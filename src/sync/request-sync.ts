@@ -15,6 +15,8 @@ export interface SyncRequest {
   userId: string;
   integrationId: string;
   full?: boolean;
+  /** A run for changes the CRM pushed (webhook-runs.ts): applies them without listing. */
+  pushed?: boolean;
 }
 
 export async function requestSync(ctx: AppContext, queue: SyncQueue, request: SyncRequest): Promise<{ logId: string; joined: boolean }> {
@@ -40,7 +42,9 @@ export async function createRun(ctx: AppContext, request: SyncRequest): Promise<
     }
     const incremental = await syncStateRepository(tx, request.integrationId).incrementalObjects();
     const full = request.full === true || incremental.length < objectTypes.length;
-    const run = await syncLogsRepository(tx).openOrJoin(request.integrationId, full ? 'full' : 'incremental');
+    // Pushed changes are read by id into data already listed once; before that, the listing covers them.
+    const type = full ? 'full' : request.pushed ? 'webhook' : 'incremental';
+    const run = await syncLogsRepository(tx).openOrJoin(request.integrationId, type);
     return { logId: run.id, full, joined: run.joined };
   });
 }

@@ -10,7 +10,7 @@ import { syncLogsRepository, type SyncCounts, type SyncLog, type SyncLogError } 
 import { withUser } from '../db/tenant.js';
 import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
-import { syncObject } from './object-sync.js';
+import { applyPushedChanges, syncObject } from './object-sync.js';
 import { processRecordBudget } from './record-budget.js';
 import { cutShortByOutage, outageRetryDelayMs } from './outage-retry.js';
 import { MOSTLY_WAITING, rateLimitWaits } from './rate-limit-waits.js';
@@ -71,10 +71,12 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const connector = integrationConnector(ctx, integration, services);
   const { deletions, reconcileEveryMs } = moduleFor(integration.platform);
   const failures = new Map<ObjectType, ProviderError | Error>();
+  let syncType = log.syncType;
 
   try {
-    // Notification channels that expire are renewed at every run (no-op for CRMs without them).
-    await subscribeNotifications(ctx, integration, services);
+    const pushed = syncType === 'webhook';
+    // Notification channels that expire are renewed at every scheduled run (no-op for CRMs without them).
+    if (!pushed) await subscribeNotifications(ctx, integration, services);
     const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
     if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
     await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
@@ -82,10 +84,11 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     // that is full only because it resumes a cut one: that run read them minutes ago, and on a CRM with
     // few, large pages they would be a good part of what the resumed run costs.
     await refreshFieldOptions(ctx, job, connector, job.full);
-    const outcomes = await Promise.allSettled(objectTypes.map(async (object) => {
+    const syncObjects = (sync: typeof syncObject, requestedFull: boolean) => Promise.allSettled(objectTypes.map(async (object) => {
+      if (failures.has(object)) return;
       try {
-        await syncObject({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull: job.full, signal: lease.signal, budget: processRecordBudget,
+        await sync({
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget,
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;
@@ -111,6 +114,13 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
         errors.push({ object, code: error.code, message: error.message, at: new Date().toISOString() });
       }
     }));
+    let outcomes = await syncObjects(pushed ? applyPushedChanges : syncObject, job.full);
+    // Someone asked for a sync while this run applied pushed changes, and joined it: it lists now.
+    const askedFor = pushed && !lease.signal.aborted ? (await tenant((tx) => syncLogsRepository(tx).find(job.logId)))?.syncType : undefined;
+    if (askedFor && askedFor !== 'webhook') {
+      syncType = askedFor;
+      outcomes = [...outcomes, ...await syncObjects(syncObject, askedFor === 'full')];
+    }
     const bug = outcomes.find((outcome) => outcome.status === 'rejected');
     if (bug) throw bug.reason;
   } finally {
@@ -132,8 +142,8 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     if (retryAt) await integrations.scheduleOutageRetry(job.integrationId, retryAt);
     else await integrations.clearOutageRetry(job.integrationId);
     await integrations.update(job.integrationId, {
-      // "Last synced" means the CRM's data is all here as of then: only a complete run moves it.
-      lastSyncAt: status === 'success' ? new Date() : undefined,
+      // "Last synced" means the CRM's data is all here as of then: only a complete listing moves it.
+      lastSyncAt: status === 'success' && syncType !== 'webhook' ? new Date() : undefined,
       lastError: message,
       ...(fatal?.code === 'insufficient_scope' ? { status: 'error' as const } : {}),
     });

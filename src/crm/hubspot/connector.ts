@@ -1,11 +1,11 @@
 import type { ConnectorDeps } from '../connector-module.js';
-import type { Associations, Connector, DeletionPage, ListCursor, Quota, RecordPage } from '../connector.js';
+import type { Associations, CanonicalRecord, Connector, DeletionPage, ListCursor, Quota, RecordPage } from '../connector.js';
 import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { labelledProperties, pipelineOptions, propertyOptions, type HubspotPipeline } from './field-options.js';
 import { writeFields } from '../field-codec.js';
 import { compareIds, mapRecord } from './mapping.js';
-import { accessTokenInfo, accountDetails, associationBatch, recordList, searchResults, searchTotal, writtenRecords } from './responses.js';
+import { accessTokenInfo, accountDetails, associationBatch, batchRead, recordList, searchResults, searchTotal, writtenRecords } from './responses.js';
 import { hubspotFields, hubspotLimits, hubspotObjects } from './spec.js';
 
 /**
@@ -83,6 +83,24 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
       const sinceMs = since ? Date.parse(since) : -Infinity;
       const remoteIds = data.results.filter((r) => !r.archivedAt || Date.parse(r.archivedAt) >= sinceMs).map((r) => String(r.id));
       return { remoteIds, next: data.paging?.next?.after ?? null };
+    },
+
+    async readRecords(object, remoteIds) {
+      const spec = hubspotObjects[object];
+      const records: CanonicalRecord<typeof object>[] = [];
+      const found = new Set<string>();
+      for (let start = 0; start < remoteIds.length; start += hubspotLimits.readBatchSize) {
+        // Ids HubSpot no longer holds live come back as errors of a 207 answer, not as a failure.
+        const { data } = await http('POST', `/crm/v3/objects/${spec.path}/batch/read`, {
+          schema: batchRead,
+          body: { inputs: remoteIds.slice(start, start + hubspotLimits.readBatchSize).map((id) => ({ id })), properties: spec.properties },
+        });
+        for (const record of data.results) {
+          records.push(mapRecord(object, record, false));
+          found.add(String(record.id));
+        }
+      }
+      return { records, missing: remoteIds.filter((id) => !found.has(id)) };
     },
 
     async countRecords(object) {

@@ -22,6 +22,8 @@ export const hubspotRecord = z.looseObject({
 const paging = z.looseObject({ next: z.looseObject({ after: z.string() }).optional() }).optional();
 
 export const recordList = z.looseObject({ results: z.array(hubspotRecord), paging });
+/** A batch read: the records found (ids not found are listed in `errors`, which we do not need). */
+export const batchRead = z.looseObject({ results: z.array(hubspotRecord) });
 export const searchResults = recordList.extend({ total: z.number().int().nonnegative() });
 export const searchTotal = z.looseObject({ total: z.number().int().nonnegative() });
 export const writtenRecords = z.looseObject({ results: z.array(z.looseObject({ id })) });

@@ -59,6 +59,8 @@ export const hubspotLimits = {
   /** Search stops at 10,000 results per query; past that we start a new time window. */
   searchResultCap: 10_000,
   associationsBatchSize: 1000,
+  /** Records per batch read (POST /crm/v3/objects/{type}/batch/read takes at most 100 inputs). */
+  readBatchSize: 100,
   /** Search has its own limit and its responses carry no rate-limit headers. */
   searchRate: { max: 5, windowMs: 1000 },
   headers: { max: 'x-hubspot-ratelimit-max', interval: 'x-hubspot-ratelimit-interval-milliseconds', remaining: 'x-hubspot-ratelimit-remaining' },

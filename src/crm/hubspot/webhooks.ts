@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { parseDelivery, sameSecret } from '../webhook-input.js';
 import { z } from 'zod';
-import type { WebhookReceiver } from '../connector-module.js';
+import type { WebhookEvent, WebhookReceiver } from '../connector-module.js';
 import type { ObjectType } from '../platforms.js';
 import { hubspotObjects } from './spec.js';
 
@@ -74,6 +74,21 @@ export function associationTarget(event: HubspotWebhookEvent): { object: ObjectT
   return null;
 }
 
+/**
+ * A record's own event (`contact.creation`, `deal.propertyChange`, `company.deletion`, ...): what it
+ * asks of the engine, on which record. Merges and other events we do not act on give null.
+ */
+const recordEventKinds: Record<string, WebhookEvent['kind']> = {
+  creation: 'change', propertyChange: 'change', restore: 'change', deletion: 'deletion', privacyDeletion: 'deletion',
+};
+export function recordTarget(event: HubspotWebhookEvent): { kind: WebhookEvent['kind']; object: ObjectType; remoteId: string } | null {
+  const [singular, what] = event.subscriptionType.split('.');
+  const object = bySingular[singular ?? ''];
+  const kind = recordEventKinds[what ?? ''];
+  if (!object || !kind || event.objectId === undefined) return null;
+  return { kind, object, remoteId: String(event.objectId) };
+}
+
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export const hubspotWebhooks: WebhookReceiver = {
@@ -89,9 +104,12 @@ export const hubspotWebhooks: WebhookReceiver = {
   parse(body) {
     const parsed = parseDelivery(body, hubspotWebhookDelivery);
     if (!parsed.ok) return parsed;
-    const events = parsed.data.flatMap((event) => {
-      const target = associationTarget(event);
-      return target ? [{ accountId: String(event.portalId), kind: 'association_change' as const, ...target, key: eventKey(event), payload: event }] : [];
+    const events = parsed.data.flatMap((event): WebhookEvent[] => {
+      const base = { accountId: String(event.portalId), key: eventKey(event), payload: event };
+      const association = associationTarget(event);
+      if (association) return [{ ...base, kind: 'association_change', ...association }];
+      const record = recordTarget(event);
+      return record ? [{ ...base, ...record }] : [];
     });
     return { ok: true, events };
   },

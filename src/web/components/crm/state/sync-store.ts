@@ -3,7 +3,7 @@ import type { StreamState } from '../../../api/event-stream';
 
 /** What the live event stream says about one integration, on top of what the API last returned. */
 export interface LiveIntegration {
-  running?: { logId: string; syncType: 'full' | 'incremental'; counts: SyncCounts; object?: string; startedAt: number; expected: number | null };
+  running?: { logId: string; syncType: 'full' | 'incremental' | 'webhook'; counts: SyncCounts; object?: string; startedAt: number; expected: number | null };
   finished?: { logId: string; status: 'success' | 'partial' | 'failed'; counts: SyncCounts; durationMs: number; at: number };
   needsReauth?: string;
 }

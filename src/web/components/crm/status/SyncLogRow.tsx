@@ -2,6 +2,9 @@ import type { SyncLogDto } from '../../../api/types';
 import { RelativeTime } from '../ui/RelativeTime';
 import { syncLogStyles } from '../ui/status';
 
+/** What started the run, as the history names it. */
+const syncTypeLabels: Record<SyncLogDto['syncType'], string> = { full: 'Full', incremental: 'Incremental', webhook: 'Pushed changes' };
+
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /** One run in the history: when, how it ended, counts per object, how long, and its errors on demand. */
@@ -12,7 +15,7 @@ export function SyncLogRow({ log }: { log: SyncLogDto }) {
     <li className="pcrm-log">
       <div className="pcrm-log__head">
         <span className={`pcrm-pill pcrm-pill--${style.tone}`}>{style.label}</span>
-        <span className="pcrm-log__when"><RelativeTime iso={log.startedAt} /> · {log.syncType === 'full' ? 'Full' : 'Incremental'}</span>
+        <span className="pcrm-log__when"><RelativeTime iso={log.startedAt} /> · {syncTypeLabels[log.syncType]}</span>
         <span className="pcrm-log__duration">{duration(log.durationMs)}</span>
       </div>
       <p className="pcrm-log__counts">
