@@ -32,7 +32,8 @@ describe.each(availablePlatforms)(`%s conformance on ${engine}`, (platform) => {
   let integration: Integration;
 
   beforeAll(async () => {
-    product = await startConformanceProduct(platform, { env: { PULSE_HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS) }, records: seed });
+    // This suite is the listing path: pushed changes wait (pushed-changes.test.ts applies them).
+    product = await startConformanceProduct(platform, { env: { PULSE_HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS), PULSE_WEBHOOK_SETTLE_MS: '60000' }, records: seed });
     emulator = product.emulator;
   });
   afterAll(() => product?.close());

@@ -28,7 +28,8 @@ describe('startLocalSandbox', () => {
       const settings = (await (await fetch(`${hook}/settings?hapikey=${SANDBOX_DEVELOPER_API_KEY}`)).json()) as { targetUrl: string };
       expect(settings.targetUrl).toBe('http://127.0.0.1:3999/crm/webhooks/hubspot');
       const subs = (await (await fetch(`${hook}/subscriptions?hapikey=${SANDBOX_DEVELOPER_API_KEY}`)).json()) as { results: { eventType: string }[] };
-      expect(subs.results.map((s) => s.eventType)).toEqual(['contact.associationChange', 'company.associationChange', 'deal.associationChange']);
+      expect(subs.results.map((s) => s.eventType)).toEqual(['contact', 'company', 'deal'].flatMap((object) =>
+        ['creation', 'propertyChange', 'deletion', 'associationChange'].map((event) => `${object}.${event}`)));
     } finally {
       await sandbox.close();
     }
