@@ -56,25 +56,31 @@ function treeOf(pid: number | 'self'): (number | 'self')[] {
     return [pid, ...children.flatMap(treeOf)];
   } catch { return [pid]; }
 }
-function resetPeakOf(pid: number | 'self'): boolean {
+export function resetPeakOf(pid: number | 'self'): boolean {
   try { for (const each of treeOf(pid)) writeFileSync(`/proc/${each}/clear_refs`, '5'); return true; } catch { return false; }
 }
-function peakOf(pid: number | 'self'): number | null {
+export function peakOf(pid: number | 'self'): number | null {
   try {
     const peaks = treeOf(pid).map((each) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, 'utf8'))?.[1]) * 1024);
     return peaks.reduce((sum, peak) => sum + peak, 0) || null;
   } catch { return null; }
 }
 
-interface WorkerProcess {
+export interface WorkerProcess {
   pid: number;
+  /** The last of its output (its log lines), for finding which runs it claimed. */
+  output(): string;
+  /** Whether the process is still running. */
+  alive(): boolean;
   /** Rejects when the process exits before stop(), with its last output. */
   died: Promise<never>;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: the supervisor takes its capped child with it. Resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 /** `pulse-crm worker` against the same database, key file and sandbox; resolves once it is running. */
-async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
   // As deployed: no NODE_OPTIONS, the worker caps its own heap (bin/heap-cap.js).
   const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: process.env.PULSE_BENCH_WORKER_LOG_LEVEL ?? 'info', NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   // PULSE_BENCH_WORKER_LOG=<file>: the worker's whole log, for a run that goes wrong.
@@ -92,7 +98,7 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess
   died.catch(() => {}); // observed by whoever waits on the worker: start-up here, each sync in measureSync
   const running = new Promise<void>((resolve) => {
     const onData = (chunk: Buffer) => {
-      output = (output + chunk).slice(-20_000);
+      output = (output + chunk).slice(-200_000);
       if (output.includes('sync worker is running')) resolve();
     };
     child.stdout!.on('data', onData);
@@ -101,10 +107,17 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess
   await Promise.race([running, died]);
   return {
     pid: child.pid!,
+    output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
     died,
     async stop() {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
   };
