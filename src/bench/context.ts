@@ -68,8 +68,8 @@ export function peakOf(pid: number | 'self'): number | null {
 
 export interface WorkerProcess {
   pid: number;
-  /** The last of its output (its log lines), for finding which runs it claimed. */
-  output(): string;
+  /** The runs it logged claiming, with the log line's time (ms since the epoch), oldest first. */
+  claims(): { logId: string; time: number }[];
   /** Whether the process is still running. */
   alive(): boolean;
   /** Rejects when the process exits before stop(), with its last output. */
@@ -90,6 +90,7 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<Worker
     child.stderr!.pipe(log);
   }
   let output = '';
+  const claims: { logId: string; time: number }[] = [];
   let stopping = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const died = new Promise<never>((_, reject) => child.once('exit', (code, signal) => {
@@ -98,16 +99,26 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<Worker
   died.catch(() => {}); // observed by whoever waits on the worker: start-up here, each sync in measureSync
   const running = new Promise<void>((resolve) => {
     const onData = (chunk: Buffer) => {
-      output = (output + chunk).slice(-200_000);
+      output = (output + chunk).slice(-20_000);
       if (output.includes('sync worker is running')) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
+    // Claims kept apart from the output's tail, which a long run's log lines would push them out of.
+    let pending = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (!line.includes('"msg":"sync run claimed"')) continue;
+        try { const { logId, time } = JSON.parse(line); claims.push({ logId, time }); } catch { /* not a JSON log line */ }
+      }
+    });
   });
   await Promise.race([running, died]);
   return {
     pid: child.pid!,
-    output: () => output,
+    claims: () => claims,
     alive: () => child.exitCode === null && child.signalCode === null,
     died,
     async stop() {

@@ -78,7 +78,7 @@ export async function runCrashesBench(options: CrashesOptions): Promise<FleetRes
       }
       if (now.status !== 'running') break;
       const owner = ownerOf(fleet.workers, logId);
-      if (!owner) throw new Error(`no live worker says it claimed run ${logId}`);
+      if (!owner) throw new Error(`no live worker says it claimed run ${logId}: ${JSON.stringify(fleet.workers.map((worker) => ({ pid: worker.pid, alive: worker.alive(), claims: worker.claims() })))}`);
       await owner.kill();
       const killedAt = performance.now();
       const at = (await progress()).recordsSynced;
@@ -138,6 +138,7 @@ export async function runCrashesBench(options: CrashesOptions): Promise<FleetRes
         { label: 'uninterrupted full sync', value: seconds(uninterruptedMs) },
         { label: `full sync with ${kills.length} kills`, value: `${seconds(crashedMs)} (${seconds(crashedMs - uninterruptedMs)} more)` },
         { label: 'resume delay per kill (kill → progress again), median / max', value: resumes.length ? `${seconds(median(resumes))} / ${seconds(Math.max(...resumes))}` : '–' },
+        { label: 'resume delay of each kill, at records committed', value: kills.map((kill) => `${kill.resumeMs === null ? 'never' : seconds(kill.resumeMs)} at ${count(kill.at)}`).join('; ') || '–' },
         { label: 'records_synced / rows written / emulator', value: `${count(run.recordsSynced)} / ${count(rows.reduce((a, b) => a + b, 0))} / ${count(expected.reduce((a, b) => a + b, 0))}` },
         { label: 'peak RSS per worker', value: peak.peakRssMbByWorker.map((mb) => `${mb} MB`).join(', ') },
         { label: 'database connections, most at once', value: count(peak.maxConnections) },
@@ -166,11 +167,8 @@ function ownerOf(workers: WorkerProcess[], logId: string): WorkerProcess | null 
   let owner: WorkerProcess | null = null;
   let latest = 0;
   for (const worker of workers) {
-    for (const line of worker.output().split('\n')) {
-      if (!line.includes('"msg":"sync run claimed"') || !line.includes(logId)) continue;
-      let time = 0;
-      try { time = Number(JSON.parse(line).time); } catch { continue; } // a line still being written
-      if (time > latest && worker.alive()) { latest = time; owner = worker; }
+    for (const claim of worker.claims()) {
+      if (claim.logId === logId && claim.time > latest && worker.alive()) { latest = claim.time; owner = worker; }
     }
   }
   return owner;
