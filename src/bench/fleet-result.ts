@@ -11,7 +11,7 @@ import type { Target } from './run.js';
 export interface FleetResult {
   scenario: 'tenants' | 'crashes';
   provider: PlatformId;
-  /** File name without date or extension, e.g. `hubspot-tenants-50x10000`. */
+  /** File name without date or extension, e.g. `<crm>-tenants-50x10000`. */
   name: string;
   title: string;
   date: string;

@@ -11,7 +11,7 @@ import { startSandboxChild } from './sandbox-child.js';
 
 /**
  * `pulse-crm bench --scenario tenants`: many tenants, each on its own emulator account under the
- * CRM's realistic limit (HubSpot: the OAuth app's 110 requests / 10 s), their full syncs requested
+ * CRM's realistic limit (its profile's limited tier, e.g. an OAuth app's), their full syncs requested
  * together and served by a few `pulse-crm worker` processes as deployed. Measured against ceilings
  * from the same run: one tenant's rate-limit floor (it cannot finish sooner, nor can all of them) and
  * all records at the pace of one tenant synced alone with limits off (the machine cannot go faster).

@@ -12,7 +12,7 @@ export interface RequestCounts {
   accountWindowMs: number;
 }
 
-/** HubSpot's burst window, and the one most CRMs state their limits over. */
+/** The burst window most CRMs state their limits over. */
 export const ACCOUNT_WINDOW_MS = 10_000;
 
 export class RequestCounter {
