@@ -54,8 +54,6 @@ export async function runCrashesBench(options: CrashesOptions): Promise<FleetRes
     });
     const phase = (name: string, total: number) => options.onPhase?.(name, total);
 
-    // A tenant is connected only when its sync is about to be requested: with the scheduler ticking,
-    // a connected integration that never synced is due, and would start on its own.
     phase(`uninterrupted full sync of ${records.toLocaleString('en')}`, records);
     const calm = await fleet.addTenant(records, tier);
     const usage = sampleUsage(fleet, options.databaseUrl);
@@ -77,7 +75,12 @@ export async function runCrashesBench(options: CrashesOptions): Promise<FleetRes
         options.onProgress?.(now.recordsSynced);
       }
       if (now.status !== 'running') break;
-      const owner = ownerOf(fleet.workers, logId);
+      // The claim's log line may trail the run's first commit by a moment.
+      let owner = ownerOf(fleet.workers, logId);
+      for (let wait = 0; !owner && wait < 40; wait++) {
+        await sleep(50);
+        owner = ownerOf(fleet.workers, logId);
+      }
       if (!owner) throw new Error(`no live worker says it claimed run ${logId}: ${JSON.stringify(fleet.workers.map((worker) => ({ pid: worker.pid, alive: worker.alive(), claims: worker.claims() })))}`);
       await owner.kill();
       const killedAt = performance.now();
