@@ -199,6 +199,9 @@ export function sampleUsage(fleet: Fleet, adminUrl: string): { stop(): Promise<U
   };
 }
 
+/** A run's time from its request to its completion. */
+export const runMs = (run: RunOutcome) => run.completedAt - run.requestedAt;
+
 /** The value at share `p` (0–1) of the sorted figures: nearest rank. */
 export function percentile(values: number[], p: number): number {
   if (!values.length) return NaN;
