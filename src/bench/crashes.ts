@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { objectTypes, type PlatformId } from '../crm/platforms.js';
 import { asSystem } from '../db/tenant.js';
 import { PUBLIC_URL, type WorkerProcess } from './context.js';
-import { sampleUsage, startFleet, type Fleet } from './fleet.js';
+import { sampleUsage, startFleet, type Fleet, type RunOutcome } from './fleet.js';
 import { atMost, machineOf, seconds, WORKER_RSS_LIMIT_MB, type FleetResult } from './fleet-result.js';
 import { ndjson } from './ndjson.js';
 import { benchProfiles } from './profiles.js';
@@ -65,38 +65,7 @@ export async function runCrashesBench(options: CrashesOptions): Promise<FleetRes
     const crashed = await fleet.addTenant(records, tier);
     const { logId } = await fleet.ctx.sync!.request({ userId: crashed.userId, integrationId: crashed.integrationId, full: true });
     const progress = async () => (await fleet!.runs([logId]))[0]!;
-    const kills: { at: number; resumeMs: number | null; killedPid: number }[] = [];
-    for (let k = 1; k <= options.kills; k++) {
-      const point = Math.floor((records * k) / (options.kills + 1));
-      let now = await progress();
-      while (now.status === 'running' && now.recordsSynced < point) {
-        await sleep(50);
-        now = await progress();
-        options.onProgress?.(now.recordsSynced);
-      }
-      if (now.status !== 'running') break;
-      // The claim's log line may trail the run's first commit by a moment.
-      let owner = ownerOf(fleet.workers, logId);
-      for (let wait = 0; !owner && wait < 40; wait++) {
-        await sleep(50);
-        owner = ownerOf(fleet.workers, logId);
-      }
-      if (!owner) throw new Error(`no live worker says it claimed run ${logId}: ${JSON.stringify(fleet.workers.map((worker) => ({ pid: worker.pid, alive: worker.alive(), claims: worker.claims() })))}`);
-      await owner.kill();
-      const killedAt = performance.now();
-      const at = (await progress()).recordsSynced;
-      // Right after each kill, a fresh worker, as a process manager would restart it.
-      const replacement = fleet.startWorker();
-      let resumeMs: number | null = null;
-      for (;;) {
-        const after = await progress();
-        if (after.recordsSynced > at) { resumeMs = performance.now() - killedAt; break; }
-        if (after.status !== 'running') break;
-        await sleep(50);
-      }
-      await replacement;
-      kills.push({ at, resumeMs, killedPid: owner.pid });
-    }
+    const kills = await killAtPoints(fleet, progress, records, options);
     let run = await progress();
     while (run.status === 'running') {
       await sleep(200);
@@ -163,6 +132,49 @@ export async function runCrashesBench(options: CrashesOptions): Promise<FleetRes
     await fleet?.close();
     await sandbox.close();
   }
+}
+
+interface Kill { at: number; resumeMs: number | null; killedPid: number }
+
+/**
+ * Kills the run's worker each time its committed count passes one of `kills` evenly spread points,
+ * starts a fresh worker right after, and times each kill until the run commits again. Stops early
+ * if the run ends first.
+ */
+async function killAtPoints(fleet: Fleet, progress: () => Promise<RunOutcome>, records: number, options: CrashesOptions): Promise<Kill[]> {
+  const kills: Kill[] = [];
+  for (let k = 1; k <= options.kills; k++) {
+    const point = Math.floor((records * k) / (options.kills + 1));
+    let now = await progress();
+    while (now.status === 'running' && now.recordsSynced < point) {
+      await sleep(50);
+      now = await progress();
+      options.onProgress?.(now.recordsSynced);
+    }
+    if (now.status !== 'running') break;
+    // The claim's log line may trail the run's first commit by a moment.
+    let owner = ownerOf(fleet.workers, now.logId);
+    for (let wait = 0; !owner && wait < 40; wait++) {
+      await sleep(50);
+      owner = ownerOf(fleet.workers, now.logId);
+    }
+    if (!owner) throw new Error(`no live worker says it claimed run ${now.logId}: ${JSON.stringify(fleet.workers.map((worker) => ({ pid: worker.pid, alive: worker.alive(), claims: worker.claims() })))}`);
+    await owner.kill();
+    const killedAt = performance.now();
+    const at = (await progress()).recordsSynced;
+    // Right after each kill, a fresh worker, as a process manager would restart it.
+    const replacement = fleet.startWorker();
+    let resumeMs: number | null = null;
+    for (;;) {
+      const after = await progress();
+      if (after.recordsSynced > at) { resumeMs = performance.now() - killedAt; break; }
+      if (after.status !== 'running') break;
+      await sleep(50);
+    }
+    await replacement;
+    kills.push({ at, resumeMs, killedPid: owner.pid });
+  }
+  return kills;
 }
 
 /** The live worker that logged claiming the run last (a worker presumed dead may still be alive, and loses it). */
