@@ -50,12 +50,20 @@ program.command('sandbox').description('run the CRM sandbox emulators on their f
 
 program.command('bench').description('sync benchmark of one CRM against its emulator; writes bench/results/')
   .option('--provider <id>', 'the CRM to measure (hubspot, salesforce, pipedrive, zoho)', 'hubspot')
-  .option('--records <n>', 'records in the sandbox for the main run', int('--records'), 100_000)
+  .option('--scenario <name>', 'sync (one tenant: full, incremental, ceilings), tenants (many tenants on a few workers) or crashes (workers SIGKILLed mid-sync); tenants and crashes need DATABASE_URL', 'sync')
+  .option('--records <n>', 'sync: records for the main run (default 100,000); tenants: records per tenant (default 10,000); crashes: contacts, companies and deals added in the usual proportions (default 100,000)', int('--records'))
   .option('--pglite-records <n>', 'records for the PGlite row (0: skip; default min(records, 100k))', int('--pglite-records'))
   .option('--limited-records <n>', 'records for the run under the CRM\'s realistic limits (0: skip; default min(records, 100k))', int('--limited-records'))
   .option('--small-records <n>', 'records for the end-to-end small run (0: skip)', int('--small-records'), 1000)
   .option('--changes <n>', 'changes before the incremental sync', int('--changes'), 1000)
   .option('--seed <n>', 'data generator seed', int('--seed'), 1)
+  .option('--tenants <n>', 'tenants: tenants synced together (default 50)', int('--tenants'))
+  .option('--workers <n>', 'tenants, crashes: `pulse-crm worker` processes (default 2)', int('--workers'))
+  .option('--big-records <n>', 'tenants: records of the big tenant started first (0: skip that part; default 500,000)', int('--big-records'))
+  .option('--small-tenants <n>', 'tenants: small tenants started right after the big one (default 20)', int('--small-tenants'))
+  .option('--kills <n>', 'crashes: worker SIGKILLs at evenly spread progress points (default 20)', int('--kills'))
+  .option('--heartbeat-timeout-ms <n>', 'crashes: the workers\' PULSE_HEARTBEAT_TIMEOUT_MS (default 3000)', int('--heartbeat-timeout-ms'))
+  .option('--scheduler-tick-ms <n>', 'crashes: the workers\' PULSE_SCHEDULER_INTERVAL_MS (default 500)', int('--scheduler-tick-ms'))
   .option('--out <dir>', 'where reports go (default bench/results)')
   .action(async (options) => (await import('./commands/bench.js')).benchCommand(options));
 

@@ -56,25 +56,31 @@ function treeOf(pid: number | 'self'): (number | 'self')[] {
     return [pid, ...children.flatMap(treeOf)];
   } catch { return [pid]; }
 }
-function resetPeakOf(pid: number | 'self'): boolean {
+export function resetPeakOf(pid: number | 'self'): boolean {
   try { for (const each of treeOf(pid)) writeFileSync(`/proc/${each}/clear_refs`, '5'); return true; } catch { return false; }
 }
-function peakOf(pid: number | 'self'): number | null {
+export function peakOf(pid: number | 'self'): number | null {
   try {
     const peaks = treeOf(pid).map((each) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, 'utf8'))?.[1]) * 1024);
     return peaks.reduce((sum, peak) => sum + peak, 0) || null;
   } catch { return null; }
 }
 
-interface WorkerProcess {
+export interface WorkerProcess {
   pid: number;
+  /** The runs it logged claiming, with the log line's time (ms since the epoch), oldest first. */
+  claims(): { logId: string; time: number }[];
+  /** Whether the process is still running. */
+  alive(): boolean;
   /** Rejects when the process exits before stop(), with its last output. */
   died: Promise<never>;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: the supervisor takes its capped child with it. Resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 /** `pulse-crm worker` against the same database, key file and sandbox; resolves once it is running. */
-async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
   // As deployed: no NODE_OPTIONS, the worker caps its own heap (bin/heap-cap.js).
   const child = spawn(process.execPath, [cliPath, 'worker'], { env: { ...env, LOG_LEVEL: process.env.PULSE_BENCH_WORKER_LOG_LEVEL ?? 'info', NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   // PULSE_BENCH_WORKER_LOG=<file>: the worker's whole log, for a run that goes wrong.
@@ -84,6 +90,7 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess
     child.stderr!.pipe(log);
   }
   let output = '';
+  const claims: { logId: string; time: number }[] = [];
   let stopping = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const died = new Promise<never>((_, reject) => child.once('exit', (code, signal) => {
@@ -97,14 +104,31 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
+    // Claims kept apart from the output's tail, which a long run's log lines would push them out of.
+    let pending = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (!line.includes('"msg":"sync run claimed"')) continue;
+        try { const { logId, time } = JSON.parse(line); claims.push({ logId, time }); } catch { /* not a JSON log line */ }
+      }
+    });
   });
   await Promise.race([running, died]);
   return {
     pid: child.pid!,
+    claims: () => claims,
+    alive: () => child.exitCode === null && child.signalCode === null,
     died,
     async stop() {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

@@ -21,14 +21,14 @@ const millis = (value: unknown) => (value === undefined || value === null ? null
 const PAGE = 20_000;
 
 /** The property keys Pulse stored for this object: what its connector asked the CRM for. */
-async function storedKeys(pulse: BenchPulse, object: ObjectType): Promise<string[]> {
+async function storedKeys(pulse: Pick<BenchPulse, 'ctx' | 'integrationId'>, object: ObjectType): Promise<string[]> {
   const { table } = recordTables[object];
   return asSystem(pulse.ctx.db.pool, async (tx) => (await tx.query(
     `SELECT DISTINCT jsonb_object_keys(properties) AS key FROM ${table} WHERE integration_id = $1 ORDER BY 1`, [pulse.integrationId],
   )).rows.map((row: { key: string }) => row.key));
 }
 
-export async function differences(pulse: BenchPulse, sandboxUrl: string, limit = 20): Promise<string[]> {
+export async function differences(pulse: Pick<BenchPulse, 'ctx' | 'integrationId'>, sandboxUrl: string, limit = 20, accountId?: number): Promise<string[]> {
   const problems: string[] = [];
   const expected = new Map<ObjectType, Map<string, Expected>>();
   const keysOf = new Map<ObjectType, string[]>();
@@ -37,7 +37,7 @@ export async function differences(pulse: BenchPulse, sandboxUrl: string, limit =
     keysOf.set(object, keys);
     const others = recordTables[object].associations.map(([, other]) => other);
     const byId = new Map<string, Expected>();
-    for await (const record of ndjson(`${sandboxUrl}/_sandbox/records/${object}?archived=false`)) {
+    for await (const record of ndjson(`${sandboxUrl}/_sandbox/records/${object}?archived=false${accountId === undefined ? '' : `&accountId=${accountId}`}`)) {
       byId.set(String(record.id), {
         createdMs: millis(record.createdAt),
         updatedMs: Date.parse(record.updatedAt),

@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { platforms } from '../crm/platforms.js';
+import type { FleetResult } from './fleet-result.js';
 import type { BenchResult, ScenarioResult } from './run.js';
 
 /**
  * The bench's outputs: the JSON (every figure), a Markdown report (targets with their ceilings and
- * ratios, then one row per scenario) and an SVG chart of records/s over each full sync.
+ * ratios, then one row per scenario) and an SVG chart of records/s over each full sync; for the
+ * many-tenant and crash scenarios, the JSON and a Markdown report of targets and figures.
  */
 const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 const n = (value: number) => value.toLocaleString('en-US');
@@ -130,3 +132,36 @@ function niceMax(value: number): number {
 }
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** A many-tenant or crash scenario's report: bench/results/<date>-<name>.{json,md}. */
+export function writeFleetReport(result: FleetResult, dir: string): { json: string; markdown: string } {
+  mkdirSync(dir, { recursive: true });
+  const base = `${result.date}-${result.name}`;
+  const paths = { json: join(dir, `${base}.json`), markdown: join(dir, `${base}.md`) };
+  writeFileSync(paths.json, `${JSON.stringify(result, null, 2)}\n`);
+  const m = result.machine;
+  const lines = [
+    `# ${platforms[result.provider].name} bench, ${result.scenario}: ${result.title}, ${result.date}`,
+    '',
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${m.databaseVersion}; load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end. ` +
+      'The CRM\'s emulator in its own process on the same machine; syncs run in separate `pulse-crm worker` processes.',
+    `Options: ${Object.entries(result.options).map(([key, value]) => `${key} ${typeof value === 'number' ? n(value) : value}`).join(', ')}.`,
+    '',
+    '## Targets',
+    '',
+    '| target | measured | limit | ratio | met |',
+    '|---|---|---|---|---|',
+    ...result.targets.map((t) => `| ${t.name} | ${t.measured} | ${t.limit} | ${t.ratio === null ? '–' : ratio(t.ratio)} | ${t.met ? 'yes' : `**no**${t.binding ? ` — ${t.binding}` : ''}`} |`),
+    '',
+    '## Figures',
+    '',
+    '| figure | value |',
+    '|---|---|',
+    ...result.figures.map((figure) => `| ${figure.label} | ${figure.value} |`),
+    `| equal to the emulator, every tenant | ${result.equal ? 'yes' : `**NO** (${result.differences.length} differences, in the JSON)`} |`,
+    '',
+  ];
+  if (result.notes.length) lines.push('## Notes', '', ...result.notes.map((note) => `- ${note}`), '');
+  writeFileSync(paths.markdown, lines.join('\n'));
+  return paths;
+}

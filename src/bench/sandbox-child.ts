@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { RequestCounts } from '../sandbox/core/request-counter.js';
 
 /**
  * Starts one CRM's emulator in a child process and talks to it over its admin API. The bench sees
@@ -11,7 +12,7 @@ export interface SandboxChild {
   pid: number;
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   /** Requests the API has answered since the last reset, by kind. */
-  requests(): Promise<{ total: number; byKind: Record<string, number>; byStatus: Record<string, number> }>;
+  requests(): Promise<RequestCounts>;
   resetRequests(): Promise<void>;
   close(): Promise<void>;
 }

@@ -113,6 +113,9 @@ describe('a toy emulator built from core alone', () => {
     await adminCall('POST', '/faults', { kind: 500 });
     expect((await get('/things')).json()).toEqual([{ errorCode: 'UNKNOWN_EXCEPTION' }]);
     expect((await get('/things')).statusCode).toBe(200);
-    expect((await adminCall('GET', '/requests')).json()).toEqual({ total: 3, byKind: { list: 3 }, byStatus: { 200: 1, 500: 1, 503: 1 } });
+    // Per account only what reached it: the two faults were answered before authentication.
+    expect((await adminCall('GET', '/requests')).json()).toEqual({
+      total: 3, byKind: { list: 3 }, byStatus: { 200: 1, 500: 1, 503: 1 }, byAccount: { 1: { total: 1, maxPerWindow: 1 } }, accountWindowMs: 10_000,
+    });
   });
 });

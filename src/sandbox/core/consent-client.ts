@@ -3,9 +3,10 @@
  * answered "allow" without knowing whose it is. Every consent page keeps one convention (see
  * ../README.md): a <form> whose hidden inputs carry the request, selects whose first option is the
  * default account (and data centre), and a button with value "allow". Returns where the emulator
- * sends the browser (our callback).
+ * sends the browser (our callback). With `account`, a select offering that account's id as an option
+ * answers with it instead of its first (a tenant of its own among many accounts).
  */
-export async function answerConsentForm(authorizeUrl: string): Promise<URL> {
+export async function answerConsentForm(authorizeUrl: string, account?: number): Promise<URL> {
   const page = await fetch(authorizeUrl, { redirect: 'manual' });
   const html = await page.text();
   if (page.status !== 200) throw new Error(`The consent page answered ${page.status}: ${html.slice(0, 300)}`);
@@ -24,7 +25,9 @@ export async function answerConsentForm(authorizeUrl: string): Promise<URL> {
   for (const [, tag, options] of form[2]!.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/gi)) {
     const name = attribute(tag!, 'name');
     const first = /<option\b([^>]*)>([\s\S]*?)<\/option>/i.exec(options!);
-    if (name && first) fields.append(name, attribute(first[1]!, 'value') ?? decodeEntities(first[2]!.trim()));
+    const offered = [...options!.matchAll(/<option\b([^>]*)>/gi)].map(([, attributes]) => attribute(attributes!, 'value'));
+    if (name && account !== undefined && offered.includes(String(account))) fields.append(name, String(account));
+    else if (name && first) fields.append(name, attribute(first[1]!, 'value') ?? decodeEntities(first[2]!.trim()));
   }
   const allow = [...form[2]!.matchAll(/<button\b[^>]*>/gi)].map(([tag]) => tag).find((tag) => attribute(tag, 'value') === 'allow');
   if (!allow) throw new Error('The consent form has no button with value "allow"');

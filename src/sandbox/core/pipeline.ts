@@ -90,6 +90,9 @@ export function registerPipeline(app: FastifyInstance, ctx: EmulatorContext, emu
     return payload.slice(0, Math.max(1, Math.floor(payload.length / 2)));
   });
   app.addHook('onResponse', async (req, reply) => {
-    if (!routeConfig(req).admin) ctx.counter.recordStatus(reply.statusCode);
+    if (routeConfig(req).admin) return;
+    ctx.counter.recordStatus(reply.statusCode);
+    // Only what reached the account's limit counts against it: refused requests do not (as the limiter).
+    if (req.sandbox?.token && reply.statusCode !== 429) ctx.counter.recordAccount(req.sandbox.token.accountId);
   });
 }

@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCrashesBench } from '../../src/bench/crashes.js';
+import type { FleetResult } from '../../src/bench/fleet-result.js';
+import { writeFleetReport } from '../../src/bench/report.js';
+import { runTenantsBench } from '../../src/bench/tenants.js';
+import { runCli } from '../helpers/process.js';
+
+/**
+ * `pulse-crm bench --scenario tenants|crashes` end to end at tiny sizes, on the PostgreSQL server
+ * (separate worker processes need one): the scenarios run, every tenant ends equal to its emulator
+ * account, the counts are exact and the reports carry every target. Nothing here asserts speed:
+ * figures on a shared test machine mean nothing; the lead runs the real sizes on a quiet machine.
+ */
+const databaseUrl = process.env.PULSE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function expectReport(result: FleetResult) {
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-scenarios-'));
+  try {
+    const paths = writeFleetReport(result, dir);
+    expect(paths.markdown).toMatch(new RegExp(`${result.date}-hubspot-${result.scenario}-[0-9x]+\\.md$`));
+    expect(JSON.parse(readFileSync(paths.json, 'utf8'))).toMatchObject({ scenario: result.scenario, equal: true });
+    const markdown = readFileSync(paths.markdown, 'utf8');
+    expect(markdown).toContain('| target | measured | limit | ratio | met |');
+    for (const target of result.targets) expect(markdown).toContain(`| ${target.name} |`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('bench scenarios at tiny sizes', () => {
+  it('tenants: runs together under the OAuth-app limit, with ceilings, big-first part, and every tenant equal', async () => {
+    const result = await runTenantsBench({ provider: 'hubspot', databaseUrl, tenants: 3, records: 300, workers: 2, bigRecords: 2000, smallTenants: 2, seed: 5 });
+    expect(result.differences).toEqual([]);
+    expect(result.equal).toBe(true);
+    const data = result.data as any;
+    expect(data.fleet.perTenantMs).toHaveLength(3);
+    expect(data.fleet.statuses).toEqual(['success', 'success', 'success']);
+    expect(data.fleet.maxConnections).toBeGreaterThan(0);
+    expect(data.fleet.peakRssMbByWorker).toHaveLength(2);
+    expect(data.fleet.maxRequestsPerAccountWindow).toBeGreaterThan(0);
+    expect(data.ceiling.recordsPerSecond).toBeGreaterThan(0);
+    expect(data.ceiling.rateLimitFloorMs).toBeGreaterThan(0);
+    expect(data.bigFirst.aloneMs).toHaveLength(2);
+    expect(data.bigFirst.withBigMs).toHaveLength(2);
+    expect(result.targets.map((t) => t.name)).toEqual([
+      expect.stringMatching(/^3 × 300 on 2 workers: total ≤ 1.3 × max/), expect.stringMatching(/p95 ≤ 1.3 × p50/), '429 answers',
+      expect.stringMatching(/most requests to one account in any 10 s/), 'runs not ended `success`, every part', expect.stringMatching(/peak RSS/),
+      expect.stringMatching(/p50 ≤ 1.5 × alone/), expect.stringMatching(/p95 ≤ 1.5 × alone/), '429 answers in the big-first part',
+    ]);
+    expectReport(result);
+  }, 60_000);
+
+  it('crashes: kills the run\'s worker at spread points, the run resumes, never fails, and ends with exact counts', async () => {
+    const result = await runCrashesBench({ provider: 'hubspot', databaseUrl, contacts: 4000, kills: 2, workers: 2, heartbeatTimeoutMs: 2000, schedulerTickMs: 500, seed: 5 });
+    const data = result.data as any;
+    expect(result.differences).toEqual([]);
+    expect(data.status).toBe('success');
+    expect(data.failedRuns).toBe(0);
+    expect(data.kills).toHaveLength(2);
+    for (const kill of data.kills) expect(kill.resumeMs).toBeGreaterThan(0);
+    expect(new Set(data.kills.map((kill: any) => kill.killedPid)).size).toBe(2);
+    expect(data.byObject).toEqual(data.rows);
+    expect(data.rows).toEqual(data.expected);
+    expect(data.recordsSynced).toBe(Math.round(4000 / 0.7));
+    expect(result.targets.find((t) => t.name.startsWith('counts exact'))?.met).toBe(true);
+    expectReport(result);
+  }, 60_000);
+
+  it('refuses to run a fleet scenario without a PostgreSQL server', async () => {
+    const cli = runCli(['bench', '--scenario', 'tenants'], { DATABASE_URL: '' });
+    const code = await cli.exited;
+    expect(code).toBe(2);
+    expect(cli.output()).toMatch(/needs DATABASE_URL set to a PostgreSQL server/);
+  }, 30_000);
+});
