@@ -50,6 +50,8 @@ export interface Integration {
   outageRetries: number;
   /** Since when the run going now has been mostly waiting for the CRM account's rate limit (null: it is not, or none runs). */
   rateLimitedSince: string | null;
+  /** Changes the CRM pushes (webhooks): whether they arrive, and the last one (src/sync/realtime.ts). */
+  realtime: { state: RealtimeState; lastPushAt: string | null };
   createdAt: string;
   updatedAt: string;
 }
@@ -78,8 +80,21 @@ export interface Credentials {
 
 const columns = `id, user_id, platform, display_name, status, is_active, sync_enabled, external_account_id,
   granted_scopes, token_expires_at, last_sync_at, last_error, settings, connection_check, connection_config, outage_retry_at, outage_retries,
+  pushed_at, pushes_missed_at,
   (SELECT l.rate_limited_since FROM crm_sync_logs l WHERE l.integration_id = crm_integrations.id AND l.status = 'running') AS rate_limited_since,
   created_at, updated_at`;
+
+/**
+ * Real-time updates, from the two columns: `off` until the CRM first pushes a change, `degraded` from a
+ * scheduled listing that found changes no push announced until the next push, `on` otherwise
+ * (src/sync/realtime.ts says what each changes).
+ */
+export type RealtimeState = 'off' | 'on' | 'degraded';
+
+export function realtimeState(pushedAt: string | null, missedAt: string | null): RealtimeState {
+  if (!pushedAt) return 'off';
+  return missedAt && missedAt >= pushedAt ? 'degraded' : 'on';
+}
 
 type Row = Record<string, any>;
 
@@ -105,6 +120,7 @@ export function toIntegration(row: Row): Integration {
     retryAt: iso(row.outage_retry_at),
     outageRetries: row.outage_retries,
     rateLimitedSince: iso(row.rate_limited_since),
+    realtime: { state: realtimeState(iso(row.pushed_at), iso(row.pushes_missed_at)), lastPushAt: iso(row.pushed_at) },
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };
@@ -201,7 +217,11 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
      * interval (default `defaultMinutes`), or whose outage retry is due and not yet started: every
      * user's, so run as the system role. A retry fires once; the run it starts sets the next one.
      */
-    async dueForSync(defaultMinutes: number): Promise<{ id: string; userId: string }[]> {
+    /**
+     * Integrations due their scheduled listing: every `sync_interval_minutes` (default `defaultMinutes`),
+     * or, while their real-time updates are on, only every `realtimeMinutes` (the listing is then the safety net).
+     */
+    async dueForSync(defaultMinutes: number, realtimeMinutes = defaultMinutes): Promise<{ id: string; userId: string }[]> {
       const { rows } = await tx.query(
         `SELECT i.id, i.user_id FROM crm_integrations i
          WHERE i.sync_enabled AND i.is_active AND i.status = 'connected'
@@ -212,10 +232,18 @@ export function integrationsRepository(tx: Tx, keys: KeyRing) {
              OR NOT EXISTS (
                -- Webhook runs read what was pushed; they are no substitute for the scheduled listing.
                SELECT 1 FROM crm_sync_logs l WHERE l.integration_id = i.id AND l.sync_type <> 'webhook'
-                 AND l.started_at > now() - make_interval(mins => coalesce((i.settings->>'sync_interval_minutes')::int, $1))))`,
-        [defaultMinutes],
+                 AND l.started_at > now() - make_interval(mins => CASE
+                   WHEN i.pushed_at IS NOT NULL AND (i.pushes_missed_at IS NULL OR i.pushes_missed_at < i.pushed_at)
+                     THEN greatest(coalesce((i.settings->>'sync_interval_minutes')::int, $1), $2)
+                   ELSE coalesce((i.settings->>'sync_interval_minutes')::int, $1) END)))`,
+        [defaultMinutes, realtimeMinutes],
       );
       return rows.map((row) => ({ id: row.id, userId: row.user_id }));
+    },
+
+    /** A listing found changes no push announced: real-time updates are degraded until the next push. */
+    async notePushesMissed(id: string): Promise<void> {
+      await tx.query('UPDATE crm_integrations SET pushes_missed_at = now() WHERE id = $1 AND pushed_at IS NOT NULL', [id]);
     },
 
     /** A run the CRM's outage cut short: try again at `at`, one more outage in a row. */

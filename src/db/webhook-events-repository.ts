@@ -22,12 +22,16 @@ export function webhookEventsRepository(tx: Tx) {
   return {
     async record(platform: PlatformId, events: WebhookEvent[]): Promise<void> {
       if (events.length === 0) return;
+      // The integrations it reached note the push: their real-time updates work (src/sync/realtime.ts).
       await tx.query(
-        `INSERT INTO crm_webhook_events (integration_id, user_id, kind, object, remote_id, payload, event_key)
-         SELECT i.id, i.user_id, e.kind, e.object, e.remote_id, e.payload, e.event_key
-         FROM jsonb_to_recordset($2::jsonb) AS e(account text, kind text, object text, remote_id text, payload jsonb, event_key text)
-         JOIN crm_integrations i ON i.platform = $1 AND i.external_account_id = e.account
-         ON CONFLICT (integration_id, event_key) DO NOTHING`,
+        `WITH stored AS (
+           INSERT INTO crm_webhook_events (integration_id, user_id, kind, object, remote_id, payload, event_key)
+           SELECT i.id, i.user_id, e.kind, e.object, e.remote_id, e.payload, e.event_key
+           FROM jsonb_to_recordset($2::jsonb) AS e(account text, kind text, object text, remote_id text, payload jsonb, event_key text)
+           JOIN crm_integrations i ON i.platform = $1 AND i.external_account_id = e.account
+           ON CONFLICT (integration_id, event_key) DO NOTHING
+           RETURNING integration_id)
+         UPDATE crm_integrations SET pushed_at = now() WHERE id IN (SELECT integration_id FROM stored)`,
         [platform, JSON.stringify(events.map((e) => ({ account: e.accountId, kind: e.kind, object: e.object, remote_id: e.remoteId, payload: e.payload, event_key: e.key })))],
       );
     },

@@ -66,6 +66,10 @@ export const integrationSchema = withExample(z.object({
   connectionProblem: connectionProblemSchema.nullable(),
   retryAt: z.string().nullable().describe('When a sync that an outage of the CRM cut short is tried again by itself (null: none pending)'),
   rateLimitedSince: z.string().nullable().describe('Since when the sync running now has been mostly waiting for the CRM account\'s rate limit: slow, not stuck, and it continues by itself (null: no sync running, or not held back)'),
+  realtime: z.object({
+    state: z.enum(['off', 'on', 'degraded']).describe('`on`: the CRM pushes changes and Pulse applies them within seconds, the scheduled sync being the safety net (hourly by default); `degraded`: a scheduled sync found changes no push announced, so it runs at the normal interval until pushes arrive again; `off`: no push received yet'),
+    lastPushAt: z.string().nullable().describe('When the CRM last pushed a change for this integration'),
+  }).describe('Real-time updates through the CRM\'s webhooks'),
   createdAt: z.string(),
   updatedAt: z.string(),
 }), {
@@ -84,6 +88,7 @@ export const integrationSchema = withExample(z.object({
   connectionProblem: null,
   retryAt: null,
   rateLimitedSince: null,
+  realtime: { state: 'on', lastPushAt: '2026-03-02T10:21:40.000Z' },
   createdAt: '2026-02-20T09:12:44.000Z',
   updatedAt: '2026-03-02T10:05:12.000Z',
 }, 'The integration.');

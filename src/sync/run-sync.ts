@@ -13,6 +13,7 @@ import { refreshFieldOptions } from './field-options.js';
 import { applyPushedChanges, syncObject } from './object-sync.js';
 import { processRecordBudget } from './record-budget.js';
 import { cutShortByOutage, outageRetryDelayMs } from './outage-retry.js';
+import { listingFoundUnpushedChanges } from './realtime.js';
 import { MOSTLY_WAITING, rateLimitWaits } from './rate-limit-waits.js';
 import { DEFAULT_INTERVAL_MINUTES } from './scheduler.js';
 
@@ -135,10 +136,16 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const status = runStatus(failures, counts);
   const message = failures.size === 0 ? null : summarize(failures);
   const retryAt = cutShortByOutage(failures.values()) ? nextOutageRetry(ctx, integration) : null;
+  let missedPushes = false;
   const finished = await tenant(async (tx) => {
     const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests, runToken);
     if (!done) return null;
     const integrations = integrationsRepository(tx, ctx.keys);
+    // A listing is the safety net under pushed changes: what it had to bring itself, pushes missed.
+    if (syncType === 'incremental' && integration.realtime.lastPushAt && status !== 'failed') {
+      missedPushes = await listingFoundUnpushedChanges(tx, job.integrationId, log.startedAt, integration.lastSyncAt);
+      if (missedPushes) await integrations.notePushesMissed(job.integrationId);
+    }
     if (retryAt) await integrations.scheduleOutageRetry(job.integrationId, retryAt);
     else await integrations.clearOutageRetry(job.integrationId);
     await integrations.update(job.integrationId, {
@@ -156,6 +163,10 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   if (message) await ctx.events?.publish(job.userId, { type: 'sync.error', integrationId: job.integrationId, logId: job.logId, code: fatal?.code ?? (retryAt ? 'unreachable' : 'partial'), message });
   ctx.logger.info({ integrationId: job.integrationId, logId: job.logId, status, counts, requests, durationMs: finished.durationMs }, 'sync finished');
   if (retryAt) ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId, retryAt: retryAt.toISOString() }, 'CRM unreachable; the run is retried by itself');
+  if (missedPushes) {
+    ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId }, 'the listing found changes the CRM did not push; real-time updates degraded, listing at the normal interval until the next push');
+    await ctx.events?.publish(job.userId, { type: 'integration.updated', integrationId: job.integrationId });
+  }
   return finished;
 }
 

@@ -14,7 +14,7 @@ import { requestSync } from './request-sync.js';
 export const DEFAULT_INTERVAL_MINUTES = 15;
 
 export function dueIntegrations(ctx: AppContext): Promise<{ id: string; userId: string }[]> {
-  return asSystem(ctx.db.pool, (tx) => integrationsRepository(tx, ctx.keys).dueForSync(DEFAULT_INTERVAL_MINUTES));
+  return asSystem(ctx.db.pool, (tx) => integrationsRepository(tx, ctx.keys).dueForSync(DEFAULT_INTERVAL_MINUTES, ctx.config.PULSE_REALTIME_POLL_MINUTES));
 }
 
 export function startScheduler(ctx: AppContext, queue: SyncQueue, everyMs = ctx.config.PULSE_SCHEDULER_INTERVAL_MS): () => void {

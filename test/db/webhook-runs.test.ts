@@ -4,7 +4,8 @@ import { asSystem } from '../../src/db/tenant.js';
 import type { Integration } from '../../src/db/integrations-repository.js';
 import type { SyncLog } from '../../src/db/sync-logs-repository.js';
 import { syncLogsRepository } from '../../src/db/sync-logs-repository.js';
-import { connectHubspot } from '../helpers/connect.js';
+import { connectHubspot, reload } from '../helpers/connect.js';
+import { integrationsRepository } from '../../src/db/integrations-repository.js';
 import { engine } from '../helpers/database.js';
 import { differences, sandboxRecords } from '../helpers/equality.js';
 import { waitFor } from '../helpers/process.js';
@@ -84,5 +85,30 @@ describe(`pushed changes on ${engine}`, () => {
     } finally {
       await admin(product.sandbox, 'DELETE', '/_sandbox/faults');
     }
+  });
+
+  it('says real-time updates are on while pushes arrive, degraded once a listing finds a change none brought, and on again at the next push', async () => {
+    const realtime = async () => (await reload(product.ctx, integration)).realtime;
+    const subscribe = (events: string[]) => admin(product.sandbox, 'PUT', `/_sandbox/webhooks/${SANDBOX_APPS.hubspot.appId}`, {
+      targetUrl: `${product.baseUrl}/crm/webhooks/hubspot`,
+      subscriptions: ['contact', 'company', 'deal'].flatMap((object) => events.map((kind) => ({ eventType: `${object}.${kind}`, active: true }))),
+    });
+    expect(await realtime()).toMatchObject({ state: 'on', lastPushAt: expect.any(String) });
+    const [, , contact, another] = await sandboxRecords(product.sandbox, 'contacts');
+    // Deliveries stop (the app's subscriptions are gone): only the scheduled listing sees this change.
+    await subscribe([]);
+    await admin(product.sandbox, 'PATCH', `/_sandbox/records/contacts/${contact!.id}`, { properties: { firstname: 'Unpushed' } });
+    const listing = await syncAndWait(product.ctx, integration.userId, integration.id);
+    expect(listing).toMatchObject({ syncType: 'incremental', status: 'success' });
+    expect((await row('crm_contacts', contact!.id)).properties.firstname).toBe('Unpushed');
+    expect((await realtime()).state).toBe('degraded');
+    // While degraded the listing is due at the integration's own interval again, not the real-time one.
+    const due = () => asSystem(product.ctx.db.pool, async (tx) => (await integrationsRepository(tx, product.ctx.keys).dueForSync(0, 60)).map((each) => each.id));
+    expect(await due()).toContain(integration.id);
+    // Deliveries resume: the next push turns real-time updates on, and the listing waits for the real-time interval.
+    await subscribe(['creation', 'propertyChange', 'deletion', 'associationChange']);
+    await admin(product.sandbox, 'PATCH', `/_sandbox/records/contacts/${another!.id}`, { properties: { firstname: 'Pushed once more' } });
+    await waitFor(async () => ((await realtime()).state === 'on' ? true : undefined), 'real-time updates to be on again', 15_000);
+    expect(await due()).not.toContain(integration.id);
   });
 });

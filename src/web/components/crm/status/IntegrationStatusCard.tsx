@@ -9,6 +9,7 @@ import { SyncProgress } from '../ui/SyncProgress';
 import { ConnectionProblemNotice } from './ConnectionProblemNotice';
 import { OutageRetryNotice } from './OutageRetryNotice';
 import { RateLimitNotice } from './RateLimitNotice';
+import { RealtimeStatus } from './RealtimeStatus';
 import { ReconnectNotice } from './ReconnectNotice';
 import { SyncActions } from './SyncActions';
 import { SyncHistory } from './SyncHistory';
@@ -37,8 +38,10 @@ export function IntegrationStatusCard({ integration, platform }: { integration: 
             <StatusPill status={status} />
           </div>
           <p className="pcrm-muted">Last synced <RelativeTime iso={latest(integration.lastSyncAt, live?.finished?.at)} /></p>
+          {integration.realtime.state !== 'degraded' && <RealtimeStatus integration={integration} crmName={platform?.name ?? 'the CRM'} />}
         </div>
       </header>
+      {integration.realtime.state === 'degraded' && <RealtimeStatus integration={integration} crmName={platform?.name ?? 'the CRM'} />}
 
       {live?.running && <SyncProgress running={live.running} />}
       {status === 'rate_limited' && rateLimitWait(integration, live) && <RateLimitNotice since={integration.rateLimitedSince} crmName={platform?.name ?? 'the CRM'} />}
