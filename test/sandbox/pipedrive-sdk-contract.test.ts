@@ -128,6 +128,17 @@ describe('v2 records through the SDK', () => {
     expect(times.every((t) => t >= '2026-06-01T00:00:00Z')).toBe(true);
   });
 
+  it('reads up to 100 records by ids: only live ones come back; more than 100 ids, or one that is no id, is refused', async () => {
+    const deals = new v2.DealsApi(await authorized());
+    const listed = (await deals.getDeals({ limit: 3 })).data!.map((d) => d.id!);
+    await deals.deleteDeal({ id: listed[1]! });
+    const read = await deals.getDeals({ ids: [...listed, 999_999_999].join(','), limit: 100 });
+    expect((read.data ?? []).map((d) => d.id).sort()).toEqual([listed[0], listed[2]].sort());
+    const tooMany = await rejection(deals.getDeals({ ids: Array.from({ length: 101 }, (_, i) => i + 1).join(','), limit: 100 }));
+    expect(tooMany).toMatchObject({ success: false, error: expect.stringContaining('100') });
+    expect(await rejection(deals.getDeals({ ids: `${listed[0]},x`, limit: 100 }))).toMatchObject({ success: false, error: expect.stringContaining('ids') });
+  });
+
   it('creates, reads, updates and deletes a deal; the deleted deal is listed with status=deleted', async () => {
     const deals = new v2.DealsApi(await authorized());
     const created = await deals.addDeal({ AddDealRequest: { title: 'SDK deal', value: 1200, currency: 'EUR' } });
@@ -226,6 +237,24 @@ describe('webhooks through the SDK', () => {
     expect(events.map((meta) => [meta.action, meta.entity_id]).sort()).toEqual([['change', String(survivor.id)], ['delete', String(deal.person_id)]]);
     expect(events.find((meta) => meta.action === 'delete').merged_to_id).toBe(String(survivor.id));
     expect((await new v2.DealsApi(config).getDeal({ id: deal.id! })).data!.person_id).toBe(survivor.id);
+    await webhooks.deleteWebhook({ id: hook.data!.id! });
+  });
+
+  it('delivers a person\'s create and change events to a subscription of every action, each with its own event id', async () => {
+    const config = await authorized();
+    const webhooks = new v1.WebhooksApi(await authorizedV1());
+    const port = (receiver.address() as { port: number }).port;
+    const hook = await webhooks.addWebhook({ AddWebhookRequest: { subscription_url: `http://127.0.0.1:${port}/changes`, event_action: '*', event_object: 'person', name: 'persons', version: '2.0' } as never });
+    const already = received.length;
+    const persons = new v2.PersonsApi(config);
+    const created = await persons.addPerson({ AddPersonRequest: { name: 'Grace Hopper' } });
+    await persons.updatePerson({ id: created.data!.id!, UpdatePersonRequest: { name: 'Grace B. Hopper' } });
+    await sb.pipedrive.dispatcher.idle();
+    const events = received.slice(already).map((r) => r.body).filter((body) => body.meta.webhook_id === String(hook.data!.id));
+    expect(events.map((e) => e.meta.action).sort()).toEqual(['change', 'create']);
+    expect(events.every((e) => e.meta.entity === 'person' && e.meta.entity_id === String(created.data!.id))).toBe(true);
+    expect(new Set(events.map((e) => e.meta.id)).size).toBe(2);
+    expect(events.find((e) => e.meta.action === 'change').previous).toMatchObject({ name: 'Grace Hopper' });
     await webhooks.deleteWebhook({ id: hook.data!.id! });
   });
 

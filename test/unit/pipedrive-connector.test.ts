@@ -85,12 +85,34 @@ describe('Pipedrive webhooks', () => {
     expect(pipedriveWebhooks.verify(delivery(basic(WEBHOOK_USER, subscriptionSecret), null))).toBe(false);
   });
 
-  it('turns a v2 delete event into a deletion of that record; other events into nothing', () => {
+  it('turns a v2 delete event into a deletion of that record', () => {
     const meta = { action: 'delete', entity: 'organization', entity_id: '12', company_id: '13000001', id: 'e-1', version: '2.0' };
     expect(pipedriveWebhooks.parse(JSON.stringify({ meta, data: null, previous: { id: 12 } }))).toEqual({
       ok: true, events: [{ accountId: '13000001', kind: 'deletion', object: 'companies', remoteId: '12', key: 'e-1', payload: { meta } }],
     });
-    expect(pipedriveWebhooks.parse(JSON.stringify({ meta: { ...meta, action: 'change' }, data: {}, previous: {} }))).toEqual({ ok: true, events: [] });
     expect(pipedriveWebhooks.parse(JSON.stringify({ meta: { ...meta, entity_id: 'x' } }))).toMatchObject({ ok: false, problem: expect.stringContaining('meta.entity_id') });
+  });
+
+  it('turns create and change events into changes to read by id, keyed by the event id (the same on every retry)', () => {
+    const meta = { action: 'create', entity: 'person', entity_id: '7', company_id: '13000001', id: 'e-2', attempt: 1, version: '2.0' };
+    const parse = (event: Record<string, unknown>) => {
+      const parsed = pipedriveWebhooks.parse(JSON.stringify(event));
+      if (!parsed.ok) throw new Error(parsed.problem);
+      return parsed.events;
+    };
+    const created = parse({ meta, data: person, previous: null });
+    expect(created).toEqual([{ accountId: '13000001', kind: 'change', object: 'contacts', remoteId: '7', key: 'e-2', payload: { meta } }]);
+    // The record is read again by id: what the event carries of it is not kept.
+    expect(JSON.stringify(created)).not.toContain('Lovelace');
+    const changed = parse({ meta: { ...meta, action: 'change', entity: 'deal', entity_id: 42, company_id: 13000001 }, data: { id: 42 }, previous: { title: 'old' } });
+    expect(changed).toMatchObject([{ accountId: '13000001', kind: 'change', object: 'deals', remoteId: '42', key: 'e-2' }]);
+    const retried = parse({ meta: { ...meta, attempt: 3 }, data: person, previous: null });
+    expect(retried[0]!.key).toBe(created[0]!.key);
+  });
+
+  it('leaves out objects and actions the engine does not act on', () => {
+    const meta = { action: 'change', entity: 'activity', entity_id: '5', company_id: '13000001', id: 'e-3', version: '2.0' };
+    expect(pipedriveWebhooks.parse(JSON.stringify({ meta, data: {}, previous: {} }))).toEqual({ ok: true, events: [] });
+    expect(pipedriveWebhooks.parse(JSON.stringify({ meta: { ...meta, entity: 'person', action: 'merge' }, data: {} }))).toEqual({ ok: true, events: [] });
   });
 });

@@ -1,5 +1,5 @@
 import type { ConnectorDeps } from '../connector-module.js';
-import type { Associations, Connector, DeletionPage, FieldOption, ListCursor, Quota, RecordPage } from '../connector.js';
+import type { Associations, CanonicalRecord, Connector, DeletionPage, FieldOption, ListCursor, Quota, RecordPage } from '../connector.js';
 import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { budgetResetsAt } from './errors.js';
@@ -75,6 +75,15 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
     return { records, next: next ? { ...cursor, position: { cursor: next } } : null };
   }
 
+  /**
+   * Up to 100 records by id in one request: the v2 list's `ids` filter (one list's cost, and no
+   * `updated_since` index that trails writes). Ids Pipedrive does not hold live are left out.
+   */
+  async function listByIds(object: ObjectType, ids: string[]) {
+    const { data } = await spend('GET', `/api/v2/${pipedriveObjects[object].path}`, { schema: recordList, query: { ids: ids.join(','), limit: pipedriveLimits.idsPerRequest } });
+    return data.data ?? [];
+  }
+
   return {
     platform: 'pipedrive',
 
@@ -109,12 +118,20 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
         for (const id of remoteIds) result.set(id, {});
         return result;
       }
-      for (let start = 0; start < remoteIds.length; start += 100) {
-        const ids = remoteIds.slice(start, start + 100);
-        const { data } = await spend('GET', `/api/v2/${pipedriveObjects[object].path}`, { schema: recordList, query: { ids: ids.join(','), limit: pipedriveLimits.pageSize } });
-        for (const record of data.data ?? []) result.set(String(record.id), mapAssociations(object, record));
+      for (const ids of chunks(remoteIds, pipedriveLimits.idsPerRequest)) {
+        for (const record of await listByIds(object, ids)) result.set(String(record.id), mapAssociations(object, record));
       }
       return result;
+    },
+
+    async readRecords(object, remoteIds) {
+      const records: CanonicalRecord<typeof object>[] = [];
+      for (const ids of chunks(remoteIds, pipedriveLimits.idsPerRequest)) {
+        for (const record of await listByIds(object, ids)) records.push(mapRecord(object, record as PipedriveRecord));
+      }
+      // The lists hold live records only (deals: neither deleted nor archived), so an id not returned is no longer live.
+      const found = new Set(records.map((record) => record.remoteId));
+      return { records, missing: remoteIds.filter((id) => !found.has(id)) };
     },
 
     async account() {
@@ -185,6 +202,12 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
       if (!response.ok && response.status !== 404) throw new ProviderError('temporary', `Pipedrive did not revoke the token (HTTP ${response.status}).`);
     },
   };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
 }
 
 /** RFC 3339 without fractions, as Pipedrive's filters take it (rounded down: nothing is skipped). */

@@ -41,6 +41,8 @@ export const pipedriveObjects: Record<ObjectType, PipedriveObjectSpec> = {
 export const pipedriveLimits = {
   /** The v2 maximum: a full sync needs records ÷ 500 requests. */
   pageSize: 500,
+  /** Ids per list request by `ids` (the v2 lists take at most 100): reads by id, associations. */
+  idsPerRequest: 100,
   /** Pipedrive's burst window; its headers give the limit and what remains, not the window's length. */
   burstWindowMs: 2_000,
   /** Persons and organizations are listed in full (and the unseen ones deleted) at least this often. */

@@ -5,7 +5,8 @@ import { pipedriveObjects } from './spec.js';
 
 /**
  * Registers a connection's webhooks v2 after connect (`POST /v1/webhooks`, one per object, every
- * action: deletions now, changes for realtime later) and removes them on disconnect. Pipedrive signs
+ * action: `create` and `change` start a webhook run that reads those records by id within seconds,
+ * `delete` is the only way persons' and organizations' deletions show) and removes them on disconnect. Pipedrive signs
  * nothing; each subscription carries HTTP Basic credentials it repeats on every delivery, a secret
  * generated for this connection (webhooks.ts checks it). At most 40 webhooks per user: we use 3.
  * https://developers.pipedrive.com/docs/api/v1/Webhooks#addWebhook
@@ -14,7 +15,7 @@ const created = z.object({ data: z.object({ id: z.union([z.number(), z.string()]
 
 export const pipedriveSubscriptions: WebhookSubscriptions = {
   scope: 'webhooks:full',
-  withoutIt: 'Pipedrive lists no deleted persons or organizations: without webhooks their deletions reach Pulse only with the daily full listing (up to 24 hours later). Reconnect and allow "Receive changes as they happen" to have them within a sync.',
+  withoutIt: 'Without webhooks, changes reach Pulse only with the next scheduled sync instead of within seconds, and since Pipedrive lists no deleted persons or organizations, their deletions only with the daily full listing (up to 24 hours later). Reconnect and allow "Receive changes as they happen" to have them within seconds.',
 
   async subscribe({ http }, target) {
     const ids: string[] = [];

@@ -90,8 +90,10 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: PipedriveContext
       if (statuses.some((s) => !['open', 'won', 'lost', 'deleted'].includes(s))) return badRequest(reply, `Invalid status: ${q.status}`);
       const deleted = statuses.includes('deleted');
       if (deleted && statuses.length > 1) return badRequest(reply, 'status=deleted cannot be combined with other statuses');
+      // Up to 100 ids, comma separated (the v2 spec's `ids`): how a client reads records it was told changed.
       const ids = q.ids ? q.ids.split(',').map(Number) : null;
       if (ids && ids.length > 100) return badRequest(reply, 'ids accepts at most 100 ids');
+      if (ids?.some((id) => !Number.isSafeInteger(id) || id <= 0)) return badRequest(reply, `Invalid ids: ${q.ids}`);
       const sinceMs = q.updated_since ? Date.parse(q.updated_since) : null;
       const untilMs = q.updated_until ? Date.parse(q.updated_until) : null;
       // Listings by modification time read an index that trails writes (lag.ts).
