@@ -146,11 +146,14 @@ export async function subscribeNotifications(emulator: Emulator, publicUrl: stri
  * does, the consent page answered as a person would (`answerConsentForm`), then our callback. With
  * `server: true` the browser follows the emulator's redirect to our listening server (the flow's
  * cookie with it); without, the callback's handler is called in this process (no server running).
+ * `everyOptionalScope` grants what the wizard leaves to the person as well (unticked by default).
  */
-export async function connectThroughConsent(ctx: AppContext, platform: PlatformId, sub: string, options: { server?: boolean } = {}): Promise<Integration> {
+export async function connectThroughConsent(ctx: AppContext, platform: PlatformId, sub: string, options: { server?: boolean; everyOptionalScope?: boolean } = {}): Promise<Integration> {
   const userId = await ensureUser(ctx, sub);
   const appOrigin = new URL(ctx.config.publicUrl).origin;
-  const { ticket } = await startOAuth(ctx, userId, { platform, appOrigin });
+  // A person who ticks every optional permission the wizard offers (a CRM's change notifications can be one).
+  const scopes = options.everyOptionalScope ? platforms[platform].scopes.filter((scope) => !scope.required).map((scope) => scope.name) : undefined;
+  const { ticket } = await startOAuth(ctx, userId, { platform, appOrigin, scopes });
   const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
   if (!begun.ok) throw new Error(`begin failed: ${begun.message}`);
   const callback = await answerConsentForm(begun.authorizeUrl);

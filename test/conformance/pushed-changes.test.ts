@@ -26,7 +26,8 @@ describe.each(availablePlatforms)(`%s pushed changes on ${engine}`, (platform) =
   beforeAll(async () => {
     product = await startConformanceProduct(platform, { records: seed });
     emulator = product.emulator;
-    integration = await connectThroughConsent(product.ctx, platform, 'pushed', { server: true });
+    // Where notifications are a permission of their own, the person grants it: this is about them.
+    integration = await connectThroughConsent(product.ctx, platform, 'pushed', { server: true, everyOptionalScope: true });
     readsById = typeof (await connectorFor(product.ctx, integration)).readRecords === 'function';
     const first = await syncAndWait(product.ctx, integration.userId, integration.id);
     expect(first.status, first.errorMessage ?? '').toBe('success');

@@ -3,7 +3,7 @@ import { beginOAuth } from '../../src/crm/oauth-begin.js';
 import { completeOAuth, startOAuth } from '../../src/crm/oauth-flow.js';
 import type { Integration } from '../../src/db/integrations-repository.js';
 import { asSystem } from '../../src/db/tenant.js';
-import { answerConsentForm } from '../conformance/harness.js';
+import { answerConsentForm, connectorFor } from '../conformance/harness.js';
 import { credentialsOf } from '../helpers/connect.js';
 import { engine } from '../helpers/database.js';
 import { waitFor } from '../helpers/process.js';
@@ -14,7 +14,8 @@ import { ensureUser } from '../helpers/users.js';
 /**
  * Zoho notifications end to end: Pulse subscribes a channel at connect (expiring within a day) and
  * renews it at every run; the emulator posts each change to our public inbound path with the
- * channel's token, which we verify; a notified deletion is applied at the next sync at the latest.
+ * channel's token, which we verify; a notified deletion is applied at the next sync at the latest;
+ * the records a notification names are read by id, as a listing would have read them.
  */
 describe(`Zoho notification channels, on ${engine}`, () => {
   let product: RunningProduct;
@@ -85,5 +86,19 @@ describe(`Zoho notification channels, on ${engine}`, () => {
     expect((await post(forged)).status).toBe(401);
     expect((await post({ ...forged, token: undefined })).status).toBe(401);
     expect((await post({ nonsense: true })).status).toBe(401);
+  });
+
+  it('reads the records a notification named by id, mapped as a listing maps them (lookups too), and names those Zoho no longer holds', async () => {
+    const connector = await connectorFor(product.ctx, integration);
+    const listed = (await connector.listRecords('deals', { mode: 'full' })).records.slice(0, 3);
+    const read = await connector.readRecords!('deals', [...listed.map((deal) => deal.remoteId), '4150868000099999999']);
+    expect(read.records).toEqual(listed);
+    expect(listed.some((deal) => (deal.associations?.companies ?? []).length > 0)).toBe(true);
+    expect(read.missing).toEqual(['4150868000099999999']);
+
+    const [, contact] = (await (await fetch(`${zoho}/_sandbox/records/contacts?archived=false`)).text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    await admin('DELETE', `/_sandbox/records/contacts/${contact.id}`);
+    // Nothing live among the ids: Zoho answers 204, every id missing.
+    expect(await connector.readRecords!('contacts', [String(contact.id)])).toEqual({ records: [], missing: [String(contact.id)] });
   });
 });

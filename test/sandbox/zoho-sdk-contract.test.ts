@@ -88,4 +88,17 @@ describe('Zoho CRM v8 through the official SDK', () => {
     const count = await new Records.RecordOperations('Contacts').recordCount(new ZOHO.ParameterMap());
     expect((count.getObject() as InstanceType<typeof Records.CountWrapper>).getCount()).toBe(451n);
   });
+
+  it('reads records by ids= (how Pulse reads the records a notification named): live ones only, 204 when none is', async () => {
+    const [first, second, gone] = (await exportZoho(sb, 'contacts')).map((r) => r.id);
+    const deleted = await fetch(`${sb.urls.zoho}/_sandbox/records/contacts/${gone}`, { method: 'DELETE' });
+    expect(deleted.ok).toBe(true);
+    const ids = (list: string[]) => getPage('Contacts', [[Records.GetRecordsParam.IDS, list.join(',')], [Records.GetRecordsParam.FIELDS, 'Last_Name,Account_Name,Modified_Time']]);
+    const response = await ids([first!, gone!, second!]);
+    expect(response.getStatusCode()).toBe(200);
+    const records = (response.getObject() as InstanceType<typeof Records.ResponseWrapper>).getData();
+    expect(records.map((record) => String(record.getId())).sort()).toEqual([first, second].sort());
+    expect(records[0]!.getKeyValue('Modified_Time')).toBeInstanceOf(Date);
+    expect((await ids([gone!])).getStatusCode()).toBe(204);
+  });
 });

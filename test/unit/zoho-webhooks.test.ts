@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelId, channelToken, zohoWebhooks } from '../../src/crm/zoho/webhooks.js';
 
-/** The Zoho notification receiver: the channel token is the check; what each operation becomes for the engine. */
+/** The Zoho notification receiver: the channel token is the check; what each operation becomes for the engine, under which key. */
 describe('Zoho notification callbacks', () => {
   const secret = 'client-secret';
   const org = '4150868000060000002';
@@ -18,14 +18,32 @@ describe('Zoho notification callbacks', () => {
     expect(verify('not json')).toBe(false);
   });
 
-  it('turns a deletion into deletion events, an edit of a record holding lookups into association changes, and nothing else', () => {
-    const deleted = zohoWebhooks.parse(body({ operation: 'delete', module: 'Contacts', ids: ['1', '2'] }));
-    expect(deleted.ok && deleted.events.map((e) => [e.kind, e.object, e.remoteId, e.accountId])).toEqual([['deletion', 'contacts', '1', org], ['deletion', 'contacts', '2', org]]);
-    const edited = zohoWebhooks.parse(body());
-    expect(edited.ok && edited.events.map((e) => [e.kind, e.object])).toEqual([['association_change', 'deals']]);
-    // Accounts hold no lookups: an edit shows in the next Modified_Time window, nothing to push.
-    expect(zohoWebhooks.parse(body({ module: 'Accounts' }))).toEqual({ ok: true, events: [] });
-    expect(zohoWebhooks.parse(body({ module: 'Leads', operation: 'delete' }))).toEqual({ ok: true, events: [] });
+  it('turns inserts and edits into changes to read, deletions into deletion events, and nothing else', () => {
+    const kinds = (over: Record<string, unknown>) => {
+      const parsed = zohoWebhooks.parse(body(over));
+      if (!parsed.ok) throw new Error(parsed.problem);
+      return parsed.events.map((e) => [e.kind, e.object, e.remoteId, e.accountId]);
+    };
+    expect(kinds({ operation: 'insert', module: 'Contacts', ids: ['1', '2'] })).toEqual([['change', 'contacts', '1', org], ['change', 'contacts', '2', org]]);
+    // Every module's edits, lookups or none (Accounts hold none): the record is read by id, lookups with it.
+    expect(kinds({ operation: 'update', module: 'Accounts', ids: ['3'] })).toEqual([['change', 'companies', '3', org]]);
+    expect(kinds({ operation: 'update' })).toEqual([['change', 'deals', '4150868000070000001', org]]);
+    expect(kinds({ operation: 'delete', module: 'Contacts', ids: ['1', '2'] })).toEqual([['deletion', 'contacts', '1', org], ['deletion', 'contacts', '2', org]]);
+    // Modules we do not sync, operations we do not know (not even an inherited property's name).
+    expect(kinds({ module: 'Leads', operation: 'delete' })).toEqual([]);
+    expect(kinds({ operation: 'approve' })).toEqual([]);
+    expect(kinds({ operation: 'constructor' })).toEqual([]);
     expect(zohoWebhooks.parse(body({ ids: 'nope' }))).toMatchObject({ ok: false, problem: expect.stringMatching(/^ids/) });
+  });
+
+  it('gives a redelivered callback the keys it had, and another change of the same record new ones', () => {
+    const keys = (over: Record<string, unknown>) => {
+      const parsed = zohoWebhooks.parse(body(over));
+      return parsed.ok ? parsed.events.map((e) => e.key) : [];
+    };
+    const first = keys({ server_time: 1_764_000_000_000 });
+    expect(keys({ server_time: 1_764_000_000_000 })).toEqual(first);
+    expect(keys({ server_time: 1_764_000_005_000 })).not.toEqual(first);
+    expect(keys({ server_time: 1_764_000_000_000, operation: 'insert' })).not.toEqual(first);
   });
 });

@@ -1,11 +1,11 @@
 import type { ConnectorDeps } from '../connector-module.js';
-import type { Associations, ConnectionCheck, Connector, DeletionPage, FieldOption, ListCursor, Quota, RecordPage, WriteResult } from '../connector.js';
+import type { Associations, CanonicalRecord, ConnectionCheck, Connector, DeletionPage, FieldOption, ListCursor, Quota, RecordPage, WriteResult } from '../connector.js';
 import { writeFields } from '../field-codec.js';
 import type { ObjectType } from '../platforms.js';
 import { platforms } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { mapAssociations, mapRecord } from './mapping.js';
-import { currentUser, deletedPage, fieldsMetadata, lookupsPage, orgDetails, recordCount, recordPage, writeResults, type WriteRow } from './responses.js';
+import { currentUser, deletedPage, fieldsMetadata, lookupsPage, orgDetails, recordCount, recordPage, recordsById, writeResults, type WriteRow } from './responses.js';
 import { dataCentreOf, orgLimits, zohoFields, zohoLimits, zohoModules } from './spec.js';
 
 /**
@@ -13,6 +13,7 @@ import { dataCentreOf, orgLimits, zohoFields, zohoLimits, zohoModules } from './
  * past what one token chain reaches (100,000 records) is walked instead in windows on Modified_Time
  * (`If-Modified-Since`, sorted by Modified_Time), each window a new chain from the newest time seen.
  * Changes are such a window from the engine's `since`; deletions come from `/{module}/deleted`.
+ * Records a notification named are read by id: the listing's request with `ids=` (100 a call).
  * https://www.zoho.com/crm/developer/docs/api/v8/get-records.html
  */
 type Position =
@@ -118,6 +119,20 @@ export function zohoConnector({ http, endpoints, baseUrl, limits }: ConnectorDep
       await limitsKnown();
       const { data } = await http('GET', `${base(object)}/actions/count`, { schema: recordCount });
       return data.count;
+    },
+
+    async readRecords(object, remoteIds) {
+      await limitsKnown();
+      // The listing's own request narrowed by `ids=` (100 a call): the same fields, mapped the same
+      // way, lookups included. Ids Zoho no longer holds live are simply not in the answer.
+      const records: CanonicalRecord<typeof object>[] = [];
+      await inBatches(remoteIds, async (batch) => {
+        const { data } = await http('GET', base(object), { schema: recordsById, query: { ids: batch.join(','), fields: zohoModules[object].fields.join(',') } });
+        for (const record of data?.data ?? []) records.push(mapRecord(object, record));
+        return [];
+      });
+      const found = new Set(records.map((record) => record.remoteId));
+      return { records, missing: remoteIds.filter((id) => !found.has(id)) };
     },
 
     async readAssociations(object, remoteIds) {

@@ -8,8 +8,9 @@ import { channelId, channelToken, zohoWebhooks } from './webhooks.js';
 /**
  * Zoho CRM as the engine sees it. Deleted records are listed (`/{module}/deleted`); lookups come
  * inside every record, and changing one moves the record's Modified_Time, so no webhook is needed
- * for association changes. Zoho meters credits per day and concurrency, not a request window; a
- * window announced in X-RATELIMIT-* headers is learned when one is sent.
+ * for association changes. Notifications (a channel per org, `Module.all`) name records created,
+ * edited and deleted; webhook runs read the named records by id. Zoho meters credits per day and
+ * concurrency, not a request window; a window announced in X-RATELIMIT-* headers is learned when one is sent.
  */
 export const zohoModule: ConnectorModule = {
   platform: 'zoho',

@@ -25,6 +25,8 @@ export const deletedPage = z.union([
   z.undefined(),
 ]);
 export const recordCount = z.looseObject({ count: z.number().int().nonnegative() });
+/** Records read by `ids=`: those Zoho still holds live (no `info` needed); 204, no body, when it holds none. */
+export const recordsById = z.union([z.looseObject({ data: z.array(zohoRecord) }), z.undefined()]);
 export const lookupsPage = z.union([z.looseObject({ data: z.array(z.looseObject({ id })) }), z.undefined()]);
 
 const rowResult = z.looseObject({ status: z.string(), code: z.string(), message: z.string().optional(), details: z.looseObject({ id: id.optional() }).optional() });

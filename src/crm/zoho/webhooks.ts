@@ -9,9 +9,10 @@ import { zohoModules } from './spec.js';
  * Zoho notifications (`/actions/watch`): a channel we subscribe carries a `token` (≤ 50 characters)
  * that every callback repeats; Zoho signs nothing, so the token is what we check. It is the org id
  * and an HMAC of it under the app's client secret: nothing of its own to store, and a callback names
- * the org its events are about. Deletions are taken as deletion events; an insert or edit of a
- * record holding lookups as an association change (its lookups are read again). Every change also
- * shows in the next sync's Modified_Time window and `/deleted` listing: a lost callback loses nothing.
+ * the org its events are about. An insert or edit is a change to read (the engine reads the named
+ * records by id at once, lookups with them: they come inside the record); a delete is a deletion.
+ * Zoho's callbacks name no restore. Every change also shows in the next sync's Modified_Time window
+ * and `/deleted` listing: a lost callback loses nothing.
  * https://www.zoho.com/crm/developer/docs/api/v8/notifications/overview.html
  */
 const TOKEN_MAC_LENGTH = 28;
@@ -32,6 +33,9 @@ const notification = z.looseObject({
 
 const objectOf = (module: string): ObjectType | undefined =>
   (Object.entries(zohoModules) as [ObjectType, { module: string }][]).find(([, spec]) => spec.module === module)?.[0];
+
+/** What each callback `operation` asks of the engine; others Zoho may add are left out. */
+const operationKinds = new Map<string, WebhookEvent['kind']>([['insert', 'change'], ['update', 'change'], ['delete', 'deletion']]);
 
 function tokenOf(body: string): string | null {
   try {
@@ -55,10 +59,10 @@ export const zohoWebhooks: WebhookReceiver = {
     if (!parsed.ok) return parsed;
     const { module, operation, ids, token, channel_id: channel, server_time: at } = parsed.data;
     const object = objectOf(module);
-    const holdsLookups = object !== undefined && Object.keys(zohoModules[object].lookups).length > 0;
-    const kind = operation === 'delete' ? 'deletion' : holdsLookups && (operation === 'insert' || operation === 'update') ? 'association_change' : null;
+    const kind = operationKinds.get(operation);
     if (!object || !kind) return { ok: true, events: [] };
     const accountId = token.split('.')[0]!;
+    // A redelivery repeats the body (server_time included), so the key is the same each time.
     const events: WebhookEvent[] = ids.map((remoteId) => ({
       accountId, kind, object, remoteId, key: `${channel}:${operation}:${remoteId}:${at ?? ''}`, payload: { module, operation, channel_id: channel },
     }));
