@@ -27,6 +27,8 @@ const schema = z.object({
   PULSE_SANDBOX_PORT: port.default(4101),
   PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16)
     .describe('Sync runs one worker process keeps going at once; most of a run is waiting on its CRM account, which costs little'),
+  PULSE_WORKER_RECORD_BUDGET: z.coerce.number().int().min(100).max(10_000_000).default(20_000)
+    .describe('Fetched records one worker process holds at once across its runs (memory); listings wait their turn beyond it'),
   PULSE_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   PULSE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   PULSE_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),

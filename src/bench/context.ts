@@ -10,7 +10,7 @@ import { createLogger } from '../logger.js';
 import { createContext } from '../runtime.js';
 import { answerConsentForm } from '../sandbox/core/consent-client.js';
 import { SANDBOX_APPS, SANDBOX_BASE_PORT, SANDBOX_PORTS, type SandboxProvider } from '../sandbox/index.js';
-import type { PlatformId } from '../crm/platforms.js';
+import { platforms, type PlatformId } from '../crm/platforms.js';
 import { userIdFor } from '../server/auth.js';
 import type { AppContext } from '../app-context.js';
 import { withUser } from '../db/tenant.js';
@@ -147,7 +147,11 @@ export async function freshServerDatabase(adminUrl: string): Promise<{ url: stri
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean } = {}): Promise<BenchPulse> {
+/**
+ * `sub`: whose integration it is (the realtime scenario reads it back through the API, as the local
+ * demo user); `everyScope`: a person who grants every optional permission (change notifications can be one).
+ */
+export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean; sub?: string; everyScope?: boolean } = {}): Promise<BenchPulse> {
   const server = database.kind === 'postgres' ? await freshServerDatabase(database.url) : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off', PUBLIC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
@@ -163,11 +167,13 @@ export async function startPulse(database: BenchDatabase, platform: PlatformId, 
   // A separate worker needs a server; PGlite is one process.
   const separate = server !== null && options.workerProcess !== false;
   const services = await startSyncServices(ctx, { workers: separate ? 0 : 1, scheduler: false });
-  const userId = userIdFor('bench');
-  await withUser(ctx.db.pool, userId, (tx) => tx.query('INSERT INTO users (id, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, 'bench']));
+  const sub = options.sub ?? 'bench';
+  const userId = userIdFor(sub);
+  await withUser(ctx.db.pool, userId, (tx) => tx.query('INSERT INTO users (id, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, sub]));
   // The browser's part (begin, with the flow's cookie) played in process.
   const appOrigin = new URL(ctx.config.publicUrl).origin;
-  const { ticket } = await startOAuth(ctx, userId, { platform, appOrigin });
+  const scopes = options.everyScope ? platforms[platform].scopes.filter((scope) => !scope.required).map((scope) => scope.name) : undefined;
+  const { ticket } = await startOAuth(ctx, userId, { platform, appOrigin, scopes });
   const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
   if (!begun.ok) throw new Error(`connecting the ${platform} emulator failed: ${begun.message}`);
   const outcome = await completeOAuth(ctx, await answerConsentForm(begun.authorizeUrl), begun.cookie.value);

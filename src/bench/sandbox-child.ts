@@ -19,8 +19,9 @@ export interface SandboxChild {
 
 const entry = fileURLToPath(new URL('./sandbox-process.ts', import.meta.url));
 
-export async function startSandboxChild(provider: string, records: number, seed: number, redirectUri: string): Promise<SandboxChild> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, provider, String(records), String(seed), redirectUri], {
+/** `publicUrl`: where Pulse listens, to wire the emulator's change notifications to it as `npm start` does. */
+export async function startSandboxChild(provider: string, records: number, seed: number, redirectUri: string, publicUrl?: string): Promise<SandboxChild> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, provider, String(records), String(seed), redirectUri, ...(publicUrl ? [publicUrl] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });

@@ -213,6 +213,8 @@ async function listPages(
   let fetched = false;
   let failure: { error: unknown } | null = null;
   let stopped = false;
+  // The fetcher waits for the process's record budget: the writer must not wait for a larger batch then.
+  let starved = false;
   let wakeWriter: (() => void) | null = null;
   let wakeFetcher: (() => void) | null = null;
   const signal = (which: 'writer' | 'fetcher') => {
@@ -236,7 +238,11 @@ async function listPages(
       const count = page.records.length + deleted.length;
       // The process's share for this page, held until it is written: with many runs at once, the
       // listings that would overfill memory wait their turn here instead of asking for more.
-      await run.budget.take(count);
+      await run.budget.take(count, () => {
+        starved = true;
+        signal('writer');
+      });
+      starved = false;
       // The next request goes out before this page is serialized: a listing is a chain of cursors,
       // so anything done between a response and the next request lengthens the whole chain.
       inFlight = !stopped && page.next && (await room(count)) ? run.connector.listRecords(object, page.next) : null;
@@ -253,7 +259,7 @@ async function listPages(
 
   try {
     for (;;) {
-      while (arrived.length === 0 || (buffered < MIN_BATCH_RECORDS && !fetched && !failure)) {
+      while (arrived.length === 0 || (buffered < MIN_BATCH_RECORDS && !fetched && !failure && !starved)) {
         // Pages that arrived before a fetch failed are written first: they and their cursor are good.
         if (arrived.length === 0 && failure) throw (failure as { error: unknown }).error;
         if (arrived.length === 0 && fetched) return;

@@ -11,13 +11,19 @@ export class RecordBudget {
 
   constructor(readonly limit: number) {}
 
-  /** Resolves once `count` records fit. A page larger than the whole budget goes when it is alone. */
-  async take(count: number): Promise<void> {
+  /**
+   * Resolves once `count` records fit. A page larger than the whole budget goes when it is alone.
+   * `onWait` is called when the taker has to wait: it should then write what it holds, since records
+   * held back for a larger batch would keep the budget from ever freeing.
+   */
+  async take(count: number, onWait?: () => void): Promise<void> {
     if (this.waiting.length === 0 && this.fits(count)) {
       this.used += count;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push({ count, resolve }));
+    const granted = new Promise<void>((resolve) => this.waiting.push({ count, resolve }));
+    onWait?.();
+    await granted;
   }
 
   give(count: number): void {
@@ -38,9 +44,11 @@ export class RecordBudget {
   }
 }
 
-/**
- * Per process: about ten objects' worth of full batches (object-sync.ts's MAX_BATCH_RECORDS), a few
- * tens of MB of rows, so a process keeping dozens of runs stays within its heap cap.
- */
-export const PROCESS_RECORD_LIMIT = 20_000;
-export const processRecordBudget = new RecordBudget(PROCESS_RECORD_LIMIT);
+const budgets = new Map<number, RecordBudget>();
+
+/** The process's budget (PULSE_WORKER_RECORD_BUDGET): one per process, shared by every run in it. */
+export function processRecordBudget(limit: number): RecordBudget {
+  let budget = budgets.get(limit);
+  if (!budget) budgets.set(limit, (budget = new RecordBudget(limit)));
+  return budget;
+}

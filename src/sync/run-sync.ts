@@ -89,7 +89,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
       if (failures.has(object)) return;
       try {
         await sync({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget,
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;

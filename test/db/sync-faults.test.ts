@@ -34,7 +34,7 @@ describe(`sync under provider faults on ${engine}`, () => {
   });
   beforeEach(() => admin(sandbox, 'DELETE', '/_sandbox/faults'));
   // Whatever way a run ended, the records it fetched were given back to the process's budget.
-  afterEach(() => expect(processRecordBudget.held).toBe(0));
+  afterEach(() => expect(processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET).held).toBe(0));
 
   const listPath = '/crm/v3/objects/';
   it.each([
