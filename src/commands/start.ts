@@ -3,11 +3,8 @@ import { loadConfig } from '../config.js';
 import type { SandboxApp, SandboxUrls } from '../crm/endpoints.js';
 import type { PlatformId } from '../crm/platforms.js';
 import { createContext } from '../runtime.js';
-import { buildApp } from '../server/app.js';
 import { assertSafeBinding } from '../server/auth.js';
 import { AppError } from '../lib/errors.js';
-import { ensureWebBuilt } from '../web-build.js';
-import { startLocalSandbox } from './local-sandbox.js';
 import { startSyncServices } from '../sync/services.js';
 
 export interface StartOptions {
@@ -43,6 +40,7 @@ export async function start(options: StartOptions): Promise<void> {
 
   try {
     if (options.sandbox) {
+      const { startLocalSandbox } = await import('./local-sandbox.js');
       const sandbox = await startLocalSandbox(config, ctx.logger);
       if (sandbox) {
         Object.assign(sandboxRef, { urls: sandbox.urls, apps: sandbox.apps });
@@ -52,7 +50,9 @@ export async function start(options: StartOptions): Promise<void> {
     const sync = await startSyncServices(ctx, { workers: options.worker ? config.PULSE_WORKER_CONCURRENCY : 0, scheduler: options.worker });
     stops.push(sync.stop);
     if (http) {
-      if (options.web) await ensureWebBuilt((message) => ctx.logger.info(message));
+      // Loaded only by processes that serve HTTP: a worker keeps neither the server's nor the web build's code in memory.
+      if (options.web) await (await import('../web-build.js')).ensureWebBuilt((message) => ctx.logger.info(message));
+      const { buildApp } = await import('../server/app.js');
       const app = await buildApp(ctx);
       stops.push(() => app.close());
       await app.listen({ port: config.PORT, host: config.HOST }).catch((error: NodeJS.ErrnoException) => {

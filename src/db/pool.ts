@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.js';
+import type { EmbeddedDatabase } from './embedded.js';
 
 /**
  * The one way into the database: a `pg` pool, to the server at DATABASE_URL or to embedded PGlite.
@@ -36,6 +36,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     connection = { connectionString: options.databaseUrl, application_name: applicationName };
   } else {
     // The product's pool uses one connection (below); the rest are for tools and tests that open their own.
+    // PGlite (WASM) is loaded only where it runs: a process on a PostgreSQL server never holds it in memory.
+    const { startEmbeddedDatabase } = await import('./embedded.js');
     embedded = await startEmbeddedDatabase(options.dataDir, options.poolSize + 10);
     connection = embedded.connection;
   }

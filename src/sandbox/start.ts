@@ -4,6 +4,7 @@
  * data directory each emulator keeps its world under `<dataDir>/<provider>/` and finds it again at
  * the next start (see core/request-journal.ts); without one it lives in memory only.
  */
+import { originOf } from './wiring.js';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createClock, type Clock } from './core/clock.js';
@@ -121,10 +122,6 @@ function portOf(provider: SandboxProvider, opts: StartSandboxOptions): number {
 }
 
 /** A URL a browser on this machine can open: 0.0.0.0 is not one, IPv6 needs brackets. */
-export function originOf(host: string, port: number): string {
-  const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  return `http://${shown}:${port}`;
-}
 
 export async function startSandbox<P extends SandboxProvider = SandboxProvider>(opts: StartSandboxOptions<P> = {}): Promise<Sandbox<P>> {
   const providers = opts.providers ?? (SANDBOX_PROVIDERS as P[]);

@@ -11,7 +11,8 @@ import { platformIds } from '../../src/crm/platforms.js';
 const root = join(import.meta.dirname, '../../src');
 const crmFolders = platformIds.flatMap((id) => [`crm/${id}/`, `sandbox/${id}/`]);
 /** The only shared files that may name a CRM's folder: the lists of what is plugged in. */
-const registries = ['crm/modules.ts', 'sandbox/emulators.ts', 'bench/profiles.ts'];
+// sandbox/wiring.ts: the emulators' ports and apps without their code (what a worker needs to reach them).
+const registries = ['crm/modules.ts', 'sandbox/emulators.ts', 'sandbox/wiring.ts', 'bench/profiles.ts'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

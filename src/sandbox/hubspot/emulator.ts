@@ -3,6 +3,7 @@
  * app.hubspot.com consent page) at the root of its origin. Everything here is HubSpot's own; the
  * request pipeline and the generic admin API come from ../core.
  */
+import { SANDBOX_IDENTITIES } from '../wiring.js';
 import type { FastifyInstance } from 'fastify';
 import { bearerToken, type Emulator } from '../core/emulator.js';
 import { createAccount, reseedAccount } from './accounts.js';
@@ -28,8 +29,7 @@ import { registerWebhookRoutes } from './webhook-routes.js';
 
 export const hubspotEmulator: Emulator<HubspotContext> = {
   name: 'HubSpot',
-  port: 4101,
-  app: HUBSPOT_APP,
+  ...SANDBOX_IDENTITIES.hubspot,
   tokenFormats: HUBSPOT_TOKEN_FORMATS,
   limits: { tiers: LIMIT_TIERS, defaultTier: 'oauth', windowPer: 'app', headers: limitHeaders },
   refusals: HUBSPOT_REFUSALS,

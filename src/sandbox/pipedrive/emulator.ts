@@ -4,11 +4,11 @@
  * expects. Everything here is Pipedrive's own; the request pipeline and the generic admin API come
  * from ../core.
  */
+import { SANDBOX_IDENTITIES } from '../wiring.js';
 import type { FastifyInstance } from 'fastify';
 import { bearerToken, type Emulator } from '../core/emulator.js';
 import { createAccount, reseedAccount } from './accounts.js';
 import { registerAdminRoutes, registerSettingsAdmin } from './admin-routes.js';
-import { PIPEDRIVE_APP } from './app.js';
 import type { PipedriveContext } from './context.js';
 import { PIPEDRIVE_REFUSALS } from './errors.js';
 import { DEFAULT_ANCHOR } from './generate.js';
@@ -21,8 +21,7 @@ import { createEmitter, registerWebhookRoutes, WebhookRegistry } from './webhook
 
 export const pipedriveEmulator: Emulator<PipedriveContext> = {
   name: 'Pipedrive',
-  port: 4103,
-  app: PIPEDRIVE_APP,
+  ...SANDBOX_IDENTITIES.pipedrive,
   tokenFormats: PIPEDRIVE_TOKEN_FORMATS,
   // The burst window is per token in Pipedrive; per account and app is the closest core offers.
   limits: { tiers: LIMIT_TIERS, defaultTier: 'growth', windowPer: 'app', headers: limitHeaders },

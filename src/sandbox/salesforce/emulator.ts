@@ -3,13 +3,14 @@
  * org's instance (REST, Bulk API 2.0) on one origin. Everything here is Salesforce's own; the request
  * pipeline and the generic admin API come from ../core.
  */
+import { SANDBOX_IDENTITIES } from '../wiring.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { bearerToken, type Emulator } from '../core/emulator.js';
 import type { TokenFormats } from '../core/tokens.js';
 import { createOrg, reseedOrg } from './accounts.js';
 import { registerRecordAdmin } from './admin-records-routes.js';
-import { orgIdOf, SALESFORCE_APP } from './app.js';
+import { orgIdOf } from './app.js';
 import { registerBulkRoutes } from './bulk-routes.js';
 import type { SalesforceContext } from './context.js';
 import { SALESFORCE_REFUSALS } from './errors.js';
@@ -29,8 +30,7 @@ const TOKEN_FORMATS: TokenFormats = {
 
 export const salesforceEmulator: Emulator<SalesforceContext> = {
   name: 'Salesforce',
-  port: 4102,
-  app: SALESFORCE_APP,
+  ...SANDBOX_IDENTITIES.salesforce,
   tokenFormats: TOKEN_FORMATS,
   limits: { tiers: LIMIT_TIERS, defaultTier: 'enterprise', windowPer: 'account', headers: limitHeaders },
   refusals: SALESFORCE_REFUSALS,

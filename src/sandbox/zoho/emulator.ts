@@ -3,11 +3,11 @@
  * for every data centre on one origin (datacentres.ts). Everything here is Zoho's own; the request
  * pipeline and the generic admin API come from ../core.
  */
+import { SANDBOX_IDENTITIES } from '../wiring.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Emulator } from '../core/emulator.js';
 import { createOrg, reseedOrg } from './accounts.js';
 import { registerZohoAdmin } from './admin-records-routes.js';
-import { ZOHO_APP } from './app.js';
 import type { ZohoContext } from './context.js';
 import { registerFormData } from './form-data.js';
 import { DEFAULT_ANCHOR } from './generate.js';
@@ -31,8 +31,7 @@ function zohoToken(req: FastifyRequest): string | undefined {
 
 export const zohoEmulator: Emulator<ZohoContext> = {
   name: 'Zoho CRM',
-  port: 4104,
-  app: ZOHO_APP,
+  ...SANDBOX_IDENTITIES.zoho,
   tokenFormats: ZOHO_TOKEN_FORMATS,
   limits: { tiers: LIMIT_TIERS, defaultTier: DEFAULT_TIER, windowPer: 'app', headers: limitHeaders },
   refusals: ZOHO_REFUSALS,
