@@ -69,7 +69,7 @@ async function defaultSandbox(config: Config): Promise<NonNullable<RuntimeOption
   const { platformIds } = await import('./crm/platforms.js');
   const emulated = new Set<string>(platformIds.filter((id) => !config[`${id.toUpperCase() as Uppercase<PlatformId>}_CLIENT_ID`]));
   if (emulated.size === 0) return { urls: {}, apps: {} };
-  const { sandboxWiring } = await import('./sandbox/index.js');
+  const { sandboxWiring } = await import('./sandbox/wiring.js');
   const wiring = sandboxWiring(config.PULSE_SANDBOX_HOST, config.PULSE_SANDBOX_PORT);
   const keep = <T>(map: Record<string, T>) => Object.fromEntries(Object.entries(map).filter(([id]) => emulated.has(id)));
   return { urls: keep(wiring.urls), apps: keep(wiring.apps) };

@@ -6,6 +6,7 @@ import type { FleetResult } from '../bench/fleet-result.js';
 import { writeFleetReport, writeReport } from '../bench/report.js';
 import { benchProfiles } from '../bench/profiles.js';
 import { runBench } from '../bench/run.js';
+import { runRealtimeBench, writeRealtimeReport } from '../bench/realtime.js';
 import { runTenantsBench } from '../bench/tenants.js';
 import { platformIds } from '../crm/platforms.js';
 
@@ -24,7 +25,8 @@ export interface BenchCommandOptions {
   pgliteRecords?: number;
   limitedRecords?: number;
   smallRecords: number;
-  changes: number;
+  changes?: number;
+  intervalMs?: number;
   seed: number;
   tenants?: number;
   workers?: number;
@@ -37,7 +39,7 @@ export interface BenchCommandOptions {
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const scenarios = ['sync', 'tenants', 'crashes'] as const;
+const scenarios = ['sync', 'tenants', 'crashes', 'realtime'] as const;
 
 /** A bar per phase on a terminal; one line per phase otherwise (CI, a log file). */
 function progressDisplay() {
@@ -85,7 +87,7 @@ export async function benchCommand(options: BenchCommandOptions): Promise<void> 
       process.exitCode = 2;
       return;
     }
-    return fleetScenario(scenario, provider, url, options, out);
+    return scenario === 'realtime' ? realtimeScenario(provider, url, options, out) : fleetScenario(scenario, provider, url, options, out);
   }
   if (!url) console.log('DATABASE_URL is not set: measuring on embedded PGlite only. Set it to a PostgreSQL server to measure there.');
   const records = options.records ?? 100_000;
@@ -97,7 +99,7 @@ export async function benchCommand(options: BenchCommandOptions): Promise<void> 
     pgliteRecords: options.pgliteRecords ?? Math.min(records, 100_000),
     limitedRecords: options.limitedRecords ?? Math.min(records, 100_000),
     smallRecords: options.smallRecords,
-    changes: options.changes,
+    changes: options.changes ?? 1000,
     seed: options.seed,
     onPhase: display.onPhase,
     onProgress: display.onProgress,
@@ -140,3 +142,20 @@ async function fleetScenario(scenario: 'tenants' | 'crashes', provider: (typeof 
     process.exitCode = 1;
   }
 }
+
+async function realtimeScenario(provider: (typeof platformIds)[number], databaseUrl: string, options: BenchCommandOptions, out: string): Promise<void> {
+  const display = progressDisplay();
+  const result = await runRealtimeBench({
+    provider, databaseUrl, records: options.records ?? 10_000, changes: options.changes ?? 100, intervalMs: options.intervalMs ?? 300,
+    seed: options.seed, onPhase: display.onPhase, onProgress: display.onProgress,
+  }).finally(display.stop);
+  const base = writeRealtimeReport(result, out);
+  console.log(`
+latency p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, max ${result.latencyMs.max} ms; ${result.unseen} unseen`);
+  console.log(`CRM requests: ${result.pushedRequests} pushed vs ${result.pollingRequests.sameFreshness} polling as fresh\nReport: ${base}.md`);
+  if (!result.equal) {
+    console.error(`Pulse differs from the sandbox:\n  ${result.differences.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}
+

@@ -50,7 +50,7 @@ export interface Integration {
   outageRetries: number;
   /** Since when the run going now has been mostly waiting for the CRM account's rate limit (null: it is not, or none runs). */
   rateLimitedSince: string | null;
-  /** Changes the CRM pushes (webhooks): whether they arrive, and the last one (src/sync/realtime.ts). */
+  /** Changes the CRM pushes (webhooks): whether they arrive, and the last one (realtimeState in integrations-repository.ts). */
   realtime: { state: RealtimeState; lastPushAt: string | null };
   createdAt: string;
   updatedAt: string;
@@ -85,9 +85,13 @@ const columns = `id, user_id, platform, display_name, status, is_active, sync_en
   created_at, updated_at`;
 
 /**
- * Real-time updates, from the two columns: `off` until the CRM first pushes a change, `degraded` from a
- * scheduled listing that found changes no push announced until the next push, `on` otherwise
- * (src/sync/realtime.ts says what each changes).
+ * Real-time updates of an integration, from the changes its CRM pushes (webhooks, applied within
+ * seconds by webhook runs): `off` until the first push arrives; `on` while pushes arrive and the
+ * scheduled listings find nothing they did not announce, the listing then being only the safety net
+ * (every PULSE_REALTIME_POLL_MINUTES, dueForSync); `degraded` from a listing that found such a change
+ * (webhook-events-repository.ts, listingFoundUnpushedChanges) until the next push, listing at the
+ * integration's own interval meanwhile. Nothing is lost either way: the listing guarantees
+ * completeness, pushes only bring changes sooner.
  */
 export type RealtimeState = 'off' | 'on' | 'degraded';
 

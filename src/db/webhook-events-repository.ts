@@ -1,5 +1,6 @@
 import type { WebhookEvent } from '../crm/connector-module.js';
 import { objectTypes, type ObjectType, type PlatformId } from '../crm/platforms.js';
+import { recordTables } from '../sync/record-tables.js';
 import type { Tx } from './tenant.js';
 
 /**
@@ -22,7 +23,7 @@ export function webhookEventsRepository(tx: Tx) {
   return {
     async record(platform: PlatformId, events: WebhookEvent[]): Promise<void> {
       if (events.length === 0) return;
-      // The integrations it reached note the push: their real-time updates work (src/sync/realtime.ts).
+      // The integrations it reached note the push: their real-time updates work (realtimeState in integrations-repository.ts).
       await tx.query(
         `WITH stored AS (
            INSERT INTO crm_webhook_events (integration_id, user_id, kind, object, remote_id, payload, event_key)
@@ -72,6 +73,22 @@ export function webhookEventsRepository(tx: Tx) {
         [settleMs, objectTypes.length],
       );
       return rows.map((row) => ({ integrationId: row.integration_id, userId: row.user_id }));
+    },
+
+    /**
+     * Whether a listing run that started at `runStartedAt` had to change records for which no push
+     * arrived since `pushedSince` (the previous listing, with its overlap): changes pushes missed,
+     * which degrade real-time updates (integrations-repository.ts, realtimeState). The upsert touches
+     * `updated_at` only when something differs, so records a push already brought are not counted, and
+     * a change whose push is still gathering has its event stored already. A push slower than the
+     * listing makes this a false alarm, which that push clears.
+     */
+    async listingFoundUnpushedChanges(integrationId: string, runStartedAt: string, pushedSince: string): Promise<boolean> {
+      const unpushed = objectTypes.map((object) => `EXISTS (SELECT 1 FROM ${recordTables[object].table} r
+        WHERE r.integration_id = $1 AND r.updated_at >= $2 AND NOT EXISTS (
+          SELECT 1 FROM crm_webhook_events e WHERE e.integration_id = $1 AND e.object = '${object}' AND e.remote_id = r.remote_id AND e.received_at >= $3))`);
+      const { rows } = await tx.query<{ found: boolean }>(`SELECT ${unpushed.join(' OR ')} AS found`, [integrationId, runStartedAt, pushedSince]);
+      return rows[0]!.found;
     },
 
     /** Deletions pushed for one object's records and not yet applied, oldest first. */

@@ -8,12 +8,12 @@ import { ProviderError, type ProviderErrorCode } from '../crm/provider-error.js'
 import { integrationsRepository, type Integration } from '../db/integrations-repository.js';
 import { syncLogsRepository, type SyncCounts, type SyncLog, type SyncLogError } from '../db/sync-logs-repository.js';
 import { withUser } from '../db/tenant.js';
+import { webhookEventsRepository } from '../db/webhook-events-repository.js';
 import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
-import { applyPushedChanges, syncObject } from './object-sync.js';
+import { applyPushedChanges, OVERLAP_MS, syncObject } from './object-sync.js';
 import { processRecordBudget } from './record-budget.js';
 import { cutShortByOutage, outageRetryDelayMs } from './outage-retry.js';
-import { listingFoundUnpushedChanges } from './realtime.js';
 import { MOSTLY_WAITING, rateLimitWaits } from './rate-limit-waits.js';
 import { DEFAULT_INTERVAL_MINUTES } from './scheduler.js';
 
@@ -143,7 +143,8 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     const integrations = integrationsRepository(tx, ctx.keys);
     // A listing is the safety net under pushed changes: what it had to bring itself, pushes missed.
     if (syncType === 'incremental' && integration.realtime.lastPushAt && status !== 'failed') {
-      missedPushes = await listingFoundUnpushedChanges(tx, job.integrationId, log.startedAt, integration.lastSyncAt);
+      const pushedSince = integration.lastSyncAt ? new Date(Date.parse(integration.lastSyncAt) - OVERLAP_MS).toISOString() : '-infinity';
+      missedPushes = await webhookEventsRepository(tx).listingFoundUnpushedChanges(job.integrationId, log.startedAt, pushedSince);
       if (missedPushes) await integrations.notePushesMissed(job.integrationId);
     }
     if (retryAt) await integrations.scheduleOutageRetry(job.integrationId, retryAt);

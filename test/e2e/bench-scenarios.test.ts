@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { runCrashesBench } from '../../src/bench/crashes.js';
 import type { FleetResult } from '../../src/bench/fleet-result.js';
 import { writeFleetReport } from '../../src/bench/report.js';
+import { runRealtimeBench, writeRealtimeReport } from '../../src/bench/realtime.js';
 import { runTenantsBench } from '../../src/bench/tenants.js';
 import { runCli } from '../helpers/process.js';
 
 /**
- * `pulse-crm bench --scenario tenants|crashes` end to end at tiny sizes, on the PostgreSQL server
+ * `pulse-crm bench --scenario tenants|crashes|realtime` end to end at tiny sizes, on the PostgreSQL server
  * (separate worker processes need one): the scenarios run, every tenant ends equal to its emulator
  * account, the counts are exact and the reports carry every target. Nothing here asserts speed:
  * figures on a shared test machine mean nothing; the lead runs the real sizes on a quiet machine.
@@ -68,6 +69,22 @@ describe('bench scenarios at tiny sizes', () => {
     expect(result.targets.find((t) => t.name.startsWith('counts exact'))?.met).toBe(true);
     expectReport(result);
   }, 60_000);
+
+  it('realtime: edits in the CRM reach the data API through pushed changes, every one seen, and Pulse ends equal', async () => {
+    const result = await runRealtimeBench({ provider: 'hubspot', databaseUrl, records: 300, changes: 5, intervalMs: 100, seed: 5 });
+    expect(result.differences).toEqual([]);
+    expect(result.unseen).toBe(0);
+    expect(result.webhookRuns).toBeGreaterThan(0);
+    expect(result.pollRequests).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-realtime-'));
+    try {
+      const markdown = readFileSync(`${writeRealtimeReport(result, dir)}.md`, 'utf8');
+      expect(markdown).toContain('| latency p50 / p95 / max |');
+      expect(markdown).toContain('polling as fresh');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('refuses to run a fleet scenario without a PostgreSQL server', async () => {
     const cli = runCli(['bench', '--scenario', 'tenants'], { DATABASE_URL: '' });

@@ -1,4 +1,4 @@
--- Real-time updates per integration (src/sync/realtime.ts): when its CRM last pushed an event for it,
+-- Real-time updates per integration (src/db/integrations-repository.ts, realtimeState): when its CRM last pushed an event for it,
 -- and when a scheduled listing last found changes that no pushed event had announced (deliveries
 -- stopped, or never covered them). On while pushes arrive and nothing is missed: the scheduled listing
 -- then runs less often; degraded from a miss until the next push: it runs at the normal interval.
