@@ -25,7 +25,7 @@ const schema = z.object({
   PULSE_SANDBOX: z.enum(['auto', 'off']).default('auto'),
   PULSE_SANDBOX_HOST: z.string().trim().min(1).default('127.0.0.1'),
   PULSE_SANDBOX_PORT: port.default(4101),
-  PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16)
+  PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64)
     .describe('Sync runs one worker process keeps going at once; most of a run is waiting on its CRM account, which costs little'),
   PULSE_WORKER_RECORD_BUDGET: z.coerce.number().int().min(100).max(10_000_000).default(20_000)
     .describe('Fetched records one worker process holds at once across its runs (memory); listings wait their turn beyond it'),
