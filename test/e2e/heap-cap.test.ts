@@ -42,11 +42,12 @@ describe('a worker started without Node flags', () => {
 
   it('caps its heap by itself, and stops gracefully on SIGTERM', async () => {
     const { cli, started } = await startWorker();
-    // The worker is the supervised child: another pid, with a heap limit near the 192 MB cap (V8
-    // adds the young generation), where an uncapped Node on this machine allows gigabytes.
+    // The worker is the supervised child: another pid, with a heap limit of the 192 MB cap plus what
+    // V8 adds for the young generation (about 50 MB on Node 20, 192 on Node 24), where an uncapped
+    // Node on this machine allows gigabytes.
     expect(started.pid).not.toBe(cli.child.pid);
     expect(started.heapLimitMb).toBeGreaterThanOrEqual(192);
-    expect(started.heapLimitMb).toBeLessThan(300);
+    expect(started.heapLimitMb).toBeLessThan(512);
     expect(await stop(cli, 'SIGTERM')).toBe(0);
     expect(cli.output()).toContain('shutting down');
     expect(processAlive(started.pid)).toBe(false);
