@@ -2,6 +2,7 @@ import { integrationsRepository } from '../db/integrations-repository.js';
 import { oauthStatesRepository } from '../db/oauth-states-repository.js';
 import { asSystem } from '../db/tenant.js';
 import type { AppContext } from '../app-context.js';
+import { every } from '../lib/every.js';
 import type { SyncQueue } from './queue.js';
 import { reconcileStaleRuns } from './reconcile.js';
 import { requestSync } from './request-sync.js';
@@ -26,12 +27,5 @@ export function startScheduler(ctx: AppContext, queue: SyncQueue, everyMs = ctx.
         .catch((error) => ctx.logger.warn({ err: error, integrationId: integration.id }, 'scheduled sync not started'));
     }
   };
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    tick().catch((error) => ctx.logger.error({ err: error }, 'scheduler tick failed')).finally(() => (running = false));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return every(everyMs, tick, (error) => ctx.logger.error({ err: error }, 'scheduler tick failed'));
 }

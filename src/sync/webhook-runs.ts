@@ -1,6 +1,7 @@
 import { asSystem } from '../db/tenant.js';
 import { webhookEventsRepository } from '../db/webhook-events-repository.js';
 import type { AppContext } from '../app-context.js';
+import { every } from '../lib/every.js';
 import type { SyncQueue } from './queue.js';
 import { requestSync } from './request-sync.js';
 
@@ -22,12 +23,5 @@ export function startWebhookRuns(ctx: AppContext, queue: SyncQueue, settleMs = c
         .catch((error) => ctx.logger.warn({ err: error, integrationId }, 'could not start a run for pushed changes; trying again'));
     }
   };
-  let looking = false;
-  const timer = setInterval(() => {
-    if (looking) return;
-    looking = true;
-    look().catch((error) => ctx.logger.warn({ err: error }, 'could not look for pushed changes')).finally(() => (looking = false));
-  }, LOOK_EVERY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return every(LOOK_EVERY_MS, look, (error) => ctx.logger.warn({ err: error }, 'could not look for pushed changes'));
 }

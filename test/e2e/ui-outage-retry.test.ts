@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectThroughWizard, launchBrowser, sandboxAdmin, screenshot, useAppPage, viewports, type RunningApp } from '../helpers/browser.js';
+import { connectAndOpenDashboard, launchBrowser, sandboxAdmin, screenshot, useAppPage, viewports, type RunningApp } from '../helpers/browser.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -30,11 +30,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
     }, env);
 
     it('says "CRM unreachable, retrying at" with the local time, and clears it once a sync gets through', async () => {
-      await connectThroughWizard(page, app);
-      const dialog = page.getByRole('dialog');
-      await dialog.getByText('Sync finished').waitFor({ timeout: 60_000 });
-      await dialog.getByRole('button', { name: 'Done' }).click();
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+      await connectAndOpenDashboard(page, app);
       await panel().getByText('Up to date').waitFor();
 
       await sandboxAdmin(app, '/_sandbox/faults', { kind: 503, forMs: 600_000, pathPrefix: '/crm/v3/objects/' });

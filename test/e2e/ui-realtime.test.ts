@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { SANDBOX_APPS } from '../../src/sandbox/index.js';
-import { connectThroughWizard, launchBrowser, sandboxAdmin, screenshot, useAppPage, viewports, type RunningApp } from '../helpers/browser.js';
+import { connectAndOpenDashboard, launchBrowser, sandboxAdmin, screenshot, useAppPage, viewports, type RunningApp } from '../helpers/browser.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -37,11 +37,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
     });
 
     it('shows real-time updates on after a pushed change, degraded after a sync found one not pushed, and on again', async () => {
-      await connectThroughWizard(page, app);
-      const dialog = page.getByRole('dialog');
-      await dialog.getByText('Sync finished').waitFor({ timeout: 60_000 });
-      await dialog.getByRole('button', { name: 'Done' }).click();
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+      await connectAndOpenDashboard(page, app);
       await panel().getByText('Real-time updates off').waitFor();
 
       await edit(0, 'Pushed');

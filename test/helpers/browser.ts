@@ -116,6 +116,15 @@ export async function connectThroughWizard(page: Page, app: RunningApp): Promise
   await dialog.getByRole('heading', { name: 'Your CRM is connected' }).waitFor();
 }
 
+/** Connects through the wizard, waits for its first sync, closes it and opens the dashboard. */
+export async function connectAndOpenDashboard(page: Page, app: RunningApp): Promise<void> {
+  await connectThroughWizard(page, app);
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('Sync finished').waitFor({ timeout: 60_000 });
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+}
+
 export async function allowInPopup(popup: Page): Promise<void> {
   const closed = popup.waitForEvent('close');
   await popup.getByRole('button', { name: 'Allow' }).click();
