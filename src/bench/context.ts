@@ -10,7 +10,7 @@ import { createLogger } from '../logger.js';
 import { createContext } from '../runtime.js';
 import { answerConsentForm } from '../sandbox/core/consent-client.js';
 import { SANDBOX_APPS, SANDBOX_BASE_PORT, SANDBOX_PORTS, type SandboxProvider } from '../sandbox/index.js';
-import { platforms, type PlatformId } from '../crm/platforms.js';
+import { optionalScopes, type PlatformId } from '../crm/platforms.js';
 import { userIdFor } from '../server/auth.js';
 import type { AppContext } from '../app-context.js';
 import { withUser } from '../db/tenant.js';
@@ -172,7 +172,7 @@ export async function startPulse(database: BenchDatabase, platform: PlatformId, 
   await withUser(ctx.db.pool, userId, (tx) => tx.query('INSERT INTO users (id, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, sub]));
   // The browser's part (begin, with the flow's cookie) played in process.
   const appOrigin = new URL(ctx.config.publicUrl).origin;
-  const scopes = options.everyScope ? platforms[platform].scopes.filter((scope) => !scope.required).map((scope) => scope.name) : undefined;
+  const scopes = options.everyScope ? optionalScopes(platform) : undefined;
   const { ticket } = await startOAuth(ctx, userId, { platform, appOrigin, scopes });
   const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
   if (!begun.ok) throw new Error(`connecting the ${platform} emulator failed: ${begun.message}`);

@@ -12,7 +12,7 @@ import type { Display } from './oauth-begin.js';
 import { holdsBrowserNonce, sha256, verifierPlace } from './oauth-binding.js';
 import { failureMessage, reasonForProviderError, type CallbackFailure } from './oauth-failures.js';
 import { exchangeCode, newPkce, newState, OAuthGrantError } from './oauth.js';
-import { platforms, type PlatformId } from './platforms.js';
+import { optionalScopes, platforms, type PlatformId } from './platforms.js';
 import { ProviderError } from './provider-error.js';
 import { subscribeWebhooks } from './webhook-subscriptions.js';
 
@@ -73,7 +73,7 @@ export async function startOAuth(ctx: AppContext, userId: string, request: Start
   if (endpoints.mode === 'missing') {
     throw new AppError('not_ready', `${spec.name} has no client credentials on this server and no sandbox is running. Set ${request.platform.toUpperCase()}_CLIENT_ID and ${request.platform.toUpperCase()}_CLIENT_SECRET.`);
   }
-  const optional = spec.scopes.filter((scope) => !scope.required).map((scope) => scope.name);
+  const optional = optionalScopes(request.platform);
   const unknown = (request.scopes ?? []).filter((scope) => !optional.includes(scope) && !spec.scopes.some((s) => s.required && s.name === scope));
   if (unknown.length) throw new AppError('validation_failed', `Unknown ${spec.name} scope(s): ${unknown.join(', ')}. Optional scopes are: ${optional.join(', ')}.`);
   const chosen = (request.scopes ?? []).filter((scope) => optional.includes(scope));

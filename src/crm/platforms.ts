@@ -319,3 +319,8 @@ function offered(spec: PlatformSpec): PlatformSpec {
 export const platforms: Readonly<Record<PlatformId, PlatformSpec>> = Object.fromEntries(
   platformIds.map((id) => [id, offered(registry[id])]),
 ) as Record<PlatformId, PlatformSpec>;
+
+/** The scopes a person may grant or leave out when connecting `platform` (the wizard shows them unticked). */
+export function optionalScopes(platform: PlatformId): string[] {
+  return platforms[platform].scopes.filter((scope) => !scope.required).map((scope) => scope.name);
+}

@@ -10,7 +10,7 @@ import type { Connector, FieldsOf } from '../../src/crm/connector.js';
 import type { SandboxApp, SandboxUrls } from '../../src/crm/endpoints.js';
 import { beginOAuth } from '../../src/crm/oauth-begin.js';
 import { completeOAuth, startOAuth } from '../../src/crm/oauth-flow.js';
-import { platformIds, platforms, type ObjectType, type PlatformId } from '../../src/crm/platforms.js';
+import { optionalScopes, platformIds, platforms, type ObjectType, type PlatformId } from '../../src/crm/platforms.js';
 import { EMULATORS, SANDBOX_BASE_PORT, SANDBOX_PORTS, startSandbox, type Sandbox, type SandboxProvider } from '../../src/sandbox/index.js';
 import type { EmulatorContext } from '../../src/sandbox/core/context.js';
 import type { AppContext } from '../../src/app-context.js';
@@ -152,7 +152,7 @@ export async function connectThroughConsent(ctx: AppContext, platform: PlatformI
   const userId = await ensureUser(ctx, sub);
   const appOrigin = new URL(ctx.config.publicUrl).origin;
   // A person who ticks every optional permission the wizard offers (a CRM's change notifications can be one).
-  const scopes = options.everyOptionalScope ? platforms[platform].scopes.filter((scope) => !scope.required).map((scope) => scope.name) : undefined;
+  const scopes = options.everyOptionalScope ? optionalScopes(platform) : undefined;
   const { ticket } = await startOAuth(ctx, userId, { platform, appOrigin, scopes });
   const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
   if (!begun.ok) throw new Error(`begin failed: ${begun.message}`);
