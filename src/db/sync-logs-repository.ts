@@ -36,8 +36,9 @@ export interface SyncLog {
   completedAt: string | null;
 }
 
-const columns = `id, integration_id, sync_type, status, records_synced, contacts_synced, companies_synced, deals_synced,
-  errors, error_message, duration_ms, requests, records_expected, started_at, completed_at`;
+const columnNames = ['id', 'integration_id', 'sync_type', 'status', 'records_synced', 'contacts_synced', 'companies_synced', 'deals_synced',
+  'errors', 'error_message', 'duration_ms', 'requests', 'records_expected', 'started_at', 'completed_at'];
+const columns = columnNames.join(', ');
 
 function toSyncLog(row: Record<string, any>): SyncLog {
   return {
@@ -222,16 +223,22 @@ export function syncLogsRepository(tx: Tx) {
     },
 
     /** Closes the run; null when `runToken` is given and no longer owns it. */
-    async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null, requests = 0, runToken: string | null = null): Promise<SyncLog | null> {
+    /**
+     * Ends the run as the type it `ran`. `askedType` is what the log said until now: a request that
+     * joined a pushed-changes run after it had decided not to list (run-sync.ts) still wants a listing.
+     */
+    async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null, requests = 0, runToken: string | null = null, ran?: SyncType): Promise<(SyncLog & { askedType: SyncType }) | null> {
       const { rows } = await tx.query(
-        `UPDATE crm_sync_logs SET status = $2, contacts_synced = $3, companies_synced = $4, deals_synced = $5,
+        `UPDATE crm_sync_logs l SET status = $2, contacts_synced = $3, companies_synced = $4, deals_synced = $5,
            records_synced = $3::int + $4::int + $5::int, errors = $6, error_message = $7, requests = $8, completed_at = clock_timestamp(), rate_limited_since = NULL,
-           duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
-           duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
-         WHERE id = $1 AND ($9::uuid IS NULL OR run_token = $9) RETURNING ${columns}`,
-        [id, status, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), errorMessage, requests, runToken],
+           duration_ms = (extract(epoch FROM clock_timestamp() - l.started_at) * 1000)::int,
+           duration_seconds = extract(epoch FROM clock_timestamp() - l.started_at)::int,
+           sync_type = coalesce($10, l.sync_type)
+         FROM (SELECT id, sync_type FROM crm_sync_logs WHERE id = $1 FOR UPDATE) asked
+         WHERE l.id = asked.id AND ($9::uuid IS NULL OR l.run_token = $9) RETURNING ${columnNames.map((name) => `l.${name}`).join(', ')}, asked.sync_type AS asked_type`,
+        [id, status, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), errorMessage, requests, runToken, ran ?? null],
       );
-      return rows[0] ? toSyncLog(rows[0]) : null;
+      return rows[0] ? { ...toSyncLog(rows[0]), askedType: rows[0].asked_type } : null;
     },
   };
 }

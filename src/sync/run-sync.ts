@@ -120,6 +120,8 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     const askedFor = pushed && !lease.signal.aborted ? (await tenant((tx) => syncLogsRepository(tx).find(job.logId)))?.syncType : undefined;
     if (askedFor && askedFor !== 'webhook') {
       syncType = askedFor;
+      // From here it is the run that was asked for, renewal included.
+      await subscribeNotifications(ctx, integration, services);
       outcomes = [...outcomes, ...await syncObjects(syncObject, askedFor === 'full')];
     }
     const bug = outcomes.find((outcome) => outcome.status === 'rejected');
@@ -138,7 +140,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const retryAt = cutShortByOutage(failures.values()) ? nextOutageRetry(ctx, integration) : null;
   let missedPushes = false;
   const finished = await tenant(async (tx) => {
-    const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests, runToken);
+    const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests, runToken, syncType);
     if (!done) return null;
     const integrations = integrationsRepository(tx, ctx.keys);
     // A listing is the safety net under pushed changes: what it had to bring itself, pushes missed.
@@ -158,6 +160,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     return done;
   });
   if (!finished) return null;
+  const { askedType, ...finishedLog } = finished;
   await ctx.events?.publish(job.userId, {
     type: 'sync.finished', integrationId: job.integrationId, logId: job.logId, status, counts: { ...counts }, durationMs: finished.durationMs ?? 0,
   });
@@ -168,7 +171,11 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId }, 'the listing found changes the CRM did not push; real-time updates degraded, listing at the normal interval until the next push');
     await ctx.events?.publish(job.userId, { type: 'integration.updated', integrationId: job.integrationId });
   }
-  return finished;
+  // Someone asked for a sync after this pushed-changes run had passed the point where it lists: it runs now.
+  if (syncType === 'webhook' && askedType !== 'webhook') {
+    await ctx.sync?.request({ userId: job.userId, integrationId: job.integrationId, full: askedType === 'full' });
+  }
+  return finishedLog;
 }
 
 /** When to try again after this run, one more outage in a row than the integration has had. */

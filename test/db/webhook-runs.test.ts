@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_APPS } from '../../src/sandbox/index.js';
-import { asSystem } from '../../src/db/tenant.js';
+import { asSystem, withUser } from '../../src/db/tenant.js';
 import type { Integration } from '../../src/db/integrations-repository.js';
 import type { SyncLog } from '../../src/db/sync-logs-repository.js';
 import { syncLogsRepository } from '../../src/db/sync-logs-repository.js';
@@ -110,5 +110,18 @@ describe(`pushed changes on ${engine}`, () => {
     await admin(product.sandbox, 'PATCH', `/_sandbox/records/contacts/${another!.id}`, { properties: { firstname: 'Pushed once more' } });
     await waitFor(async () => ((await realtime()).state === 'on' ? true : undefined), 'real-time updates to be on again', 15_000);
     expect(await due()).not.toContain(integration.id);
+  });
+
+  it('tells a pushed-changes run that finishes as such when a request joined it too late to list (run-sync.ts then runs that one)', async () => {
+    const late = await connectHubspot(product.ctx, 'joined-late');
+    const outcome = await withUser(product.ctx.db.pool, late.userId, async (tx) => {
+      const logs = syncLogsRepository(tx);
+      const pushed = await logs.openOrJoin(late.id, 'webhook');
+      // "Sync now" arrives after the run read what it was asked to do, before it finished.
+      expect(await logs.openOrJoin(late.id, 'incremental')).toEqual({ id: pushed.id, joined: true });
+      return logs.finish(pushed.id, 'success', { contacts: 1, companies: 0, deals: 0 }, [], null, 1, null, 'webhook');
+    });
+    // The log says what ran; the request that joined is not lost.
+    expect(outcome).toMatchObject({ syncType: 'webhook', status: 'success', askedType: 'incremental' });
   });
 });
