@@ -79,13 +79,15 @@ export function webhookEventsRepository(tx: Tx) {
      * Whether a listing run that started at `runStartedAt` had to change records for which no push
      * arrived since `pushedSince` (the previous listing, with its overlap): changes pushes missed,
      * which degrade real-time updates (integrations-repository.ts, realtimeState). The upsert touches
-     * `updated_at` only when something differs, so records a push already brought are not counted, and
-     * a change whose push is still gathering has its event stored already. A push slower than the
-     * listing makes this a false alarm, which that push clears.
+     * `content_changed_at` only when what Pulse reads differs (not for a modified time alone: an edit of
+     * a property Pulse neither reads nor subscribed to is no missed push), so records a push already
+     * brought are not counted, and a change whose push is still gathering has its event stored already.
+     * A push slower than the listing makes this a false alarm, which that push clears.
      */
     async listingFoundUnpushedChanges(integrationId: string, runStartedAt: string, pushedSince: string): Promise<boolean> {
+      // updated_at (indexed) is never before content_changed_at: it narrows the scan first.
       const unpushed = objectTypes.map((object) => `EXISTS (SELECT 1 FROM ${recordTables[object].table} r
-        WHERE r.integration_id = $1 AND r.updated_at >= $2 AND NOT EXISTS (
+        WHERE r.integration_id = $1 AND r.updated_at >= $2 AND r.content_changed_at >= $2 AND NOT EXISTS (
           SELECT 1 FROM crm_webhook_events e WHERE e.integration_id = $1 AND e.object = '${object}' AND e.remote_id = r.remote_id AND e.received_at >= $3))`);
       const { rows } = await tx.query<{ found: boolean }>(`SELECT ${unpushed.join(' OR ')} AS found`, [integrationId, runStartedAt, pushedSince]);
       return rows[0]!.found;

@@ -95,8 +95,13 @@ describe(`pushed changes on ${engine}`, () => {
     });
     expect(await realtime()).toMatchObject({ state: 'on', lastPushAt: expect.any(String) });
     const [, , contact, another] = await sandboxRecords(product.sandbox, 'contacts');
-    // Deliveries stop (the app's subscriptions are gone): only the scheduled listing sees this change.
+    // Deliveries stop (the app's subscriptions are gone). An edit of a property Pulse does not read moves
+    // only the record's modified time: no push was missed (HubSpot pushes only subscribed properties).
     await subscribe([]);
+    await admin(product.sandbox, 'PATCH', `/_sandbox/records/contacts/${contact!.id}`, { properties: { hs_lead_status: 'IN_PROGRESS' } });
+    expect(await syncAndWait(product.ctx, integration.userId, integration.id)).toMatchObject({ syncType: 'incremental', status: 'success' });
+    expect((await realtime()).state).toBe('on');
+    // Only the scheduled listing sees this change, which Pulse reads: a push was missed.
     await admin(product.sandbox, 'PATCH', `/_sandbox/records/contacts/${contact!.id}`, { properties: { firstname: 'Unpushed' } });
     const listing = await syncAndWait(product.ctx, integration.userId, integration.id);
     expect(listing).toMatchObject({ syncType: 'incremental', status: 'success' });
