@@ -44,6 +44,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUBSPOT_CLIENT_ID: optionalString,
   HUBSPOT_CLIENT_SECRET: optionalString,
+  HUBSPOT_APP_ID: optionalString.describe('The public app\'s id, for its webhook subscriptions (with HUBSPOT_DEVELOPER_API_KEY)'),
+  HUBSPOT_DEVELOPER_API_KEY: optionalString.describe('The developer account\'s API key: Pulse keeps the app\'s webhook target and subscriptions in place with it'),
   SALESFORCE_CLIENT_ID: optionalString,
   SALESFORCE_CLIENT_SECRET: optionalString,
   SALESFORCE_LOGIN_URL: z.url().optional(),

@@ -149,9 +149,10 @@ export async function freshServerDatabase(adminUrl: string): Promise<{ url: stri
 
 /**
  * `sub`: whose integration it is (the realtime scenario reads it back through the API, as the local
- * demo user); `everyScope`: a person who grants every optional permission (change notifications can be one).
+ * demo user); `pushes`: change notifications wanted, so the person grants every optional permission
+ * (they can be one) and Pulse gets the app's developer credentials (where webhooks belong to the app).
  */
-export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean; sub?: string; everyScope?: boolean } = {}): Promise<BenchPulse> {
+export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean; sub?: string; pushes?: boolean } = {}): Promise<BenchPulse> {
   const server = database.kind === 'postgres' ? await freshServerDatabase(database.url) : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off', PUBLIC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
@@ -162,7 +163,7 @@ export async function startPulse(database: BenchDatabase, platform: PlatformId, 
   const app = SANDBOX_APPS[provider];
   const ctx = await createContext({
     config, logger: createLogger(config.LOG_LEVEL), ephemeral: true,
-    sandbox: { urls: { [platform]: sandboxUrl }, apps: { [platform]: { clientId: app.clientId, clientSecret: app.clientSecret } } },
+    sandbox: { urls: { [platform]: sandboxUrl }, apps: { [platform]: { clientId: app.clientId, clientSecret: app.clientSecret, ...(options.pushes && app.developer ? { developer: app.developer } : {}) } } },
   });
   // A separate worker needs a server; PGlite is one process.
   const separate = server !== null && options.workerProcess !== false;
@@ -172,7 +173,7 @@ export async function startPulse(database: BenchDatabase, platform: PlatformId, 
   await withUser(ctx.db.pool, userId, (tx) => tx.query('INSERT INTO users (id, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, sub]));
   // The browser's part (begin, with the flow's cookie) played in process.
   const appOrigin = new URL(ctx.config.publicUrl).origin;
-  const scopes = options.everyScope ? optionalScopes(platform) : undefined;
+  const scopes = options.pushes ? optionalScopes(platform) : undefined;
   const { ticket } = await startOAuth(ctx, userId, { platform, appOrigin, scopes });
   const begun = await beginOAuth(ctx, ticket, appOrigin, 'popup');
   if (!begun.ok) throw new Error(`connecting the ${platform} emulator failed: ${begun.message}`);

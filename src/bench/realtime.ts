@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { moduleFor } from '../crm/modules.js';
 import type { PlatformId } from '../crm/platforms.js';
 import { DEMO_SUB } from '../server/auth.js';
 import { buildApp } from '../server/app.js';
@@ -14,7 +15,7 @@ import { startSandboxChild } from './sandbox-child.js';
  * from Pulse's data API when the CRM pushes it, and what that costs in CRM requests next to polling
  * for the same freshness. Pulse as deployed (PostgreSQL server, a `pulse-crm worker` process, the API
  * server taking the emulator's deliveries at PUBLIC_URL), the emulator wired to it as `npm start`
- * wires its own. After a full sync, contacts are edited in the CRM one at a time, `intervalMs` apart;
+ * wires its own. After a full sync, contacts' job titles are edited in the CRM one at a time, `intervalMs` apart;
  * each edit's latency runs from the edit's answer to the first data API page (GET /api/contacts,
  * updatedSince) that holds the record changed. Polling's cost: an incremental sync with nothing to
  * find, measured in the same run, once per p95 latency over the same span (the rate a poller needs to
@@ -63,7 +64,7 @@ export async function runRealtimeBench(options: RealtimeOptions): Promise<Realti
   options.onPhase?.('emulator and Pulse', 1);
   const sandbox = await startSandboxChild(options.provider, options.records, options.seed, `${PUBLIC_URL}/crm/oauth/callback`, PUBLIC_URL);
   // The local demo user owns the integration: the bench reads it back through the API as that user.
-  const pulse = await startPulse({ kind: 'postgres', url: options.databaseUrl }, options.provider, sandbox.url, { sub: DEMO_SUB, everyScope: true });
+  const pulse = await startPulse({ kind: 'postgres', url: options.databaseUrl }, options.provider, sandbox.url, { sub: DEMO_SUB, pushes: true });
   const app = await buildApp(pulse.ctx, { serveWeb: false });
   await app.listen({ port, host: '127.0.0.1' });
   try {
@@ -109,9 +110,12 @@ export async function runRealtimeBench(options: RealtimeOptions): Promise<Realti
         await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
       }
     })();
+    // A change Pulse carries: the job title, in the CRM's own name for it. (Some CRMs push only the
+    // properties an app subscribed to, so an edit of one Pulse does not read is rightly never pushed.)
+    const jobTitle = moduleFor(options.provider).fields.contacts.jobTitle.property;
     const started = Date.now();
-    for (const id of contacts) {
-      await sandbox.admin('PATCH', `/_sandbox/records/contacts/${id}`, {});
+    for (const [n, id] of contacts.entries()) {
+      await sandbox.admin('PATCH', `/_sandbox/records/contacts/${id}`, { properties: { [jobTitle]: `Edited ${n} at ${Date.now()}` } });
       editedAt.set(id, Date.now());
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     }

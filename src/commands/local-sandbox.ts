@@ -10,14 +10,16 @@ import type { Emulator } from '../sandbox/core/emulator.js';
  * `npm start` without CRM credentials: run the sandbox emulator of every registered CRM whose
  * credentials are not configured, in this process, on their fixed ports (moved by
  * PULSE_SANDBOX_PORT; 0 = free ports), register our callback URL with their built-in OAuth apps so
- * the consent flow works, and let each emulator wire itself to us (its `onLocalStart`). The emulators
+ * the consent flow works, hand us the apps' developer credentials where webhooks belong to the app
+ * (we keep those in place, as with a real CRM), and let each emulator wire itself to us (its
+ * `onLocalStart`). The emulators
  * keep their state under PULSE_DATA_DIR/sandbox, so a restart finds every connection and record.
  */
 export async function startLocalSandbox(config: Config, logger: Logger): Promise<{
   urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>>; close(): Promise<void>;
 } | null> {
   if (config.PULSE_SANDBOX === 'off') return null;
-  const { startSandbox, EMULATORS, SANDBOX_PROVIDERS } = await import('../sandbox/index.js');
+  const { startSandbox, EMULATORS, SANDBOX_PROVIDERS, SANDBOX_APPS } = await import('../sandbox/index.js');
   // A platform with credentials uses the real CRM; the others their emulator.
   const providers = SANDBOX_PROVIDERS.filter((id) => !config[`${id.toUpperCase() as Uppercase<typeof id>}_CLIENT_ID`]);
   if (providers.length === 0) return null;
@@ -37,6 +39,10 @@ export async function startLocalSandbox(config: Config, logger: Logger): Promise
       logger.warn({ provider: id, err: error }, 'could not wire the sandbox emulator to this server');
     });
   }
+  const apps: Partial<Record<PlatformId, SandboxApp>> = Object.fromEntries(providers.map((id) => {
+    const developer = SANDBOX_APPS[id].developer;
+    return [id, { ...sandbox.apps[id], ...(developer ? { developer } : {}) }];
+  }));
   logger.info({ urls: sandbox.urls, restored: sandbox.restored }, 'CRM sandbox running (no client credentials set for these CRMs)');
-  return { urls: sandbox.urls, apps: sandbox.apps, close: () => sandbox.close() };
+  return { urls: sandbox.urls, apps, close: () => sandbox.close() };
 }

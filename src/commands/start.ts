@@ -61,6 +61,8 @@ export async function start(options: StartOptions): Promise<void> {
         }
         throw error;
       });
+      // Webhooks that belong to the app point at this server (in the background: nothing waits on a CRM).
+      void (await import('../crm/app-webhooks.js')).ensureEveryAppWebhooks(ctx);
       ctx.logger.info({ url: config.publicUrl, database: ctx.db.kind, readyInMs: Date.now() - started, heapLimitMb: heapLimitMb() }, `Pulse CRM is ready on ${config.publicUrl}`);
       // One address for people, outside the JSON log: the one the OAuth redirect URL is built on.
       process.stderr.write(`\nPulse CRM is ready. Open ${config.publicUrl}\n\n`);

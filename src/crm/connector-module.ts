@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from './connection-config.js';
 import type { Connector } from './connector.js';
-import type { ProviderEndpoints } from './endpoints.js';
+import type { DeveloperApp, ProviderEndpoints } from './endpoints.js';
 import type { FieldTables } from './field-codec.js';
 import type { HttpClient } from './http.js';
 import type { ObjectType, PlatformId } from './platforms.js';
@@ -61,6 +61,18 @@ export interface ConnectorModule {
   subscribe?(deps: ConnectorDeps, notify: NotifyTarget): Promise<void>;
   /** At disconnect, best effort (the grant is revoked next anyway). */
   unsubscribe?(deps: ConnectorDeps, notify: NotifyTarget): Promise<void>;
+  /**
+   * For CRMs whose webhooks belong to the app, not to a connection (one target URL and one set of
+   * subscriptions for every account that installed it): kept in place with the app's developer
+   * credentials at start and at every connect (app-webhooks.ts). Idempotent: creates or re-enables
+   * what is missing, points the target at us, and says what it changed.
+   */
+  appWebhooks?: AppWebhooks;
+}
+
+export interface AppWebhooks {
+  /** `http` sends no token: the developer key travels as the CRM wants it (the hook adds it). */
+  ensure(http: HttpClient, app: DeveloperApp, targetUrl: string): Promise<{ changed: string[] }>;
 }
 
 /** The HTTP Basic user name of every subscription we register (the password is the secret). */

@@ -15,6 +15,14 @@ export interface ProviderEndpoints {
   tokenUrl: string;
   revokeUrl?: string;
   apiBaseUrl: string;
+  /** The app's developer credentials, for CRMs whose webhooks belong to the app (app-webhooks.ts). */
+  developer?: DeveloperApp;
+}
+
+/** An app as its developer account manages it: its id and the developer's API key. */
+export interface DeveloperApp {
+  appId: string;
+  apiKey: string;
 }
 
 /** Base URLs of running sandbox emulators, by platform. */
@@ -24,6 +32,8 @@ export type SandboxUrls = Partial<Record<PlatformId, string>>;
 export interface SandboxApp {
   clientId: string;
   clientSecret: string;
+  /** Given where the product is to keep the app's webhooks itself (`npm start`, the real-time bench). */
+  developer?: DeveloperApp;
 }
 
 /** `HUBSPOT_CLIENT_ID`…: each platform's credentials are named after its registry id. */
@@ -40,6 +50,9 @@ export function resolveEndpoints(
   const spec = platforms[platform];
   const clientId = config[`${envPrefix(platform)}_CLIENT_ID`];
   const clientSecret = config[`${envPrefix(platform)}_CLIENT_SECRET`];
+  // Only some CRMs have app-level settings (config.ts declares theirs): the others read undefined.
+  const appId = (config as Record<string, unknown>)[`${envPrefix(platform)}_APP_ID`];
+  const apiKey = (config as Record<string, unknown>)[`${envPrefix(platform)}_DEVELOPER_API_KEY`];
   if (clientId && clientSecret) {
     return {
       mode: 'configured',
@@ -49,6 +62,7 @@ export function resolveEndpoints(
       tokenUrl: spec.oauth.tokenUrl,
       revokeUrl: spec.oauth.revokeUrl,
       apiBaseUrl: spec.apiBaseUrl,
+      ...(typeof appId === 'string' && typeof apiKey === 'string' ? { developer: { appId, apiKey } } : {}),
     };
   }
   const base = sandbox.urls[platform];
@@ -64,5 +78,6 @@ export function resolveEndpoints(
     tokenUrl: onSandbox(base, spec.oauth.tokenUrl)!,
     revokeUrl: onSandbox(base, spec.oauth.revokeUrl),
     apiBaseUrl: base,
+    ...(app.developer ? { developer: app.developer } : {}),
   };
 }

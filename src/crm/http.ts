@@ -14,8 +14,11 @@ import type { Rate, RateLimiter } from './rate-limiter.js';
  */
 export interface HttpClientOptions {
   baseUrl: string;
-  /** The access token to send; `refresh` gets a new one after a 401 with the one that failed. */
-  auth: { token(): Promise<string>; refresh(failed: string): Promise<string>; header?: (token: string) => string };
+  /**
+   * The access token to send; `refresh` gets a new one after a 401 with the one that failed. A
+   * `header` of null sends none (a key that travels in the query instead).
+   */
+  auth: { token(): Promise<string>; refresh(failed: string): Promise<string>; header?: (token: string) => string | null };
   limiter: RateLimiter;
   /** The limiter key and rate for a request's bucket (e.g. HubSpot's search has its own limit). */
   rateFor(bucket: string): { key: string; rate: Rate | null };
@@ -107,6 +110,8 @@ export function retryPlanner({ maxAttempts, outageWindowMs }: { maxAttempts: num
  * connection's base may carry the emulator's region prefix (connection-config.ts), which
  * `new URL(path, base)` would drop. An absolute URL (a CRM's next-page link) is taken as it is.
  */
+const withAuthorization = (value: string | null): Record<string, string> => (value === null ? {} : { authorization: value });
+
 export function onBase(base: string, path: string): URL {
   if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return new URL(path);
   return new URL(base.replace(/\/+$/, '') + (path.startsWith('/') ? '' : '/') + path);
@@ -162,7 +167,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         response = await fetch(url, {
           method,
-          headers: { ...headers, authorization: authHeader(token), accept: asText?.accept ?? 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { ...headers, ...withAuthorization(authHeader(token)), accept: asText?.accept ?? 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });

@@ -15,6 +15,7 @@ import { exchangeCode, newPkce, newState, OAuthGrantError } from './oauth.js';
 import { optionalScopes, platforms, type PlatformId } from './platforms.js';
 import { ProviderError } from './provider-error.js';
 import { subscribeWebhooks } from './webhook-subscriptions.js';
+import { ensureAppWebhooks } from './app-webhooks.js';
 
 /**
  * The server side of "Connect": a single-use state bound to the user, valid 10 minutes, with PKCE
@@ -181,6 +182,7 @@ export async function completeOAuth(ctx: AppContext, callbackUrl: URL, browserNo
   // This process may remember the old grant's token for up to 30 s; the next request must use the new one.
   if (reconnected) ctx.services.tokens.forget(integration.id);
   await subscribeAfterConnect(ctx, integration);
+  await ensureAppWebhooks(ctx, integration.platform);
   ctx.logger.info({ integrationId: integration.id, platform: row.platform, reconnected }, 'integration connected');
   // Change notifications, for CRMs whose channels the integration subscribes itself (never fatal).
   await subscribeNotifications(ctx, integration);

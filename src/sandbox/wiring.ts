@@ -28,10 +28,13 @@ export const SANDBOX_PORTS = mapProviders((p) => SANDBOX_IDENTITIES[p].port);
 /** The lowest fixed port; `PULSE_SANDBOX_PORT` moves all of them by the same offset. */
 export const SANDBOX_BASE_PORT = Math.min(...Object.values(SANDBOX_PORTS));
 
-/** The built-in OAuth app of each emulator, which always exists (its redirect URIs can be replaced). */
+/**
+ * The built-in OAuth app of each emulator, which always exists (its redirect URIs can be replaced),
+ * with its developer credentials where the CRM's webhooks belong to the app.
+ */
 export const SANDBOX_APPS = mapProviders((p) => {
-  const { clientId, clientSecret, appId } = SANDBOX_IDENTITIES[p].app;
-  return { clientId, clientSecret, appId };
+  const { clientId, clientSecret, appId, developerApiKey } = SANDBOX_IDENTITIES[p].app as SandboxApp;
+  return { clientId, clientSecret, appId, ...(developerApiKey ? { developer: { appId: String(appId), apiKey: developerApiKey } } : {}) };
 });
 
 /** The ports emulators listen on when the first one is at `basePort` (default: the fixed ones). */

@@ -11,7 +11,7 @@ import type { SandboxApp, SandboxUrls } from '../../src/crm/endpoints.js';
 import { beginOAuth } from '../../src/crm/oauth-begin.js';
 import { completeOAuth, startOAuth } from '../../src/crm/oauth-flow.js';
 import { optionalScopes, platformIds, platforms, type ObjectType, type PlatformId } from '../../src/crm/platforms.js';
-import { EMULATORS, SANDBOX_BASE_PORT, SANDBOX_PORTS, startSandbox, type Sandbox, type SandboxProvider } from '../../src/sandbox/index.js';
+import { EMULATORS, SANDBOX_APPS, SANDBOX_BASE_PORT, SANDBOX_PORTS, startSandbox, type Sandbox, type SandboxProvider } from '../../src/sandbox/index.js';
 import type { EmulatorContext } from '../../src/sandbox/core/context.js';
 import type { AppContext } from '../../src/app-context.js';
 import { asUser, ensureUser } from '../helpers/users.js';
@@ -72,7 +72,8 @@ export async function startEmulator(platform: PlatformId, options: EmulatorOptio
   return {
     platform,
     url,
-    wiring: { urls: { [platform]: url }, apps: { [platform]: sandbox.apps[provider] } },
+    // With the developer credentials where webhooks belong to the app, as `npm start` gives them (Pulse keeps those webhooks).
+    wiring: { urls: { [platform]: url }, apps: { [platform]: { ...sandbox.apps[provider], ...(SANDBOX_APPS[provider].developer ? { developer: SANDBOX_APPS[provider].developer } : {}) } } },
     admin: (method, path, body) => adminCall(url, method, path, body),
     async close() {
       contexts.delete(url);
@@ -133,7 +134,7 @@ export async function notificationsDelivered(emulator: Emulator): Promise<void> 
 
 /**
  * Sends the emulator's change notifications to our server at `publicUrl`, as `npm start` does for
- * its own emulators (each emulator's `onLocalStart`, e.g. HubSpot's webhook subscriptions).
+ * its own emulators (each emulator's `onLocalStart`, where an emulator wires something itself).
  */
 export async function subscribeNotifications(emulator: Emulator, publicUrl: string): Promise<void> {
   const { provider, context } = contexts.get(emulator.url)!;

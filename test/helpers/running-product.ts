@@ -1,4 +1,4 @@
-import type { StartSandboxOptions } from '../../src/sandbox/index.js';
+import { SANDBOX_APPS, type StartSandboxOptions } from '../../src/sandbox/index.js';
 import { buildApp } from '../../src/server/app.js';
 import { startSyncServices } from '../../src/sync/services.js';
 import { createTestContext, type TestContext } from './context.js';
@@ -18,10 +18,17 @@ export interface RunningProduct {
   close(): Promise<void>;
 }
 
-export async function startProduct(options: { env?: Record<string, string>; sandbox?: StartSandboxOptions; workers?: number } = {}): Promise<RunningProduct> {
+/** `appWebhooks`: the product gets the apps' developer credentials, as `npm start` does, and keeps their webhooks. */
+export async function startProduct(options: { env?: Record<string, string>; sandbox?: StartSandboxOptions; workers?: number; appWebhooks?: boolean } = {}): Promise<RunningProduct> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const sandbox = await startTestSandbox(`${baseUrl}/crm/oauth/callback`, options.sandbox);
+  if (options.appWebhooks) {
+    for (const [id, app] of Object.entries(sandbox.wiring.apps)) {
+      const developer = SANDBOX_APPS[id as keyof typeof SANDBOX_APPS].developer;
+      if (developer) Object.assign(app, { developer });
+    }
+  }
   const ctx = await createTestContext({ PUBLIC_URL: baseUrl, ...options.env }, sandbox.wiring);
   const services = await startSyncServices(ctx, { workers: options.workers ?? 2, scheduler: false });
   const app = await buildApp(ctx, { serveWeb: false });

@@ -1,4 +1,5 @@
 import type { ConnectorModule } from '../connector-module.js';
+import { hubspotAppWebhooks } from './app-webhooks.js';
 import { hubspotConnector } from './connector.js';
 import { parseHubspotError } from './errors.js';
 import { hubspotFields } from './spec.js';
@@ -32,4 +33,5 @@ export const hubspotModule: ConnectorModule = {
     return { error, description: typeof body.message === 'string' ? body.message : undefined };
   },
   webhooks: hubspotWebhooks,
+  appWebhooks: hubspotAppWebhooks,
 };

@@ -63,6 +63,8 @@ export interface SandboxApp {
   scopes?: string[];
   /** Scopes the authorize URL may add through `optional_scope`. */
   optionalScopes?: string[];
+  /** For CRMs whose webhooks belong to the app: the developer account's key for managing them. */
+  developerApiKey?: string;
 }
 
 export class SandboxStore {

@@ -27,4 +27,5 @@ export const HUBSPOT_APP: SandboxApp = {
   redirectUris: HUBSPOT_DEFAULT_REDIRECT_URIS,
   scopes: HUBSPOT_REQUIRED_SCOPES,
   optionalScopes: HUBSPOT_OPTIONAL_SCOPES,
+  developerApiKey: SANDBOX_DEVELOPER_API_KEY,
 };

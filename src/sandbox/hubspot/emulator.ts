@@ -15,7 +15,6 @@ import { registerBatchRoutes } from './batch-routes.js';
 import type { HubspotContext } from './context.js';
 import { DEFAULT_ANCHOR } from './generate.js';
 import { LIMIT_TIERS, limitHeaders } from './limits.js';
-import { subscribeLocalWebhooks } from './local-start.js';
 import { registerMetadataRoutes } from './metadata-routes.js';
 import { registerObjectRoutes } from './objects-routes.js';
 import { HUBSPOT_REFUSALS } from './refusals.js';
@@ -74,5 +73,5 @@ export const hubspotEmulator: Emulator<HubspotContext> = {
     `  app id         ${HUBSPOT_APP.appId}   developer hapikey ${ctx.options.developerApiKey}`,
     `  hub id         ${ctx.store.defaultAccountId}   admin API ${url}/_sandbox`,
   ],
-  onLocalStart: (ctx, { publicUrl }) => subscribeLocalWebhooks(ctx, HUBSPOT_APP.appId, publicUrl),
+  // No onLocalStart: the app's webhooks are Pulse's to keep, through the management API (src/crm/hubspot/app-webhooks.ts).
 };
