@@ -12,6 +12,7 @@ describe('web bundle', () => {
     SALESFORCE_CLIENT_SECRET: 'sf-secret-value-71c2b9',
     PIPEDRIVE_CLIENT_SECRET: 'pd-secret-value-5e6a1c',
     ZOHO_CLIENT_SECRET: 'zo-secret-value-9b4d2e',
+    HUBSPOT_DEVELOPER_API_KEY: 'hs-developer-key-value-3a1f70',
     PULSE_ENCRYPTION_KEY: 'k1:c2VjcmV0LWtleS1tYXRlcmlhbC0zMi1ieXRlcy0hIQ==',
     PULSE_AUTH_JWT_SECRET: 'jwt-secret-value-44aa99',
     DATABASE_URL: 'postgres://user:db-password-8c7e@127.0.0.1/x',
