@@ -117,6 +117,25 @@ describe(`pushed changes on ${engine}`, () => {
     expect(await due()).not.toContain(integration.id);
   });
 
+  it('degrades when deliveries fail verification (the app\'s secret changed at the CRM), with no change lost', async () => {
+    const realtime = async () => (await reload(product.ctx, integration)).realtime;
+    const { clientId, clientSecret } = SANDBOX_APPS.hubspot;
+    await admin(product.sandbox, 'PUT', `/_sandbox/apps/${clientId}`, { clientSecret: 'rotated-at-hubspot' });
+    try {
+      const [, , , , contact] = await sandboxRecords(product.sandbox, 'contacts');
+      await admin(product.sandbox, 'PATCH', `/_sandbox/records/contacts/${contact!.id}`, { properties: { firstname: 'Signed with another secret' } });
+      // The delivery is refused (401) however often HubSpot retries it: only the listing brings the change.
+      await waitFor(async () => ((await admin(product.sandbox, 'GET', '/_sandbox/webhooks/deliveries')) as { deliveries: { status: number | null }[] })
+        .deliveries.some((delivery) => delivery.status === 401) || undefined, 'a refused delivery', 15_000);
+      expect((await row('crm_contacts', contact!.id)).properties.firstname).not.toBe('Signed with another secret');
+      expect(await syncAndWait(product.ctx, integration.userId, integration.id)).toMatchObject({ syncType: 'incremental', status: 'success' });
+      expect((await row('crm_contacts', contact!.id)).properties.firstname).toBe('Signed with another secret');
+      expect((await realtime()).state).toBe('degraded');
+    } finally {
+      await admin(product.sandbox, 'PUT', `/_sandbox/apps/${clientId}`, { clientSecret });
+    }
+  });
+
   it('tells a pushed-changes run that finishes as such when a request joined it too late to list (run-sync.ts then runs that one)', async () => {
     const late = await connectHubspot(product.ctx, 'joined-late');
     const outcome = await withUser(product.ctx.db.pool, late.userId, async (tx) => {

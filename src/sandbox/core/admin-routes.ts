@@ -36,6 +36,8 @@ const appSchema = z.object({
   scopes: z.array(z.string()).optional(),
   optionalScopes: z.array(z.string()).optional(),
   name: z.string().optional(),
+  /** A rotated secret, as the CRM's developer settings allow: tokens and webhook signatures use it from then on. */
+  clientSecret: z.string().min(1).optional(),
 });
 const tokenFilter = z.object({ token: z.string().optional(), accountId: z.number().int().optional(), clientId: z.string().optional() });
 

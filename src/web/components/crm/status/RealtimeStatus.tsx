@@ -16,7 +16,8 @@ export function RealtimeStatus({ integration, crmName }: { integration: Integrat
         <div className="pcrm-attention__text">
           <p>
             <strong>Real-time updates degraded.</strong> The last scheduled sync found changes {crmName} did not send.
-            {' '}Pulse syncs every {every} minutes until they arrive again; nothing is lost.
+            {' '}Pulse syncs every {every} minutes until they arrive again; nothing is lost. If this lasts, the
+            {' '}{crmName} app's webhooks need a look: deliveries stopped, or fail their signature check.
           </p>
         </div>
       </div>
