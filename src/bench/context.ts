@@ -16,6 +16,7 @@ import type { AppContext } from '../app-context.js';
 import { withUser } from '../db/tenant.js';
 import { startSyncServices } from '../sync/services.js';
 import { fileURLToPath } from 'node:url';
+import { cpuMeter } from './cpu.js';
 
 /**
  * One bench scenario's Pulse: a fresh database (a new database on the server at DATABASE_URL, or
@@ -38,6 +39,8 @@ export interface BenchPulse {
   resetPeak(): boolean;
   /** Peak resident memory of the syncing process since resetPeak, in bytes (null: unknown). */
   peakRss(): number | null;
+  /** Starts measuring CPU time of the syncing process (with its supervisor) and of PostgreSQL (cpu.ts). */
+  startCpu(): ReturnType<typeof cpuMeter>;
   /** Rejects if the worker process dies before close (out of memory, a crash), with its last output: a sync it held would never finish. */
   workerDied: Promise<never>;
   close(): Promise<void>;
@@ -191,6 +194,7 @@ export async function startPulse(database: BenchDatabase, platform: PlatformId, 
     ctx, userId, integrationId: outcome.integration.id,
     worker: worker ? 'worker process with its supervisor, no NODE_OPTIONS' : 'bench process',
     resetPeak: () => resetPeakOf(pid),
+    startCpu: () => cpuMeter(pid),
     peakRss: () => peakOf(pid),
     workerDied: worker?.died ?? new Promise<never>(() => {}),
     async close() {

@@ -3,8 +3,8 @@ import type pg from 'pg';
 
 /**
  * COPY over the `pg` client without another dependency: a "submittable" the client drives through
- * the CopyOut / CopyIn sub-protocols. Out streams into a file; in streams a file in 1 MiB chunks,
- * waiting for the socket to drain, so neither side holds the data in memory.
+ * the CopyOut / CopyIn sub-protocols. Out streams into a file; in streams a file in 1 MiB chunks (or
+ * rows from memory), waiting for the socket to drain, so neither side holds a file in memory.
  */
 interface Connection {
   query(text: string): void;
@@ -34,26 +34,36 @@ class CopyOutToFile extends CopyCommand {
   override handleCopyData(message: { chunk: Buffer }) { writeSync(this.fd, message.chunk); }
 }
 
-class CopyInFromFile extends CopyCommand {
-  constructor(text: string, private readonly path: string) { super(text); }
+/** COPY FROM STDIN fed by `chunks`, waiting for the socket to drain between them. */
+class CopyIn extends CopyCommand {
+  constructor(text: string, private readonly chunks: () => Iterable<Buffer>) { super(text); }
   override handleCopyInResponse(connection: Connection) {
     void (async () => {
-      const fd = openSync(this.path, 'r');
-      const buffer = Buffer.allocUnsafe(1 << 20);
       try {
-        for (;;) {
-          const read = readSync(fd, buffer, 0, buffer.length, null);
-          if (read === 0) break;
-          connection.sendCopyFromChunk(Buffer.from(buffer.subarray(0, read)));
+        for (const chunk of this.chunks()) {
+          connection.sendCopyFromChunk(chunk);
           if (connection.stream.writableNeedDrain) await new Promise((resolve) => connection.stream.once('drain', resolve));
         }
         connection.endCopyFrom();
       } catch (error) {
         connection.sendCopyFail(String(error));
-      } finally {
-        closeSync(fd);
       }
     })();
+  }
+}
+
+/** A file in 1 MiB chunks. */
+function* fileChunks(path: string): Iterable<Buffer> {
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) return;
+      yield Buffer.from(buffer.subarray(0, read));
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -70,5 +80,10 @@ export async function copyOut(client: pg.PoolClient, sql: string, path: string):
 }
 
 export function copyIn(client: pg.PoolClient, table: string, path: string): Promise<void> {
-  return run(client, new CopyInFromFile(`COPY ${table} FROM STDIN`, path));
+  return run(client, new CopyIn(`COPY ${table} FROM STDIN`, () => fileChunks(path)));
+}
+
+/** Rows already in COPY's text format, from memory. */
+export function copyInRows(client: pg.PoolClient, table: string, rows: Buffer): Promise<void> {
+  return run(client, new CopyIn(`COPY ${table} FROM STDIN`, () => [rows]));
 }

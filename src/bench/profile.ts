@@ -47,6 +47,11 @@ export interface BenchProfile {
    * connector reads, each object's chain in parallel, as the engine runs them.
    */
   fetchCeiling(baseUrl: string, accessToken: string): Promise<FetchCeiling>;
+  /**
+   * The same list pages, one object's, as records with their CRM id (the rest as the API sent it):
+   * what the baselines (baselines.ts) write the way other sync engines do. Without it there are none.
+   */
+  plainPages?(baseUrl: string, accessToken: string, object: ObjectType): AsyncIterable<{ id: string }[]>;
   /** Set-up of the emulator before every scenario (e.g. switching off a simulated network latency). */
   prepare?(admin: AdminCall): Promise<void>;
   /** The emulator's limit tier for the limited scenario (e.g. an OAuth app's, an edition's), and its name in the report. */

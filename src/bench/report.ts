@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { platforms } from '../crm/platforms.js';
 import type { FleetResult } from './fleet-result.js';
-import type { BenchResult, ScenarioResult } from './run.js';
+import { cpuPer100k, type BenchResult, type ScenarioResult } from './run.js';
 
 /**
  * The bench's outputs: the JSON (every figure), a Markdown report (targets with their ceilings and
@@ -44,6 +44,7 @@ function markdown(result: BenchResult, svgName: string): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...result.scenarios.map((r) => scenarioRow(r)),
     '',
+    ...baselineSection(result.scenarios[0]),
     `![records/s over the full sync](${svgName})`,
     '',
   ];
@@ -124,6 +125,29 @@ export function rates(samples: [number, number][], bins = 50): [number, number][
   const out: [number, number][] = [];
   for (let k = 0; k < bins; k++) out.push([(k * width) / 1000, ((at((k + 1) * width) - at(k * width)) * 1000) / width]);
   return out;
+}
+
+/** Pulse's full sync next to the peers' patterns and the concurrent ceiling, on the same pages and database. */
+function baselineSection(main: ScenarioResult | undefined): string[] {
+  if (!main || main.baselines.length === 0) return [];
+  const seconds = (value: number | null) => (value === null ? '–' : `${value.toFixed(1)} s`);
+  const row = (name: string, wallMs: number, records: number, requests: number, cpu: ScenarioResult['full']['cpu']) => {
+    const per100k = cpuPer100k(cpu, records);
+    return `| ${name} | ${s(wallMs)} | ${n(Math.round((records * 1000) / wallMs))} | ${n(requests)} | ${seconds(cpu.processSeconds)} | ${seconds(cpu.postgresSeconds)} | ${seconds(per100k)} | ${ratio(wallMs / main.full.wallMs)} |`;
+  };
+  return [
+    '## Baselines (same pages, same PostgreSQL, this run)',
+    '',
+    '| pattern | wall | records/s | requests | CPU: process | CPU: PostgreSQL | CPU per 100k records | wall ÷ Pulse\'s |',
+    '|---|---|---|---|---|---|---|---|',
+    row(`Pulse full sync (${main.worker})`, main.full.wallMs, main.records, main.full.requests, main.full.cpu),
+    ...main.baselines.map((baseline) => row(baseline.name, baseline.wallMs, baseline.records, baseline.requests, baseline.cpu)),
+    '',
+    'Page-by-page: each object concurrently, a page fetched then upserted as JSONB in one statement before the next is fetched (the shape of Nango\'s HubSpot sync templates). ' +
+      'Row-by-row: the objects one after another, one upsert per record (a hand-written service). Concurrent ceiling: fetch and COPY at once, no mapping, no checkpoints. ' +
+      'The baselines run in the bench process; PostgreSQL\'s CPU is every server process\'s, reaped backends included (a quiet machine is assumed).',
+    '',
+  ];
 }
 
 function niceMax(value: number): number {

@@ -11,6 +11,7 @@ import { moduleFor } from '../crm/modules.js';
 import { ndjson } from './ndjson.js';
 import type { BenchProfile, BenchVariant, ChangeCounts, World } from './profile.js';
 import { benchProfiles } from './profiles.js';
+import { runBaselines, type BaselineResult } from './baselines.js';
 import { startSandboxChild, type SandboxChild } from './sandbox-child.js';
 
 /**
@@ -43,9 +44,15 @@ export interface ScenarioResult {
   records: number;
   /** Where the sync ran (whose memory peakRssMb is): a `pulse-crm worker` process or the bench process. */
   worker: string;
-  full: { wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; minRequests: number; peakRssMb: number; recordsPerSecond: number; status: string; samples: [number, number][] };
+  full: {
+    wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; minRequests: number; peakRssMb: number; recordsPerSecond: number; status: string; samples: [number, number][];
+    /** CPU seconds of the syncing process (with its supervisor) and of the PostgreSQL server, during the full sync. */
+    cpu: { processSeconds: number | null; postgresSeconds: number | null };
+  };
   incremental: { changes: number; byObject: Record<ObjectType, ChangeCounts>; wallMs: number; logDurationMs: number | null; requests: number; requestsByKind: Record<string, number>; maxRequests: number; status: string } | null;
   ceilings: { fetchMs: number | null; copyMs: number | null; rateLimitFloorMs: number | null; responseCheckMs: number | null };
+  /** Other engines' patterns and the concurrent fetch+COPY ceiling on the same pages and database (baselines.ts; main scenario, PostgreSQL). */
+  baselines: BaselineResult[];
   /** What the full sync spent of the limited tier's daily allocation (null: that tier has none). */
   allocation: { spent: number; of: number; unit: string } | null;
   equal: boolean;
@@ -109,7 +116,9 @@ async function runScenario(sandbox: SandboxChild, profile: BenchProfile, options
   try {
     await sandbox.resetRequests();
     options.onPhase?.(`${scenario.label}: full sync`, scenario.records);
+    const cpu = pulse.startCpu();
     const full = await measureSync(pulse, true, options.onProgress);
+    const fullCpu = cpu();
     const fullSpent = await sandbox.requests();
     if (full.log.status !== 'success') throw new Error(`${scenario.label}: the full sync ended ${full.log.status}: ${full.log.errorMessage}`);
 
@@ -140,6 +149,7 @@ async function runScenario(sandbox: SandboxChild, profile: BenchProfile, options
       options.onPhase?.(`${scenario.label}: write ceiling (COPY)`, 1);
       copyMs = (await copyCeilingMs(pulse)).ms;
     }
+    const baselines = scenario.ceilings && scenario.database.kind === 'postgres' ? await runBaselines(pulse.ctx.db.pool, sandbox, profile, options) : [];
     const floor = rateLimitFloorMs(limits, fullSpent.byKind);
     const cost = profile.dailyCost?.(fullSpent.byKind) ?? { spent: fullSpent.total, unit: 'requests' };
     return {
@@ -150,10 +160,11 @@ async function runScenario(sandbox: SandboxChild, profile: BenchProfile, options
       worker: pulse.worker,
       full: {
         wallMs: full.wallMs, logDurationMs: full.log.durationMs, requests: fullSpent.total, requestsByKind: fullSpent.byKind, minRequests, peakRssMb: full.peakRssMb,
-        recordsPerSecond: (scenario.records * 1000) / full.wallMs, status: full.log.status, samples: full.samples.map(([t, v]) => [Math.round(t), v]),
+        recordsPerSecond: (scenario.records * 1000) / full.wallMs, status: full.log.status, samples: full.samples.map(([t, v]) => [Math.round(t), v]), cpu: fullCpu,
       },
       incremental,
       ceilings: { fetchMs, copyMs, rateLimitFloorMs: floor, responseCheckMs },
+      baselines,
       allocation: limitedTier.dailyMax ? { spent: cost.spent, of: limitedTier.dailyMax, unit: cost.unit } : null,
       equal: problems.length === 0,
       differences: problems,
@@ -235,6 +246,45 @@ function notes(provider: PlatformId, scenarios: ScenarioResult[], profile: Bench
   return out;
 }
 
+/** CPU seconds (process + PostgreSQL) per 100,000 records; null when either is unknown. */
+export function cpuPer100k(cpu: { processSeconds: number | null; postgresSeconds: number | null }, records: number): number | null {
+  return cpu.processSeconds === null || cpu.postgresSeconds === null || records === 0 ? null : ((cpu.processSeconds + cpu.postgresSeconds) * 100_000) / records;
+}
+
+/** Pulse against the peers' patterns and the machine's concurrent ceiling, all measured in this run. */
+function baselineTargets(main: ScenarioResult): Target[] {
+  const find = (name: BaselineResult['name']) => main.baselines.find((baseline) => baseline.name === name);
+  const label = (text: string) => `${text} (${main.label}, ${main.records.toLocaleString('en-US')} records)`;
+  const out: Target[] = [];
+  const peers = main.baselines.filter((baseline) => baseline.name !== 'concurrent ceiling');
+  const faster = peers.sort((a, b) => b.recordsPerSecond - a.recordsPerSecond)[0];
+  if (faster) {
+    const ratio = main.full.recordsPerSecond / faster.recordsPerSecond;
+    out.push({
+      name: label('full sync ≥ 2 × the records/s of the faster baseline'), measured: `${Math.round(main.full.recordsPerSecond).toLocaleString('en-US')}/s`,
+      limit: `${Math.round(2 * faster.recordsPerSecond).toLocaleString('en-US')}/s`, ratio, met: ratio >= 2, binding: `${faster.name} ${Math.round(faster.recordsPerSecond).toLocaleString('en-US')}/s`,
+    });
+  }
+  const ceiling = find('concurrent ceiling');
+  if (ceiling) {
+    const ratio = main.full.wallMs / ceiling.wallMs;
+    out.push({
+      name: label('full sync ≤ 1.3 × the concurrent fetch+COPY ceiling'), measured: `${(main.full.wallMs / 1000).toFixed(2)} s`, limit: `${((1.3 * ceiling.wallMs) / 1000).toFixed(2)} s`,
+      ratio, met: ratio <= 1.3, binding: `concurrent ceiling ${(ceiling.wallMs / 1000).toFixed(2)} s`,
+    });
+  }
+  const pageByPage = find('page-by-page');
+  const ours = cpuPer100k(main.full.cpu, main.records);
+  const theirs = pageByPage ? cpuPer100k(pageByPage.cpu, pageByPage.records) : null;
+  if (ours !== null && theirs !== null) {
+    out.push({
+      name: label('CPU (worker + PostgreSQL) per 100k records ≤ ½ the page-by-page baseline\'s'), measured: `${ours.toFixed(1)} s`, limit: `${(theirs / 2).toFixed(1)} s`,
+      ratio: ours / theirs, met: ours <= theirs / 2, binding: `page-by-page ${theirs.toFixed(1)} s`,
+    });
+  }
+  return out;
+}
+
 async function versionOf(database: BenchDatabase): Promise<string> {
   if (database.kind === 'pglite') return 'PGlite (PostgreSQL 17 in WASM)';
   const pg = (await import('pg')).default;
@@ -277,6 +327,7 @@ function targets(scenarios: ScenarioResult[], profile: BenchProfile): Target[] {
       binding: floor >= unlimited ? `rate-limit floor ${sec(floor)}` : `the sync without limits ${sec(unlimited)} (the floor, ${sec(floor)}, does not bind)`,
     });
   }
+  out.push(...baselineTargets(main));
   const small = scenarios.find((scenario) => scenario.label.includes(', small'));
   if (small) out.push({ name: label('small full sync end to end < 1 s', small), measured: sec(small.full.wallMs), limit: '1.00 s', ratio: small.full.wallMs / 1000, met: small.full.wallMs < 1000 });
   out.push({ name: 'Pulse holds exactly the sandbox\'s records (every scenario)', measured: scenarios.every((x) => x.equal) ? 'equal' : 'DIFFERENT', limit: 'equal', ratio: null, met: scenarios.every((x) => x.equal) });

@@ -40,12 +40,24 @@ describe.each(providers)(`bench smoke of %s on ${engine}`, (provider) => {
     });
     expect(result.scenarios[0]!.differences).toEqual([]);
     expect(result.full.requests).toBeGreaterThanOrEqual(result.full.minRequests);
+    // On the PostgreSQL server, CRMs whose profile gives plain pages have the peers' patterns beside, each
+    // having written every record once, with CPU from /proc.
+    const baselines = result.scenarios[0]!.baselines;
+    if (engine === 'postgres' && benchProfiles[provider]!.plainPages) {
+      expect(baselines.map((baseline) => baseline.name)).toEqual(['page-by-page', 'row-by-row', 'concurrent ceiling']);
+      for (const baseline of baselines) expect(baseline).toMatchObject({ records: 1000, cpu: { processSeconds: expect.any(Number), postgresSeconds: expect.any(Number) } });
+      expect(result.full.cpu.processSeconds).toBeGreaterThan(0);
+      expect(result.targets.map((target) => target.name).join('\n')).toMatch(/faster baseline[\s\S]*concurrent fetch\+COPY ceiling[\s\S]*page-by-page baseline/);
+    } else {
+      expect(baselines).toEqual([]);
+    }
 
     const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-smoke-'));
     try {
       const paths = writeReport(result, dir);
       expect(JSON.parse(readFileSync(paths.json, 'utf8'))).toMatchObject({ provider, records: 1000, equal: true });
       expect(readFileSync(paths.markdown, 'utf8')).toContain('| target | measured |');
+      if (baselines.length) expect(readFileSync(paths.markdown, 'utf8')).toContain('## Baselines (same pages, same PostgreSQL, this run)');
       expect(readFileSync(paths.svg, 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

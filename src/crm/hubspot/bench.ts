@@ -1,5 +1,5 @@
 import { pages, perObject, type BenchProfile } from '../../bench/profile.js';
-import { objectTypes } from '../platforms.js';
+import { objectTypes, type ObjectType } from '../platforms.js';
 import { recordList } from './responses.js';
 import { hubspotLimits, hubspotObjects } from './spec.js';
 
@@ -23,24 +23,20 @@ export const hubspotBench: BenchProfile = {
     let records = 0;
     let checkMs = 0;
     await Promise.all(objectTypes.map(async (object) => {
-      const spec = hubspotObjects[object];
-      let after: string | undefined;
-      do {
-        const query = new URLSearchParams({ limit: String(hubspotLimits.listPageSize), archived: 'false', properties: spec.properties.join(',') });
-        if (spec.associations.length) query.set('associations', spec.associations.join(','));
-        if (after) query.set('after', after);
-        const response = await fetch(`${baseUrl}/crm/v3/objects/${spec.path}?${query}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-        const page = JSON.parse(await response.text()) as { results: unknown[]; paging?: { next?: { after: string } } };
+      for await (const page of listPages(baseUrl, token, object)) {
         // What checking each page against the connector's response schema costs, timed on the same pages.
         const checking = performance.now();
-        if (!recordList.safeParse(page).success) throw new Error(`the sandbox answered ${spec.path} in a shape the connector refuses`);
+        if (!recordList.safeParse(page).success) throw new Error(`the sandbox answered ${object} in a shape the connector refuses`);
         checkMs += performance.now() - checking;
         requests++;
         records += page.results.length;
-        after = page.paging?.next?.after;
-      } while (after);
+      }
     }));
     return { requests, records, checkMs };
+  },
+
+  async *plainPages(baseUrl, token, object) {
+    for await (const page of listPages(baseUrl, token, object)) yield page.results;
   },
 
   limited: { tier: 'oauth', label: 'OAuth-app limit (110 requests / 10 s)' },
@@ -50,3 +46,18 @@ export const hubspotBench: BenchProfile = {
     'Incremental: search pages (200) per object, then the archived listing, which HubSpot orders by id and cannot filter by time, so it is read whole on every run (here a few pages; it grows with the account\'s archived records), then one association batch read per association type for records created since the last run.',
   ],
 };
+
+/** The list pages the connector reads (same fields and links), the plainest way: fetch and parse. */
+async function* listPages(baseUrl: string, token: string, object: ObjectType): AsyncGenerator<{ results: { id: string }[]; paging?: { next?: { after: string } } }> {
+  const spec = hubspotObjects[object];
+  let after: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: String(hubspotLimits.listPageSize), archived: 'false', properties: spec.properties.join(',') });
+    if (spec.associations.length) query.set('associations', spec.associations.join(','));
+    if (after) query.set('after', after);
+    const response = await fetch(`${baseUrl}/crm/v3/objects/${spec.path}?${query}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const page = JSON.parse(await response.text()) as { results: { id: string }[]; paging?: { next?: { after: string } } };
+    yield page;
+    after = page.paging?.next?.after;
+  } while (after);
+}
