@@ -12,6 +12,7 @@ import { webhookEventsRepository } from '../db/webhook-events-repository.js';
 import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
 import { applyPushedChanges, OVERLAP_MS, syncObject } from './object-sync.js';
+import { archiveSweepEveryMs } from './archive-sweep.js';
 import { processRecordBudget } from './record-budget.js';
 import { cutShortByOutage, outageRetryDelayMs } from './outage-retry.js';
 import { MOSTLY_WAITING, rateLimitWaits } from './rate-limit-waits.js';
@@ -70,7 +71,8 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     ...ctx.services, onRequest: () => { requests++; }, timeline: waits, outageWindowMs: ctx.config.PULSE_CRM_OUTAGE_WINDOW_MS,
   };
   const connector = integrationConnector(ctx, integration, services);
-  const { deletions, reconcileEveryMs } = moduleFor(integration.platform);
+  const { deletions, reconcileEveryMs, deletedListing } = moduleFor(integration.platform);
+  const archiveSweep = archiveSweepEveryMs(ctx.config.PULSE_ARCHIVE_SWEEP_MINUTES, integration.realtime.state);
   const failures = new Map<ObjectType, ProviderError | Error>();
   let syncType = log.syncType;
 
@@ -89,7 +91,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
       if (failures.has(object)) return;
       try {
         await sync({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;
