@@ -149,12 +149,13 @@ export async function freshServerDatabase(adminUrl: string): Promise<{ url: stri
 
 /**
  * `sub`: whose integration it is (the realtime scenario reads it back through the API, as the local
- * demo user); `everyScope`: a person who grants every optional permission (change notifications can be one).
+ * demo user); `everyScope`: a person who grants every optional permission (change notifications can be one);
+ * `env`: settings for this Pulse, the worker process's included.
  */
-export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean; sub?: string; everyScope?: boolean } = {}): Promise<BenchPulse> {
+export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean; sub?: string; everyScope?: boolean; env?: Record<string, string> } = {}): Promise<BenchPulse> {
   const server = database.kind === 'postgres' ? await freshServerDatabase(database.url) : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off', PUBLIC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off', PUBLIC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...options.env };
   delete env.DATABASE_URL;
   if (server) env.DATABASE_URL = server.url;
   const config = loadConfig(env);
