@@ -1,4 +1,3 @@
-import type { RealtimeState } from '../db/integrations-repository.js';
 import type { SyncState } from './sync-state-repository.js';
 
 /**
@@ -7,21 +6,24 @@ import type { SyncState } from './sync-state-repository.js';
  * grow with the account's archive (HubSpot: ~1,000 requests per 100k archived records) instead of
  * with its changes; swept on a slower schedule, a deletion arrives at the next due sweep at the
  * latest. A full listing needs no sweep: what it does not see is gone (sweepUnseen), and it stamps
- * `deletionsCheckedAt` like a sweep does.
+ * `deletionsCheckedAt` as a sweep does. A sweep that finds a deletion no push announced degrades
+ * real-time updates like any listing that finds such a change (softDelete moves updated_at, which
+ * listingFoundUnpushedChanges reads), so the next sweeps are on the normal schedule again.
  */
 
 /**
- * While an integration's real-time updates are on, its CRM pushes each deletion (applied within
- * seconds by a webhook run), so the sweep only catches deliveries lost for good: the CRM retries a
- * failed delivery for about a day (HubSpot: up to 10 times over 24 h), so sweeping more often than
- * that mostly re-reads what was already pushed. Once a day, or the configured interval if longer.
+ * While the CRM pushes deletions (real-time updates on, and a deletion pushed since they last missed
+ * anything), each deletion is applied within seconds by a webhook run, so the sweep only catches
+ * deliveries lost for good. The CRM retries a failed delivery for about a day (HubSpot: up to 10
+ * times over 24 h), so sweeping more often than that mostly re-reads what was pushed already. Once a
+ * day, or the configured interval if longer.
  */
-export const REALTIME_SWEEP_MINUTES = 24 * 60;
+export const PUSHED_SWEEP_MINUTES = 24 * 60;
 
-/** How long after the last completed check of deletions the next sweep is due. */
-export function archiveSweepEveryMs(sweepMinutes: number, realtime: RealtimeState): number {
-  const minutes = realtime === 'on' ? Math.max(sweepMinutes, REALTIME_SWEEP_MINUTES) : sweepMinutes;
-  return minutes * 60_000;
+/** How long after the last completed check of deletions the next sweep is due; 0: every run. */
+export function archiveSweepEveryMs(sweepMinutes: number, deletionsPushed: boolean): number {
+  if (sweepMinutes === 0) return 0;
+  return (deletionsPushed ? Math.max(sweepMinutes, PUSHED_SWEEP_MINUTES) : sweepMinutes) * 60_000;
 }
 
 /**

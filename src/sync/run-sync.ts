@@ -72,7 +72,10 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   };
   const connector = integrationConnector(ctx, integration, services);
   const { deletions, reconcileEveryMs, deletedListing } = moduleFor(integration.platform);
-  const archiveSweep = archiveSweepEveryMs(ctx.config.PULSE_ARCHIVE_SWEEP_MINUTES, integration.realtime.state);
+  // Asked only where it matters: a deleted listing that costs the whole archive, while pushes arrive.
+  const deletionsPushed = deletedListing === 'whole_archive' && integration.realtime.state === 'on'
+    && await tenant((tx) => webhookEventsRepository(tx).deletionsPushed(job.integrationId));
+  const archiveSweep = archiveSweepEveryMs(ctx.config.PULSE_ARCHIVE_SWEEP_MINUTES, deletionsPushed);
   const failures = new Map<ObjectType, ProviderError | Error>();
   let syncType = log.syncType;
 

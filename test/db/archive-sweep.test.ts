@@ -144,16 +144,28 @@ describe(`archive sweeps on ${engine}`, () => {
     expect(await differences(product.ctx, product.sandbox, integration.id)).toEqual([]);
   });
 
-  it('while deletions are pushed (real-time updates on), the sweep waits a day, and the pushed deletion is there at once', async () => {
-    await admin(product.sandbox, 'PUT', `/_sandbox/webhooks/${SANDBOX_APPS.hubspot.appId}`, {
-      targetUrl: `${product.baseUrl}/crm/webhooks/hubspot`,
-      subscriptions: ['contact', 'company', 'deal'].map((object) => ({ eventType: `${object}.deletion`, active: true })),
-    });
+  const subscribe = (kinds: string[]) => admin(product.sandbox, 'PUT', `/_sandbox/webhooks/${SANDBOX_APPS.hubspot.appId}`, {
+    targetUrl: `${product.baseUrl}/crm/webhooks/hubspot`,
+    subscriptions: ['contact', 'company', 'deal'].flatMap((object) => kinds.map((kind) => ({ eventType: `${object}.${kind}`, active: true }))),
+  });
+  const realtime = async () => (await query('SELECT pushed_at, pushes_missed_at FROM crm_integrations WHERE id = $1'))[0] as { pushed_at: Date | null; pushes_missed_at: Date | null };
+
+  it('pushed changes alone do not make sweeps rarer: an app may push changes and not deletions', async () => {
+    await subscribe(['propertyChange']);
+    const [edited] = await liveContacts();
+    await admin(product.sandbox, 'PATCH', `/_sandbox/records/contacts/${edited!.id}`, { properties: { firstname: 'Pushed' } });
+    await waitFor(async () => ((await realtime()).pushed_at ? true : undefined), 'the pushed change', 15_000);
+    await age(61);
+    await resetRequests();
+    expect(await sync()).toMatchObject({ syncType: 'incremental', status: 'success' });
+    expect((await spent()).byKind.list).toBe(5 + 1 + 1);
+  });
+
+  it('while the CRM pushes deletions, the sweep waits a day, and the pushed deletion is there at once', async () => {
+    await subscribe(['propertyChange', 'deletion']);
     const [gone] = await liveContacts();
     await admin(product.sandbox, 'DELETE', `/_sandbox/records/contacts/${gone!.id}`);
     await waitFor(async () => ((await deletedAt('crm_contacts', gone!.id)) ? true : undefined), 'the pushed deletion', 15_000);
-    const realtime = (await query('SELECT pushed_at FROM crm_integrations WHERE id = $1'))[0];
-    expect(realtime.pushed_at).toBeInstanceOf(Date);
 
     await age(120); // past the hour, well inside the day
     await resetRequests();
@@ -161,6 +173,23 @@ describe(`archive sweeps on ${engine}`, () => {
     expect((await spent()).byKind.list ?? 0).toBe(0);
 
     await age(24 * 60);
+    await resetRequests();
+    expect(await sync()).toMatchObject({ syncType: 'incremental', status: 'success' });
+    expect((await spent()).byKind.list).toBe(5 + 1 + 1);
+    expect(await differences(product.ctx, product.sandbox, integration.id)).toEqual([]);
+  });
+
+  it('a sweep that finds a deletion no push announced degrades real-time updates, and sweeps are hourly again', async () => {
+    await subscribe(['propertyChange']); // deletions no longer pushed
+    const [gone] = await liveContacts();
+    await admin(product.sandbox, 'DELETE', `/_sandbox/records/contacts/${gone!.id}`);
+    await age(25 * 60);
+    expect(await sync()).toMatchObject({ syncType: 'incremental', status: 'success' });
+    expect(await deletedAt('crm_contacts', gone!.id)).toBeInstanceOf(Date);
+    const state = await realtime();
+    expect(state.pushes_missed_at!.getTime()).toBeGreaterThan(state.pushed_at!.getTime());
+
+    await age(61);
     await resetRequests();
     expect(await sync()).toMatchObject({ syncType: 'incremental', status: 'success' });
     expect((await spent()).byKind.list).toBe(5 + 1 + 1);
