@@ -158,6 +158,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     else await integrations.clearOutageRetry(job.integrationId);
     await integrations.update(job.integrationId, {
       // "Last synced" means the CRM's data is all here as of then: only a complete listing moves it.
+      // (Deletions a CRM lists only as its whole archive are as of the last sweep: archive-sweep.ts.)
       lastSyncAt: status === 'success' && syncType !== 'webhook' ? new Date() : undefined,
       lastError: message,
       ...(fatal?.code === 'insufficient_scope' ? { status: 'error' as const } : {}),
