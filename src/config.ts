@@ -36,6 +36,8 @@ const schema = z.object({
     .describe('How long pushed changes gather before one run applies them together'),
   PULSE_REALTIME_POLL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60)
     .describe('While an integration\'s pushed changes arrive and miss nothing, its scheduled listing runs this often (the safety net)'),
+  PULSE_ARCHIVE_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60)
+    .describe('How often an incremental sync reads a deleted listing that costs the whole archive (HubSpot); 0: every run. Daily at most while the CRM pushes deletions'),
   PULSE_CRM_OUTAGE_WINDOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(180_000)
     .describe('How long a sync keeps retrying a CRM it cannot reach before the object fails'),
   PULSE_CRM_OUTAGE_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000)

@@ -153,12 +153,13 @@ export async function freshServerDatabase(adminUrl: string): Promise<{ url: stri
 /**
  * `sub`: whose integration it is (the realtime scenario reads it back through the API, as the local
  * demo user); `pushes`: change notifications wanted, so the person grants every optional permission
- * (they can be one) and Pulse gets the app's developer credentials (where webhooks belong to the app).
+ * (they can be one) and Pulse gets the app's developer credentials (where webhooks belong to the app);
+ * `env`: settings for this Pulse, the worker process's included.
  */
-export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean; sub?: string; pushes?: boolean } = {}): Promise<BenchPulse> {
+export async function startPulse(database: BenchDatabase, platform: PlatformId, sandboxUrl: string, options: { workerProcess?: boolean; sub?: string; pushes?: boolean; env?: Record<string, string> } = {}): Promise<BenchPulse> {
   const server = database.kind === 'postgres' ? await freshServerDatabase(database.url) : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off', PUBLIC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX: 'off', PUBLIC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...options.env };
   delete env.DATABASE_URL;
   if (server) env.DATABASE_URL = server.url;
   const config = loadConfig(env);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
+import { runArchiveBench } from '../bench/archive.js';
 import { runCrashesBench } from '../bench/crashes.js';
 import type { FleetResult } from '../bench/fleet-result.js';
 import { writeFleetReport, writeReport } from '../bench/report.js';
@@ -14,7 +15,8 @@ import { platformIds } from '../crm/platforms.js';
  * `pulse-crm bench --provider <id>` (`npm run bench`): runs the sync benchmark of one CRM against its
  * emulator and writes bench/results/<date>-<id>-<records>.{json,md,svg}. Exits 1 when Pulse and the
  * emulator differ. `--scenario tenants` (many tenants on a few workers) and `--scenario crashes`
- * (workers SIGKILLed mid-sync) write bench/results/<date>-<id>-<scenario>-….{json,md}; they need a
+ * (workers SIGKILLed mid-sync) and `--scenario archive` (an incremental against a large archive) write
+ * bench/results/<date>-<id>-<scenario>-….{json,md}; they need a
  * PostgreSQL server, since separate worker processes share one database.
  */
 export interface BenchCommandOptions {
@@ -33,13 +35,14 @@ export interface BenchCommandOptions {
   bigRecords?: number;
   smallTenants?: number;
   kills?: number;
+  archived?: number;
   heartbeatTimeoutMs?: number;
   schedulerTickMs?: number;
   out?: string;
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const scenarios = ['sync', 'tenants', 'crashes', 'realtime'] as const;
+const scenarios = ['sync', 'tenants', 'crashes', 'realtime', 'archive'] as const;
 
 /** A bar per phase on a terminal; one line per phase otherwise (CI, a log file). */
 function progressDisplay() {
@@ -87,7 +90,8 @@ export async function benchCommand(options: BenchCommandOptions): Promise<void> 
       process.exitCode = 2;
       return;
     }
-    return scenario === 'realtime' ? realtimeScenario(provider, url, options, out) : fleetScenario(scenario, provider, url, options, out);
+    if (scenario === 'realtime') return realtimeScenario(provider, url, options, out);
+    return fleetScenario(scenario, provider, url, options, out);
   }
   if (!url) console.log('DATABASE_URL is not set: measuring on embedded PGlite only. Set it to a PostgreSQL server to measure there.');
   const records = options.records ?? 100_000;
@@ -115,12 +119,16 @@ export async function benchCommand(options: BenchCommandOptions): Promise<void> 
   }
 }
 
-async function fleetScenario(scenario: 'tenants' | 'crashes', provider: (typeof platformIds)[number], databaseUrl: string, options: BenchCommandOptions, out: string): Promise<void> {
+async function fleetScenario(scenario: 'tenants' | 'crashes' | 'archive', provider: (typeof platformIds)[number], databaseUrl: string, options: BenchCommandOptions, out: string): Promise<void> {
   const display = progressDisplay();
   const common = { provider, databaseUrl, workers: options.workers ?? 2, seed: options.seed, onPhase: display.onPhase, onProgress: display.onProgress };
   let result: FleetResult;
   try {
-    result = scenario === 'tenants'
+    result = scenario === 'archive'
+      ? await runArchiveBench({
+        ...common, archived: options.archived ?? 100_000, records: options.records ?? (options.archived ?? 100_000) + 10_000, changes: options.changes ?? 1000,
+      })
+      : scenario === 'tenants'
       ? await runTenantsBench({
         ...common, tenants: options.tenants ?? 50, records: options.records ?? 10_000,
         bigRecords: options.bigRecords ?? 500_000, smallTenants: options.smallTenants ?? 20,

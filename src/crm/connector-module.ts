@@ -25,6 +25,15 @@ export interface ConnectorModule {
   /** For `notified` deletions: how old the last full listing may get before the next run lists in full. */
   reconcileEveryMs?: number;
   /**
+   * What reading the deletions since a time costs, for objects whose deletions are `listing`:
+   * `filtered`, the CRM filters its deleted listing by time, so a run reads only what was deleted
+   * since the last check (a page or so); `whole_archive`, it cannot, so every read pages through
+   * every deleted record the CRM keeps. Then an incremental run reads it only when a sweep is due
+   * (PULSE_ARCHIVE_SWEEP_MINUTES, sync/archive-sweep.ts), not at every run. Stated by every module,
+   * whatever its modes, so that none is left to a default.
+   */
+  deletedListing: DeletedListingCost;
+  /**
    * Our canonical fields ↔ the CRM's properties, both ways (field-codec.ts): the connector maps with
    * it, and field mapping and two-way sync read it to know what each canonical field is in this CRM.
    */
@@ -109,6 +118,8 @@ export interface NotifyTarget {
 }
 
 export type DeletionMode = 'listing' | 'in_page' | 'reconcile' | 'notified';
+
+export type DeletedListingCost = 'filtered' | 'whole_archive';
 
 /** One object's deletion mode. */
 export function deletionModeOf(module: Pick<ConnectorModule, 'deletions'>, object: ObjectType): DeletionMode {

@@ -93,6 +93,20 @@ export function webhookEventsRepository(tx: Tx) {
       return rows[0]!.found;
     },
 
+    /**
+     * Whether this integration's CRM pushes deletions: one arrived since its real-time updates last
+     * missed something (never missed: ever). Other pushes arriving say nothing of deletions: an app
+     * may subscribe to changes only.
+     */
+    async deletionsPushed(integrationId: string): Promise<boolean> {
+      const { rows } = await tx.query<{ pushed: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM crm_webhook_events e JOIN crm_integrations i ON i.id = e.integration_id
+           WHERE e.integration_id = $1 AND e.kind = 'deletion' AND e.received_at > coalesce(i.pushes_missed_at, '-infinity')) AS pushed`,
+        [integrationId],
+      );
+      return rows[0]!.pushed;
+    },
+
     /** Deletions pushed for one object's records and not yet applied, oldest first. */
     pendingDeletions(integrationId: string, object: ObjectType, limit: number): Promise<{ id: string; remoteId: string }[]> {
       return pending(integrationId, 'deletion', object, limit);

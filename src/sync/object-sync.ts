@@ -1,9 +1,10 @@
-import { deletionModeOf, type DeletionMode } from '../crm/connector-module.js';
+import { deletionModeOf, type DeletedListingCost, type DeletionMode } from '../crm/connector-module.js';
 import type { Connector, ListCursor, RecordPage } from '../crm/connector.js';
 import type { ObjectType } from '../crm/platforms.js';
 import { ProviderError } from '../crm/provider-error.js';
 import { withUser, type Tx } from '../db/tenant.js';
 import { webhookEventsRepository } from '../db/webhook-events-repository.js';
+import { sweepDue } from './archive-sweep.js';
 import type { RecordBudget } from './record-budget.js';
 import { recordsRepository, serializeRows } from './records-repository.js';
 import { syncStateRepository, type SyncState } from './sync-state-repository.js';
@@ -26,6 +27,10 @@ export interface ObjectSyncContext {
   deletions: DeletionMode | Record<ObjectType, DeletionMode>;
   /** `notified` deletions: the longest a full listing (which sweeps what was not seen) may be ago. */
   reconcileEveryMs?: number;
+  /** `listing` deletions: whether the CRM's deleted listing reads "since" cheaply or costs the whole archive. */
+  deletedListing: DeletedListingCost;
+  /** A `whole_archive` deleted listing: how long after the last check of deletions an incremental run reads it again (archive-sweep.ts). */
+  archiveSweepEveryMs: number;
   /** Aborted when this worker no longer owns the run: nothing more may be written. */
   signal: AbortSignal;
   /** Fetched records this process may hold across all its runs (record-budget.ts). */
@@ -119,7 +124,11 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
     await save(tx, batch.next ? { ...state, cursor: { ...state.cursor!, listing: batch.next } } : { ...state, cursor: null, highWater: state.cursor!.startedAt });
   }, inTx);
 
-  if (deletions === 'listing') await syncDeletions(run, object, () => state, save, inTx);
+  // A deleted listing that costs the whole archive is read on its own, slower schedule (a sweep cut
+  // short goes on at the next run whatever the schedule); one the CRM filters by time, at every run.
+  if (deletions === 'listing' && (run.deletedListing === 'filtered' || sweepDue(state, run.archiveSweepEveryMs))) {
+    await syncDeletions(run, object, () => state, save, inTx);
+  }
   // Deletions a notification pushed are applied in any mode: where the CRM also lists deletions,
   // this is only sooner (and a deletion the listing reports again changes nothing).
   await applyNotifiedDeletions(run, object, inTx);

@@ -12,6 +12,7 @@ import { webhookEventsRepository } from '../db/webhook-events-repository.js';
 import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
 import { applyPushedChanges, OVERLAP_MS, syncObject } from './object-sync.js';
+import { archiveSweepEveryMs } from './archive-sweep.js';
 import { processRecordBudget } from './record-budget.js';
 import { cutShortByOutage, outageRetryDelayMs } from './outage-retry.js';
 import { MOSTLY_WAITING, rateLimitWaits } from './rate-limit-waits.js';
@@ -70,7 +71,11 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     ...ctx.services, onRequest: () => { requests++; }, timeline: waits, outageWindowMs: ctx.config.PULSE_CRM_OUTAGE_WINDOW_MS,
   };
   const connector = integrationConnector(ctx, integration, services);
-  const { deletions, reconcileEveryMs } = moduleFor(integration.platform);
+  const { deletions, reconcileEveryMs, deletedListing } = moduleFor(integration.platform);
+  // Asked only where it matters: a deleted listing that costs the whole archive, while pushes arrive.
+  const deletionsPushed = deletedListing === 'whole_archive' && integration.realtime.state === 'on'
+    && await tenant((tx) => webhookEventsRepository(tx).deletionsPushed(job.integrationId));
+  const archiveSweep = archiveSweepEveryMs(ctx.config.PULSE_ARCHIVE_SWEEP_MINUTES, deletionsPushed);
   const failures = new Map<ObjectType, ProviderError | Error>();
   let syncType = log.syncType;
 
@@ -89,7 +94,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
       if (failures.has(object)) return;
       try {
         await sync({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;
@@ -153,6 +158,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     else await integrations.clearOutageRetry(job.integrationId);
     await integrations.update(job.integrationId, {
       // "Last synced" means the CRM's data is all here as of then: only a complete listing moves it.
+      // (Deletions a CRM lists only as its whole archive are as of the last sweep: archive-sweep.ts.)
       lastSyncAt: status === 'success' && syncType !== 'webhook' ? new Date() : undefined,
       lastError: message,
       ...(fatal?.code === 'insufficient_scope' ? { status: 'error' as const } : {}),

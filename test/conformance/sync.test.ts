@@ -32,8 +32,12 @@ describe.each(availablePlatforms)(`%s conformance on ${engine}`, (platform) => {
   let integration: Integration;
 
   beforeAll(async () => {
-    // This suite is the listing path: pushed changes wait (pushed-changes.test.ts applies them).
-    product = await startConformanceProduct(platform, { env: { PULSE_HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS), PULSE_WEBHOOK_SETTLE_MS: '60000' }, records: seed });
+    // This suite is the listing path: pushed changes wait (pushed-changes.test.ts applies them), and
+    // every incremental lists deletions, a deleted listing that costs the whole archive included (sweep
+    // at every run: 0; the sweep's schedule is test/db/archive-sweep.test.ts's).
+    product = await startConformanceProduct(platform, {
+      env: { PULSE_HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS), PULSE_WEBHOOK_SETTLE_MS: '60000', PULSE_ARCHIVE_SWEEP_MINUTES: '0' }, records: seed,
+    });
     emulator = product.emulator;
   });
   afterAll(() => product?.close());

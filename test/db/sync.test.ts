@@ -19,7 +19,9 @@ describe(`sync on ${engine}`, () => {
   let integration: Integration;
 
   beforeAll(async () => {
-    product = await startProduct({ env: { PULSE_HTTP_TIMEOUT_MS: '1500' }, sandbox: { records: { contacts: 700, companies: 100, deals: 200 }, webhooks: { flushDelayMs: 10 } } });
+    // Every incremental here sweeps the archive (0), so it brings deletions too; when it does not have to,
+    // and what that saves, is archive-sweep.test.ts's.
+    product = await startProduct({ env: { PULSE_HTTP_TIMEOUT_MS: '1500', PULSE_ARCHIVE_SWEEP_MINUTES: '0' }, sandbox: { records: { contacts: 700, companies: 100, deals: 200 }, webhooks: { flushDelayMs: 10 } } });
     ({ sandbox, ctx } = product);
     await admin(sandbox, 'PUT', `/_sandbox/webhooks/${SANDBOX_APPS.hubspot.appId}`, {
       targetUrl: `${product.baseUrl}/crm/webhooks/hubspot`,

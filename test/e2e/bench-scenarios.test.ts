@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runArchiveBench } from '../../src/bench/archive.js';
 import { runCrashesBench } from '../../src/bench/crashes.js';
 import type { FleetResult } from '../../src/bench/fleet-result.js';
 import { writeFleetReport } from '../../src/bench/report.js';
@@ -10,7 +11,7 @@ import { runTenantsBench } from '../../src/bench/tenants.js';
 import { runCli } from '../helpers/process.js';
 
 /**
- * `pulse-crm bench --scenario tenants|crashes|realtime` end to end at tiny sizes, on the PostgreSQL server
+ * `pulse-crm bench --scenario tenants|crashes|realtime|archive` end to end at tiny sizes, on the PostgreSQL server
  * (separate worker processes need one): the scenarios run, every tenant ends equal to its emulator
  * account, the counts are exact and the reports carry every target. Nothing here asserts speed:
  * figures on a shared test machine mean nothing; the lead runs the real sizes on a quiet machine.
@@ -84,6 +85,24 @@ describe('bench scenarios at tiny sizes', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }, 90_000);
+
+  it('archive: the scheduled incremental reads none of the archive, the one with a sweep due pages it all, and Pulse ends equal', async () => {
+    const result = await runArchiveBench({ provider: 'hubspot', databaseUrl, records: 700, archived: 450, changes: 40, seed: 5 });
+    const data = result.data as any;
+    expect(result.differences).toEqual([]);
+    expect(data.archivedByObject).toEqual({ contacts: 315, companies: 45, deals: 90 });
+    expect(data.scheduled.byKind.list ?? 0).toBe(0);
+    expect(data.scheduled.byKind.search).toBeGreaterThan(0);
+    // Every archived page of each object (100 a page), the second round's deletions included.
+    expect(data.swept.byKind.list).toBeGreaterThanOrEqual(4 + 1 + 1);
+    expect(data.swept.requests).toBeGreaterThan(data.scheduled.requests);
+    // The first round's deletions wait for the sweep: 7 contacts, 1 company, 2 deals.
+    expect(data.waiting).toBe(10);
+    expect(result.targets.map((t) => t.name)).toEqual([
+      expect.stringMatching(/no sweep due: wall time$/), expect.stringMatching(/no sweep due: requests$/), expect.stringMatching(/^equal to the emulator after the sweep/),
+    ]);
+    expectReport(result);
   }, 90_000);
 
   it('refuses to run a fleet scenario without a PostgreSQL server', async () => {

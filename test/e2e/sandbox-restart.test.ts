@@ -46,7 +46,8 @@ describe.each(SANDBOX_PROVIDERS)('%s emulator killed with SIGKILL and started ag
     base = await freeBasePort(SANDBOX_PROVIDERS.length);
     url = sandboxWiring('127.0.0.1', base).urls[provider];
     sandbox = await startSandboxProcess();
-    ctx = await createTestContext({ PUBLIC_URL: 'http://127.0.0.1:3000' }, { urls: { [platform]: url }, apps: { [platform]: SANDBOX_APPS[provider] } });
+    // The deal deleted below must come with the next incremental, whatever the CRM's deleted listing costs: sweep at every run.
+    ctx = await createTestContext({ PUBLIC_URL: 'http://127.0.0.1:3000', PULSE_ARCHIVE_SWEEP_MINUTES: '0' }, { urls: { [platform]: url }, apps: { [platform]: SANDBOX_APPS[provider] } });
     services = await startSyncServices(ctx, { workers: 1, scheduler: false });
   }, 60_000);
   afterAll(async () => {

@@ -14,6 +14,9 @@ import { hubspotWebhooks } from './webhooks.js';
 export const hubspotModule: ConnectorModule = {
   platform: 'hubspot',
   deletions: 'listing',
+  // `archived=true` takes no time filter (only limit, after, properties): each read is the whole
+  // archive, ~1,000 requests for 100k archived records. archivedAt is filtered on our side.
+  deletedListing: 'whole_archive',
   fields: hubspotFields,
   parseError: parseHubspotError,
   rateLimits: {

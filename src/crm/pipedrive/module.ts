@@ -15,6 +15,8 @@ export const pipedriveModule: ConnectorModule = {
   platform: 'pipedrive',
   deletions: { contacts: 'notified', companies: 'notified', deals: 'listing' },
   reconcileEveryMs: pipedriveLimits.reconcileEveryMs,
+  // Deals' `status=deleted` listing takes `updated_since` (a deletion updates the deal).
+  deletedListing: 'filtered',
   fields: pipedriveFields,
   parseError: parsePipedriveError,
   rateLimits: {

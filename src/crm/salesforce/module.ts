@@ -14,6 +14,8 @@ import { salesforceFields, salesforceLimits } from './spec.js';
 export const salesforceModule: ConnectorModule = {
   platform: 'salesforce',
   deletions: 'in_page',
+  // No deleted listing of its own: deletions ride the changes query, filtered by SystemModstamp.
+  deletedListing: 'filtered',
   fields: salesforceFields,
   parseError: parseSalesforceError,
   rateLimits: {},

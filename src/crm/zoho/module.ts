@@ -15,6 +15,8 @@ import { channelId, channelToken, zohoWebhooks } from './webhooks.js';
 export const zohoModule: ConnectorModule = {
   platform: 'zoho',
   deletions: 'listing',
+  // `/{module}/deleted` honours If-Modified-Since (304 when nothing was deleted since).
+  deletedListing: 'filtered',
   fields: zohoFields,
   parseError: parseZohoError,
   rateLimits: {
