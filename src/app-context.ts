@@ -25,7 +25,8 @@ export interface AppContext {
   services: { limiter: RateLimiter; tokens: TokenManager };
   /** Starting sync runs (absent where no queue runs, e.g. one-shot commands). */
   sync?: {
-    request(request: { userId: string; integrationId: string; full?: boolean }): Promise<{ logId: string; joined: boolean }>;
+    /** `byPerson`: someone asked (Sync now), not the schedule: see request-sync.ts. */
+    request(request: { userId: string; integrationId: string; full?: boolean; byPerson?: boolean }): Promise<{ logId: string; joined: boolean }>;
     /** Jobs waiting in the queue (for metrics). */
     queued?(): Promise<number>;
   };

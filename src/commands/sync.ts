@@ -44,7 +44,7 @@ export async function syncCommand(integrationId: string, options: { full?: boole
     });
     const kind = (await asSystem(ctx.db.pool, (tx) => syncLogsRepository(tx).find(run.logId)))!.syncType;
     console.log(`${run.joined ? 'Following the running' : 'Starting a'} ${kind} sync of ${owner.displayName ?? integrationId} (log ${run.logId})`);
-    if (!run.joined) await runSync(ctx, { logId: run.logId, integrationId, userId: owner.userId, full: options.full === true });
+    if (!run.joined) await runSync(ctx, { logId: run.logId, integrationId, userId: owner.userId, full: options.full === true, byPerson: true });
     // Whoever ran it, the log says how it ended.
     const log = await follow(ctx, run.logId, show);
     if (barStarted) bar.stop();

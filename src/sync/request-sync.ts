@@ -17,13 +17,15 @@ export interface SyncRequest {
   full?: boolean;
   /** A run for changes the CRM pushed (webhook-runs.ts): applies them without listing. */
   pushed?: boolean;
+  /** A person asked ("Sync now", `pulse-crm sync`): everything the CRM has is read, archive sweeps included. */
+  byPerson?: boolean;
 }
 
 export async function requestSync(ctx: AppContext, queue: SyncQueue, request: SyncRequest): Promise<{ logId: string; joined: boolean }> {
   const created = await createRun(ctx, request);
   if (!created.joined) {
     // Objects still in their first listing list in full anyway; only an explicit request re-lists the rest.
-    await queue.enqueue({ logId: created.logId, integrationId: request.integrationId, userId: request.userId, full: request.full === true })
+    await queue.enqueue({ logId: created.logId, integrationId: request.integrationId, userId: request.userId, full: request.full === true, byPerson: request.byPerson === true })
       .catch(async (error) => {
         await withUser(ctx.db.pool, request.userId, (tx) => syncLogsRepository(tx).fail(created.logId, 'The sync could not be queued; try again.'));
         throw error;

@@ -27,6 +27,8 @@ export interface SyncJob {
   integrationId: string;
   userId: string;
   full: boolean;
+  /** A person asked for this run: it sweeps a whole-archive deleted listing whatever the schedule (archive-sweep.ts). */
+  byPerson?: boolean;
 }
 
 /** Codes that end the whole run rather than one object's part of it. */
@@ -75,7 +77,8 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   // Asked only where it matters: a deleted listing that costs the whole archive, while pushes arrive.
   const deletionsPushed = deletedListing === 'whole_archive' && integration.realtime.state === 'on'
     && await tenant((tx) => webhookEventsRepository(tx).deletionsPushed(job.integrationId));
-  const archiveSweep = archiveSweepEveryMs(ctx.config.PULSE_ARCHIVE_SWEEP_MINUTES, deletionsPushed);
+  // Someone who presses "Sync now" after deleting a record in the CRM expects it gone: their run sweeps.
+  const archiveSweep = job.byPerson ? 0 : archiveSweepEveryMs(ctx.config.PULSE_ARCHIVE_SWEEP_MINUTES, deletionsPushed);
   const failures = new Map<ObjectType, ProviderError | Error>();
   let syncType = log.syncType;
 

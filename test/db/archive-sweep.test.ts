@@ -8,7 +8,7 @@ import { differences, sandboxRecords } from '../helpers/equality.js';
 import { waitFor } from '../helpers/process.js';
 import { admin } from '../helpers/sandbox.js';
 import { startProduct, type RunningProduct } from '../helpers/running-product.js';
-import { syncAndWait } from '../helpers/sync.js';
+import { syncAndWait, waitForRun } from '../helpers/sync.js';
 
 /**
  * An incremental sync's cost does not grow with the CRM's archive: HubSpot's archived listing cannot
@@ -115,6 +115,16 @@ describe(`archive sweeps on ${engine}`, () => {
     expect(await deletedAt('crm_deals', deal!.id)).toBeInstanceOf(Date);
     for (const state of Object.values(await checkedAt())) expect(state.at!.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
     expect(await differences(product.ctx, product.sandbox, integration.id)).toEqual([]);
+  });
+
+  it('a run a person asks for ("Sync now") sweeps whatever the schedule: the deletion they just made is gone after it', async () => {
+    const [deal] = await sandboxRecords(product.sandbox, 'deals');
+    await admin(product.sandbox, 'DELETE', `/_sandbox/records/deals/${deal!.id}`);
+    await resetRequests();
+    const { logId } = await product.ctx.sync!.request({ userId: integration.userId, integrationId: integration.id, byPerson: true });
+    expect(await waitForRun(product.ctx, logId)).toMatchObject({ syncType: 'incremental', status: 'success' });
+    expect((await spent()).byKind.list).toBeGreaterThanOrEqual(5 + 1 + 1);
+    expect(await deletedAt('crm_deals', deal!.id)).toBeInstanceOf(Date);
   });
 
   it('a sweep cut short goes on from its cursor at the next run, due or not, and ends complete', async () => {

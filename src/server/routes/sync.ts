@@ -16,7 +16,7 @@ export function syncRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request, reply) => {
       if (!ctx.sync) throw new AppError('not_ready', 'This server runs no job queue; start it with "pulse-crm start" or "pulse-crm server".');
-      const result = await ctx.sync.request({ userId: request.caller.userId, integrationId: request.params.id, full: request.body?.full });
+      const result = await ctx.sync.request({ userId: request.caller.userId, integrationId: request.params.id, full: request.body?.full, byPerson: true });
       return reply.status(202).send(result);
     });
   };
