@@ -208,6 +208,8 @@ export interface WebhookDelivery {
 }
 
 export interface WebhookReceiver {
+  /** The kinds of change the CRM pushes (default: every kind); the others arrive with the listing only. */
+  pushes?: WebhookEvent['kind'][];
   /** The media types deliveries come as (default `application/json`); the route reads these bodies as text. */
   contentTypes?: string[];
   /**

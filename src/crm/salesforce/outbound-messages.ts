@@ -57,6 +57,8 @@ export function readSoap(body: string): { ok: true; value: unknown } | { ok: fal
 export const ACK = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>';
 
 export const salesforceOutboundMessages: WebhookReceiver = {
+  // Flows send outbound messages on create and update only.
+  pushes: ['change'],
   contentTypes: ['text/xml'],
   acknowledgement: { contentType: 'text/xml; charset=utf-8', body: ACK },
 
