@@ -5,6 +5,7 @@ import { asSystem } from '../../src/db/tenant.js';
 import { connectorFor, connectThroughConsent, exportRecords, letSearchCatchUp, notificationsDelivered, setUpManualWebhooks } from '../conformance/harness.js';
 import { startConformanceProduct, type ConformanceProduct } from '../conformance/product.js';
 import { engine } from '../helpers/database.js';
+import { TEST_JWT_SECRET, tokenFor } from '../helpers/users.js';
 import { outboundMessage } from '../helpers/salesforce-soap.js';
 import { waitFor } from '../helpers/process.js';
 
@@ -20,7 +21,7 @@ describe(`Salesforce outbound messages, on ${engine}`, () => {
   let org: string;
 
   beforeAll(async () => {
-    product = await startConformanceProduct('salesforce', { records: { contacts: 6, companies: 2, deals: 3 } });
+    product = await startConformanceProduct('salesforce', { records: { contacts: 6, companies: 2, deals: 3 }, env: { PULSE_AUTH_JWT_SECRET: TEST_JWT_SECRET } });
     integration = await connectThroughConsent(product.ctx, 'salesforce', 'sf-outbound');
     org = integration.externalAccountId!;
     const step = await manualWebhookStep(product.ctx, integration);
@@ -47,6 +48,24 @@ describe(`Salesforce outbound messages, on ${engine}`, () => {
     expect(row.secret).not.toContain(secret);
     // No call at Salesforce, so nothing to remove there later.
     expect(row.remote_ids).toEqual([]);
+  });
+
+  it('GET /api/integrations/:id/realtime-setup: the owner\'s only, never cached, 404 for a CRM Pulse subscribes itself', async () => {
+    const get = async (sub: string | null, id = integration.id) => fetch(`${product.baseUrl}/api/integrations/${id}/realtime-setup`, {
+      headers: sub ? { authorization: `Bearer ${await tokenFor(sub)}` } : {},
+    });
+    expect((await get(null)).status).toBe(401);
+    const own = await get('sf-outbound');
+    expect(own.status).toBe(200);
+    expect(own.headers.get('cache-control')).toBe('no-store');
+    expect(await own.json()).toEqual({ name: 'Outbound Message', objects: ['Contact', 'Account', 'Opportunity'], steps: expect.any(Array), url: address, reason: null });
+    // Another user's integration is not found, as every integration route answers.
+    const other = await get('sf-outbound-someone-else');
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect((await get('sf-outbound', 'not-a-uuid')).status).toBe(400);
+    const platforms = await (await fetch(`${product.baseUrl}/api/platforms`, { headers: { authorization: `Bearer ${await tokenFor('sf-outbound')}` } })).json();
+    expect(Object.fromEntries(platforms.platforms.map((p: { id: string; realtimeSetup: string }) => [p.id, p.realtimeSetup]))).toMatchObject({ salesforce: 'manual', pipedrive: 'automatic' });
   });
 
   it('keeps the address across a reconnect: the one pasted in Setup goes on working', async () => {
