@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConnection } from '../../src/crm/connection-test.js';
+import { disconnectIntegration } from '../../src/crm/disconnect.js';
 import { manualWebhookStep } from '../../src/crm/webhook-subscriptions.js';
 import type { Integration } from '../../src/db/integrations-repository.js';
 import { asSystem } from '../../src/db/tenant.js';
@@ -48,6 +50,8 @@ describe(`Salesforce outbound messages, on ${engine}`, () => {
     expect(row.secret).not.toContain(secret);
     // No call at Salesforce, so nothing to remove there later.
     expect(row.remote_ids).toEqual([]);
+    const verdict = await testConnection(product.ctx, integration);
+    expect(verdict.checks.find((check) => check.id === 'webhooks')).toMatchObject({ status: 'pass', message: expect.stringContaining('Outbound Message') });
   });
 
   it('GET /api/integrations/:id/realtime-setup: the owner\'s only, never cached, 404 for a CRM Pulse subscribes itself', async () => {
@@ -136,6 +140,16 @@ describe(`Salesforce outbound messages, on ${engine}`, () => {
     const form = await post(address, 'x=1', 'application/x-www-form-urlencoded');
     expect(form.status).toBeGreaterThanOrEqual(400);
     expect(form.status).toBeLessThan(500);
+  });
+
+  it('stops taking deliveries at the address once the integration is disconnected', async () => {
+    const other = await connectThroughConsent(product.ctx, 'salesforce', 'sf-outbound-disconnect');
+    const url = (await manualWebhookStep(product.ctx, other))!.url!;
+    expect(url).not.toBe(address);
+    const body = outboundMessage(org, [{ id: '04l000000000905AAA', type: 'Contact', recordId: '003000000000905AAA' }]);
+    expect((await post(url, body)).status).toBe(200);
+    expect(await disconnectIntegration(product.ctx, other.userId, other.id)).toBe(true);
+    expect((await post(url, body)).status).toBe(401);
   });
 
   it('reads records by id as a listing maps them, associations included, and names the ids gone', async () => {
