@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Integration } from '../../src/db/integrations-repository.js';
+import { integrationsRepository, type Integration } from '../../src/db/integrations-repository.js';
 import { syncLogsRepository, type SyncLog } from '../../src/db/sync-logs-repository.js';
 import { asSystem } from '../../src/db/tenant.js';
 import { engine } from '../helpers/database.js';
@@ -69,6 +69,9 @@ describe.each(availablePlatforms)(`%s pushed changes on ${engine}`, (platform) =
       const listing = await syncAndWait(product.ctx, integration.userId, integration.id);
       expect(listing.status, listing.errorMessage ?? '').toBe('success');
       expect(await differences(product.ctx, emulator.url, integration.id)).toEqual([]);
+      // What the CRM never pushes is no missed push: real-time updates stay on.
+      const after = await asSystem(product.ctx.db.pool, (tx) => integrationsRepository(tx, product.ctx.keys).find(integration.id));
+      expect(after!.realtime.state).toBe('on');
     }
   });
 });
