@@ -81,12 +81,18 @@ export function webhookEventsRepository(tx: Tx) {
      * which degrade real-time updates (integrations-repository.ts, realtimeState). The upsert touches
      * `updated_at` only when something differs, so records a push already brought are not counted, and
      * a change whose push is still gathering has its event stored already. A push slower than the
-     * listing makes this a false alarm, which that push clears. Deletions count only where the CRM
-     * pushes them (`deletionsPushed`): otherwise the listing is their one way in, and no push was missed.
+     * listing makes this a false alarm, which that push clears. Only kinds of change the CRM pushes
+     * count (`pushed`): a deletion or an association change it never pushes has the listing as its one
+     * way in, so no push was missed — a deleted row then does not count, nor a row whose CRM
+     * modification time did not move (only its associations changed).
      */
-    async listingFoundUnpushedChanges(integrationId: string, runStartedAt: string, pushedSince: string, deletionsPushed = true): Promise<boolean> {
+    async listingFoundUnpushedChanges(integrationId: string, runStartedAt: string, pushedSince: string, pushed: readonly WebhookEvent['kind'][] = ['change', 'association_change', 'deletion']): Promise<boolean> {
+      const only = [
+        pushed.includes('deletion') ? '' : ' AND r.deleted_at IS NULL',
+        pushed.includes('association_change') ? '' : ' AND r.remote_updated_at >= $3',
+      ].join('');
       const unpushed = objectTypes.map((object) => `EXISTS (SELECT 1 FROM ${recordTables[object].table} r
-        WHERE r.integration_id = $1 AND r.updated_at >= $2${deletionsPushed ? '' : ' AND r.deleted_at IS NULL'} AND NOT EXISTS (
+        WHERE r.integration_id = $1 AND r.updated_at >= $2${only} AND NOT EXISTS (
           SELECT 1 FROM crm_webhook_events e WHERE e.integration_id = $1 AND e.object = '${object}' AND e.remote_id = r.remote_id AND e.received_at >= $3))`);
       const { rows } = await tx.query<{ found: boolean }>(`SELECT ${unpushed.join(' OR ')} AS found`, [integrationId, runStartedAt, pushedSince]);
       return rows[0]!.found;

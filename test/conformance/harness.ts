@@ -149,6 +149,11 @@ export function pushesDeletions(platform: PlatformId): boolean {
   return moduleFor(platform).webhooks?.pushes?.includes('deletion') ?? true;
 }
 
+/** Whether the CRM pushes association changes, or they come with the listing only. */
+export function pushesAssociationChanges(platform: PlatformId): boolean {
+  return moduleFor(platform).webhooks?.pushes?.includes('association_change') ?? true;
+}
+
 /**
  * Does what a person does in the CRM where no app can subscribe to its changes (modules with
  * `subscriptions.manual`): pastes the address Pulse shows them into the CRM's set-up pages, which

@@ -6,7 +6,7 @@ import { engine } from '../helpers/database.js';
 import { differences } from '../helpers/equality.js';
 import { waitFor } from '../helpers/process.js';
 import { syncAndWait, waitForRun } from '../helpers/sync.js';
-import { availablePlatforms, connectorFor, connectThroughConsent, createInEmulator, exportRecords, letSearchCatchUp, pushesDeletions, setUpManualWebhooks, touchInEmulator, type Emulator } from './harness.js';
+import { availablePlatforms, connectorFor, connectThroughConsent, createInEmulator, exportRecords, letSearchCatchUp, pushesAssociationChanges, pushesDeletions, setUpManualWebhooks, touchInEmulator, type Emulator } from './harness.js';
 import { startConformanceProduct, type ConformanceProduct } from './product.js';
 
 /**
@@ -62,9 +62,14 @@ describe.each(availablePlatforms)(`%s pushed changes on ${engine}`, (platform) =
     expect(runs.length).toBeGreaterThan(0);
     expect(runs.every((run) => run.syncType === 'webhook' && run.status === 'success'), JSON.stringify(runs.map((run) => [run.syncType, run.status]))).toBe(true);
 
-    if (!pushesDeletions(platform)) {
-      // Deletions this CRM does not push come with the next scheduled (incremental) sync's listing.
-      await emulator.admin('DELETE', `/_sandbox/records/contacts/${contacts[1]!.id}`);
+    if (!pushesDeletions(platform) || !pushesAssociationChanges(platform)) {
+      // What this CRM does not push comes with the next scheduled (incremental) sync's listing.
+      if (!pushesDeletions(platform)) await emulator.admin('DELETE', `/_sandbox/records/contacts/${contacts[1]!.id}`);
+      if (!pushesAssociationChanges(platform)) {
+        const [deal] = await exportRecords(emulator.url, 'deals');
+        const contact = contacts.find((c) => c.id !== contacts[1]!.id && !(deal!.associations?.contacts ?? []).includes(c.id))!;
+        await emulator.admin('PUT', '/_sandbox/associations', { fromType: 'deals', fromId: deal!.id, toType: 'contacts', toId: contact.id });
+      }
       await letSearchCatchUp(emulator);
       const listing = await syncAndWait(product.ctx, integration.userId, integration.id);
       expect(listing.status, listing.errorMessage ?? '').toBe('success');
