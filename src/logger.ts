@@ -14,9 +14,15 @@ export const redactedPaths = [
   'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.headers.authorization',
 ];
 
-/** OAuth callbacks carry the authorization code in the query string: keep it out of request logs. */
+/**
+ * OAuth callbacks carry the authorization code in the query string, and webhook addresses of CRMs
+ * that send no credential end in their secret (`/crm/webhooks/<crm>/<subscription>/<secret>`): keep
+ * both out of request logs.
+ */
 export function scrubUrl(url: string): string {
-  return url.replace(/([?&](?:code|state|token|access_token|refresh_token|hapikey|api_token)=)[^&#]*/gi, '$1[redacted]');
+  return url
+    .replace(/([?&](?:code|state|token|access_token|refresh_token|hapikey|api_token)=)[^&#]*/gi, '$1[redacted]')
+    .replace(/^(\/crm\/webhooks\/[^/?#]+\/[^/?#]+\/)[^/?#]+/i, '$1[redacted]');
 }
 
 const serializers = {

@@ -8,6 +8,7 @@ import { buildApp } from '../server/app.js';
 import { PUBLIC_URL, startPulse } from './context.js';
 import { differences } from './equality.js';
 import { ndjson } from './ndjson.js';
+import { setUpManualWebhooks } from './manual-webhooks.js';
 import { startSandboxChild } from './sandbox-child.js';
 
 /**
@@ -68,6 +69,8 @@ export async function runRealtimeBench(options: RealtimeOptions): Promise<Realti
   const app = await buildApp(pulse.ctx, { serveWeb: false });
   await app.listen({ port, host: '127.0.0.1' });
   try {
+    // Where no app can subscribe, the person sets the CRM up by hand with the address Pulse shows.
+    await setUpManualWebhooks(options.provider, pulse, sandbox);
     const sync = async (full: boolean) => {
       const { logId } = await pulse.ctx.sync!.request({ userId: pulse.userId, integrationId: pulse.integrationId, full });
       for (;;) {

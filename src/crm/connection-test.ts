@@ -81,7 +81,10 @@ export async function testConnection(ctx: AppContext, integration: Integration):
   const subscriptions = moduleFor(integration.platform).subscriptions;
   if (subscriptions) {
     checks.push(granted.includes(subscriptions.scope)
-      ? { id: 'webhooks', label: 'Change notifications', status: 'pass', message: `${spec.name} may notify Pulse of changes (${subscriptions.scope}).` }
+      ? { id: 'webhooks', label: 'Change notifications', status: 'pass', message: subscriptions.manual
+        // Nothing to check at the CRM: the person adds them in its set-up pages, which no app can read back.
+        ? `${spec.name} pushes changes to Pulse within seconds once you add the ${subscriptions.manual.name} shown under "Set up real-time updates" on the dashboard; until then they come with the scheduled sync.`
+        : `${spec.name} may notify Pulse of changes (${subscriptions.scope}).` }
       : { id: 'webhooks', label: 'Change notifications', status: 'warn', message: `The permission ${subscriptions.scope} was not granted. ${subscriptions.withoutIt}` });
   }
 

@@ -99,10 +99,32 @@ export interface WebhookSubscriptions {
   scope: string;
   /** What a user gets without it, said by the connection test. */
   withoutIt: string;
+  /**
+   * How deliveries carry the secret: `basic`, HTTP Basic credentials the registration gives the CRM
+   * (the default); `path`, a last segment of the URL itself, for CRMs that send nothing but the body
+   * to the address they were given (the address is then the secret: shown only to its owner).
+   */
+  credentials?: 'basic' | 'path';
+  /**
+   * For CRMs an app cannot register with through their API: the person does it in the CRM's own
+   * set-up pages, and the integration panel shows this step with the address to paste. `subscribe`
+   * then only prepares (no CRM call) and returns no ids.
+   */
+  manual?: ManualWebhookSetup;
   /** Registers the connection's webhooks; returns the CRM's ids for them. */
   subscribe(deps: ConnectorDeps, target: WebhookTarget): Promise<string[]>;
   /** Removes them (ids the CRM no longer knows are not an error). */
   unsubscribe(deps: ConnectorDeps, remoteIds: string[]): Promise<void>;
+}
+
+/** What a person does in the CRM to have changes pushed, when no app can set it up (data, shown as is). */
+export interface ManualWebhookSetup {
+  /** The CRM's own name for what is set up (e.g. "Outbound Message"). */
+  name: string;
+  /** The CRM's objects to set it up for, as the CRM names them. */
+  objects: string[];
+  /** The steps in the CRM's set-up pages, in order; the address is shown beside them. */
+  steps: string[];
 }
 
 /** Where and how a subscription's deliveries reach us. */
@@ -198,6 +220,8 @@ export interface WebhookDelivery {
   secret: string;
   /** The secret generated for the subscription the delivery's URL names, for CRMs registered per connection. */
   subscriptionSecret?: string;
+  /** The URL's segment after the subscription's, for CRMs whose deliveries carry the secret there (credentials `path`). */
+  pathSecret?: string;
   method: string;
   /** The full public URL the CRM posted to. */
   url: string;
@@ -207,6 +231,15 @@ export interface WebhookDelivery {
 }
 
 export interface WebhookReceiver {
+  /** The kinds of change the CRM pushes (default: every kind); the others arrive with the listing only. */
+  pushes?: WebhookEvent['kind'][];
+  /** The media types deliveries come as (default `application/json`); the route reads these bodies as text. */
+  contentTypes?: string[];
+  /**
+   * The answer to an accepted delivery, for CRMs that retry anything but their own acknowledgement
+   * (default: 204 without a body).
+   */
+  acknowledgement?: { contentType: string; body: string };
   /** Whether the delivery really comes from the CRM (signature, timestamp); false is answered 401. */
   verify(delivery: WebhookDelivery): boolean;
   /** A verified body's events, or what is wrong with it (answered 400, naming the path). */

@@ -18,6 +18,34 @@ export function webhookUrl(ctx: AppContext, integration: Pick<Integration, 'plat
   return `${ctx.config.publicUrl}/crm/webhooks/${integration.platform}/${subscriptionId}`;
 }
 
+/** The address the CRM is given: for `path` credentials the secret is its last segment (the CRM sends nothing else). */
+function deliveryAddress(ctx: AppContext, integration: Pick<Integration, 'platform'>, subscriptionId: string, secret: string): string {
+  const url = webhookUrl(ctx, integration, subscriptionId);
+  return moduleFor(integration.platform).subscriptions?.credentials === 'path' ? `${url}/${secret}` : url;
+}
+
+/** What the owner needs to set a CRM's webhooks up by hand (modules with `subscriptions.manual`), or null. */
+export interface ManualWebhookStep {
+  name: string;
+  objects: string[];
+  steps: string[];
+  /** The address to paste; it holds the secret, so it goes to the owner only (authenticated API), never to logs. */
+  url: string | null;
+  /** Why there is no address yet, when there is none. */
+  reason?: string;
+}
+
+export async function manualWebhookStep(ctx: AppContext, integration: Integration): Promise<ManualWebhookStep | null> {
+  const manual = moduleFor(integration.platform).subscriptions?.manual;
+  if (!manual) return null;
+  const existing = await withUser(ctx.db.pool, integration.userId, (tx) => webhookSubscriptionsRepository(tx, ctx.keys).secretOfIntegration(integration.id));
+  if (existing) return { ...manual, url: deliveryAddress(ctx, integration, existing.id, existing.secret) };
+  const outcome = await subscribeWebhooks(ctx, integration);
+  if (!outcome.subscribed) return { ...manual, url: null, reason: outcome.reason };
+  const created = await withUser(ctx.db.pool, integration.userId, (tx) => webhookSubscriptionsRepository(tx, ctx.keys).secretOfIntegration(integration.id));
+  return { ...manual, url: created ? deliveryAddress(ctx, integration, created.id, created.secret) : null };
+}
+
 /** Registers the integration's webhooks (replacing a previous registration); why not, when it does not. */
 export async function subscribeWebhooks(ctx: AppContext, integration: Integration): Promise<{ subscribed: boolean; reason?: string }> {
   const hooks = moduleFor(integration.platform).subscriptions;
@@ -27,12 +55,18 @@ export async function subscribeWebhooks(ctx: AppContext, integration: Integratio
   if (ctx.endpoints(integration.platform).mode !== 'sandbox' && isLoopback(new URL(ctx.config.publicUrl).hostname)) {
     return { subscribed: false, reason: 'PUBLIC_URL is a loopback address the CRM cannot reach' };
   }
+  // An address the person pasted into the CRM by hand stays valid across reconnects: replacing it
+  // would silently stop deliveries until they paste the new one.
+  if (hooks.manual) {
+    const kept = await withUser(ctx.db.pool, integration.userId, (tx) => webhookSubscriptionsRepository(tx, ctx.keys).ofIntegration(integration.id));
+    if (kept) return { subscribed: true };
+  }
   // The old registration goes first: CRMs cap webhooks per user, and its secret is about to be replaced.
   await unsubscribeWebhooks(ctx, integration);
   const id = randomUUID();
   const secret = randomBytes(24).toString('base64url');
   const deps = connectorDeps(ctx, ctx.services, integrationTarget(ctx, integration));
-  const remoteIds = await hooks.subscribe(deps, { url: webhookUrl(ctx, integration, id), user: WEBHOOK_USER, password: secret });
+  const remoteIds = await hooks.subscribe(deps, { url: deliveryAddress(ctx, integration, id, secret), user: WEBHOOK_USER, password: secret });
   await withUser(ctx.db.pool, integration.userId, (tx) => webhookSubscriptionsRepository(tx, ctx.keys).save({
     id, integrationId: integration.id, userId: integration.userId, platform: integration.platform, remoteIds, secret,
   }));

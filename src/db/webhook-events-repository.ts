@@ -82,12 +82,19 @@ export function webhookEventsRepository(tx: Tx) {
      * `content_changed_at` only when what Pulse reads differs (not for a modified time alone: an edit of
      * a property Pulse neither reads nor subscribed to is no missed push), so records a push already
      * brought are not counted, and a change whose push is still gathering has its event stored already.
-     * A push slower than the listing makes this a false alarm, which that push clears.
+     * A push slower than the listing makes this a false alarm, which that push clears. Only kinds of
+     * change the CRM pushes count (`pushed`): a deletion or an association change it never pushes has
+     * the listing as its one way in, so no push was missed — a deleted row then does not count, nor a
+     * row whose CRM modification time did not move (only its associations changed).
      */
-    async listingFoundUnpushedChanges(integrationId: string, runStartedAt: string, pushedSince: string): Promise<boolean> {
+    async listingFoundUnpushedChanges(integrationId: string, runStartedAt: string, pushedSince: string, pushed: readonly WebhookEvent['kind'][] = ['change', 'association_change', 'deletion']): Promise<boolean> {
+      const only = [
+        pushed.includes('deletion') ? '' : ' AND r.deleted_at IS NULL',
+        pushed.includes('association_change') ? '' : ' AND r.remote_updated_at >= $3',
+      ].join('');
       // updated_at (indexed) is never before content_changed_at: it narrows the scan first.
       const unpushed = objectTypes.map((object) => `EXISTS (SELECT 1 FROM ${recordTables[object].table} r
-        WHERE r.integration_id = $1 AND r.updated_at >= $2 AND r.content_changed_at >= $2 AND NOT EXISTS (
+        WHERE r.integration_id = $1 AND r.updated_at >= $2 AND r.content_changed_at >= $2${only} AND NOT EXISTS (
           SELECT 1 FROM crm_webhook_events e WHERE e.integration_id = $1 AND e.object = '${object}' AND e.remote_id = r.remote_id AND e.received_at >= $3))`);
       const { rows } = await tx.query<{ found: boolean }>(`SELECT ${unpushed.join(' OR ')} AS found`, [integrationId, runStartedAt, pushedSince]);
       return rows[0]!.found;

@@ -33,10 +33,23 @@ export function webhookSubscriptionsRepository(tx: Tx, keys: KeyRing) {
       return rows[0] ? toSubscription(rows[0]) : null;
     },
 
-    /** The secret a delivery to this subscription must carry; null for an unknown id or another CRM's. */
-    async secretOf(id: string, platform: PlatformId): Promise<string | null> {
-      const { rows } = await tx.query('SELECT secret FROM crm_webhook_subscriptions WHERE id = $1 AND platform = $2', [id, platform]);
-      return rows[0] ? decryptSecret(keys, rows[0].secret, place(id)) : null;
+    /**
+     * What a delivery to this subscription is checked against: the secret it must carry, and the CRM
+     * account its connection is for (the only account it may speak for); null for an unknown id or another CRM's.
+     */
+    async deliveryCheckOf(id: string, platform: PlatformId): Promise<{ secret: string; accountId: string | null } | null> {
+      const { rows } = await tx.query(
+        `SELECT s.secret, i.external_account_id FROM crm_webhook_subscriptions s JOIN crm_integrations i ON i.id = s.integration_id
+         WHERE s.id = $1 AND s.platform = $2`,
+        [id, platform],
+      );
+      return rows[0] ? { secret: decryptSecret(keys, rows[0].secret, place(id)), accountId: rows[0].external_account_id } : null;
+    },
+
+    /** The secret of the integration's subscription, for its owner (an address that holds it is shown to them). */
+    async secretOfIntegration(integrationId: string): Promise<{ id: string; secret: string } | null> {
+      const { rows } = await tx.query('SELECT id, secret FROM crm_webhook_subscriptions WHERE integration_id = $1', [integrationId]);
+      return rows[0] ? { id: rows[0].id, secret: decryptSecret(keys, rows[0].secret, place(rows[0].id)) } : null;
     },
 
     async remove(id: string): Promise<void> {

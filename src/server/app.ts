@@ -15,6 +15,7 @@ import { integrationRoutes } from './routes/integrations.js';
 import { platformRoutes } from './routes/platforms.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { connectionRoutes } from './routes/connection.js';
+import { realtimeSetupRoutes } from './routes/realtime-setup.js';
 import { eventRoutes } from './routes/events.js';
 import { browseRoutes } from './routes/browse.js';
 import { recordCountRoutes } from './routes/record-counts.js';
@@ -103,6 +104,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     await routes.register(integrationRoutes(ctx));
     await routes.register(oauthRoutes(ctx));
     await routes.register(connectionRoutes(ctx));
+    await routes.register(realtimeSetupRoutes(ctx));
     await routes.register(syncRoutes(ctx));
     await routes.register(eventRoutes(ctx));
     await routes.register(recordRoutes(ctx));

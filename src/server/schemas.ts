@@ -165,6 +165,7 @@ export const platformSchema = withExample(z.object({
     options: z.array(z.object({ id: z.string(), label: z.string(), host: z.string() })),
     custom: z.object({ id: z.string(), label: z.string(), placeholder: z.string() }).nullable(),
   }).nullable(),
+  realtimeSetup: z.enum(['automatic', 'manual', 'none']).describe('How the CRM comes to push changes: `automatic`, Pulse subscribes on connect; `manual`, the person sets it up in the CRM with the address `GET /api/integrations/{id}/realtime-setup` gives; `none`, changes come with the scheduled sync'),
 }), {
   id: 'hubspot',
   name: 'HubSpot',
@@ -179,8 +180,24 @@ export const platformSchema = withExample(z.object({
   credentials: 'configured',
   redirectUrl: 'https://pulse.example.com/crm/oauth/callback',
   loginHosts: null,
+  realtimeSetup: 'automatic',
 });
 export type PlatformDto = z.infer<typeof platformSchema>;
+
+export const realtimeSetupSchema = withExample(z.object({
+  name: z.string().describe('The CRM\'s own name for what is set up'),
+  objects: z.array(z.string()).describe('The CRM\'s objects to set it up for, as the CRM names them'),
+  steps: z.array(z.string()).describe('What to do in the CRM\'s set-up pages, in order'),
+  url: z.string().nullable().describe('The address to paste. It holds this connection\'s secret: keep it as private as a password (null: none yet, see `reason`)'),
+  reason: z.string().nullable().describe('Why there is no address, when there is none'),
+}), {
+  name: 'Outbound Message',
+  objects: ['Contact', 'Account', 'Opportunity'],
+  steps: ['In Salesforce Setup, open Flows and create a Record-Triggered Flow for the object, run when a record is created or updated.'],
+  url: 'https://pulse.example.com/crm/webhooks/salesforce/0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10/q3Jx…',
+  reason: null,
+}, 'What to set up in the CRM for it to push changes to Pulse.');
+export type RealtimeSetupDto = z.infer<typeof realtimeSetupSchema>;
 
 export const connectionCheckSchema = withExample(z.object({
   id: z.string(),

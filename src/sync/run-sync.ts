@@ -154,7 +154,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     // A listing is the safety net under pushed changes: what it had to bring itself, pushes missed.
     if (syncType === 'incremental' && integration.realtime.lastPushAt && status !== 'failed') {
       const pushedSince = integration.lastSyncAt ? new Date(Date.parse(integration.lastSyncAt) - OVERLAP_MS).toISOString() : '-infinity';
-      missedPushes = await webhookEventsRepository(tx).listingFoundUnpushedChanges(job.integrationId, log.startedAt, pushedSince);
+      missedPushes = await webhookEventsRepository(tx).listingFoundUnpushedChanges(job.integrationId, log.startedAt, pushedSince, moduleFor(integration.platform).webhooks?.pushes);
       if (missedPushes) await integrations.notePushesMissed(job.integrationId);
     }
     if (retryAt) await integrations.scheduleOutageRetry(job.integrationId, retryAt);

@@ -16,6 +16,9 @@ import type { EmulatorContext } from '../../src/sandbox/core/context.js';
 import type { AppContext } from '../../src/app-context.js';
 import { asUser, ensureUser } from '../helpers/users.js';
 import { answerConsentForm } from '../../src/sandbox/core/consent-client.js';
+import type { Emulator as EmulatorEntry } from '../../src/sandbox/core/emulator.js';
+import { manualWebhookStep } from '../../src/crm/webhook-subscriptions.js';
+import { moduleFor } from '../../src/crm/modules.js';
 
 export { answerConsentForm };
 
@@ -140,6 +143,29 @@ export async function subscribeNotifications(emulator: Emulator, publicUrl: stri
   const { provider, context } = contexts.get(emulator.url)!;
   const entry = EMULATORS[provider] as { onLocalStart?(ctx: EmulatorContext, wiring: { url: string; publicUrl: string }): Promise<void> };
   await entry.onLocalStart?.(context, { url: emulator.url, publicUrl });
+}
+
+/** Whether the CRM pushes deletions (its receiver's `pushes`), or they come with the listing only. */
+export function pushesDeletions(platform: PlatformId): boolean {
+  return moduleFor(platform).webhooks?.pushes?.includes('deletion') ?? true;
+}
+
+/** Whether the CRM pushes association changes, or they come with the listing only. */
+export function pushesAssociationChanges(platform: PlatformId): boolean {
+  return moduleFor(platform).webhooks?.pushes?.includes('association_change') ?? true;
+}
+
+/**
+ * Does what a person does in the CRM where no app can subscribe to its changes (modules with
+ * `subscriptions.manual`): pastes the address Pulse shows them into the CRM's set-up pages, which
+ * the emulator's admin call stands for. Nothing for other CRMs.
+ */
+export async function setUpManualWebhooks(ctx: AppContext, emulator: Emulator, integration: Integration): Promise<void> {
+  const setup = (EMULATORS[emulator.platform as SandboxProvider] as EmulatorEntry<EmulatorContext>).manualWebhookSetup;
+  const step = await manualWebhookStep(ctx, integration);
+  if (!setup || !step) return;
+  if (!step.url) throw new Error(`Pulse has no address to paste: ${step.reason}`);
+  await emulator.admin(setup.method, setup.path, setup.body(step.url));
 }
 
 /**

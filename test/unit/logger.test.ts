@@ -24,5 +24,8 @@ describe('logger redaction', () => {
 
   it('scrubs credentials out of URLs', () => {
     expect(scrubUrl('/cb?code=abc&state=def&x=1')).toBe('/cb?code=[redacted]&state=[redacted]&x=1');
+    // A webhook address whose last segment is its secret; the subscription id before it is no secret.
+    expect(scrubUrl('/crm/webhooks/crm/0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10/s3cr3t')).toBe('/crm/webhooks/crm/0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10/[redacted]');
+    expect(scrubUrl('/crm/webhooks/crm/0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10')).toBe('/crm/webhooks/crm/0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10');
   });
 });

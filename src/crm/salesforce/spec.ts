@@ -76,6 +76,8 @@ export const salesforceLimits = {
   collectionSize: 200,
   /** Ids per `IN (…)` list, keeping a GET query URL far below the 16 kB request-line limit. */
   idsPerQuery: 200,
+  /** Encoded characters a by-id query may take in its GET URL (select list and ids), below the 16 kB request line. */
+  queryUrlBudget: 12_000,
   /** Above this many rows a full listing goes through Bulk API 2.0 (measured by a COUNT() query). */
   bulkThreshold: 50_000,
   /**

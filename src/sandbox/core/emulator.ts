@@ -127,6 +127,11 @@ export interface Emulator<Ctx extends EmulatorContext = EmulatorContext> {
   describe?(ctx: Ctx): Record<string, unknown>;
   /** Lines `pulse-crm sandbox` prints under the URL and credentials. */
   banner?(ctx: Ctx, url: string): string[];
+  /**
+   * For CRMs whose change notifications a person sets up by hand in the CRM (no API for apps): the
+   * admin call that stands for doing it, given the address Pulse shows them. Tests and the bench make it.
+   */
+  manualWebhookSetup?: { method: 'PUT'; path: string; body(endpointUrl: string): unknown };
   /** `npm start` ran this emulator in-process: wire it to the product (e.g. subscribe webhooks). */
   onLocalStart?(ctx: Ctx, wiring: { url: string; publicUrl: string }): Promise<void>;
 }

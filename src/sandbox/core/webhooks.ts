@@ -1,6 +1,6 @@
 /**
- * Webhook delivery: events queue per target, go out as JSON-array batches (at most `batchSize`), signed
- * by the provider's header function, and are retried with growing delays on a non-2xx answer, a
+ * Webhook delivery: events queue per target, go out as JSON-array batches (at most `batchSize`; or in
+ * the target's own encoding, e.g. SOAP), signed by the provider's header function, and are retried with growing delays on a non-2xx answer, a
  * timeout or a connection error. Timers are real (a delivery has to reach a real server); timestamps
  * come from the sandbox clock.
  */
@@ -15,6 +15,10 @@ export interface WebhookTarget {
   withAttempt?(event: unknown, attempt: number): unknown;
   /** One event per request, as the body itself rather than in an array (CRMs that do not batch). */
   single?: boolean;
+  /** The request body for a batch, for CRMs that do not send JSON (SOAP); JSON by default. */
+  encode?(events: unknown[]): { contentType: string; body: string };
+  /** Whether the answer counts as received, for CRMs that retry anything but their own acknowledgement; any 2xx by default. */
+  acknowledged?(status: number, body: string): boolean;
 }
 
 export interface DeliveryRecord {
@@ -94,19 +98,19 @@ export class WebhookDispatcher {
     if (this.closed) return;
     this.inFlight++;
     const stamped = target.withAttempt ? events.map((e) => target.withAttempt!(e, attempt)) : events;
-    const body = JSON.stringify(target.single ? stamped[0] : stamped);
+    const { contentType, body } = target.encode?.(stamped) ?? { contentType: 'application/json', body: JSON.stringify(target.single ? stamped[0] : stamped) };
     const timestamp = this.clock.now();
     const record: DeliveryRecord = { key: target.key, url: target.url, attempt, events: events.length, status: null, at: timestamp };
     try {
       const res = await fetch(target.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...target.headers('POST', target.url, body, timestamp) },
+        headers: { 'content-type': contentType, ...target.headers('POST', target.url, body, timestamp) },
         body,
         signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
       record.status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const answer = await res.text().catch(() => '');
+      if (target.acknowledged ? !target.acknowledged(res.status, answer) : !res.ok) throw new Error(`HTTP ${res.status}${res.ok ? ' without an acknowledgement' : ''}`);
     } catch (err) {
       record.error = err instanceof Error ? err.message : String(err);
       if (attempt + 1 < this.opts.maxAttempts) {

@@ -1,6 +1,7 @@
 /** Everything a Salesforce route needs: the core context plus Salesforce's own state. */
 import type { CoreOptions, EmulatorContext } from '../core/context.js';
 import type { Dataset } from '../core/store.js';
+import type { OutboundState } from './outbound-messages.js';
 
 export interface SalesforceOptions extends CoreOptions {
   anchor: number;
@@ -29,6 +30,8 @@ export interface SalesforceContext extends EmulatorContext {
   nextLocator: number;
   /** The origin clients call (login host and instance are one origin here); set from each request. */
   origin: string;
+  /** Outbound messages set up in "Setup" (outbound-messages.ts) and the notifications they owe. */
+  outbound: OutboundState;
 }
 
 /** An OpportunityContactRole made or removed after seeding (seeded ones are derived from the links). */

@@ -17,6 +17,7 @@ import { SALESFORCE_REFUSALS } from './errors.js';
 import { DEFAULT_ANCHOR } from './generate.js';
 import { DAILY_BULK_QUERY_JOBS, LIMIT_TIERS, limitHeaders } from './limits.js';
 import { registerOAuthRoutes, tokenResponse } from './oauth-routes.js';
+import { newOutboundState, registerOutboundMessageAdmin } from './outbound-messages.js';
 import { registerRestRoutes } from './rest-routes.js';
 import { registerCommitLagAdmin } from './settings.js';
 
@@ -46,6 +47,7 @@ export const salesforceEmulator: Emulator<SalesforceContext> = {
       extras: new WeakMap(),
       nextLocator: 1,
       origin: `http://127.0.0.1:${4102}`,
+      outbound: newOutboundState(),
     };
   },
 
@@ -60,7 +62,9 @@ export const salesforceEmulator: Emulator<SalesforceContext> = {
     registerBulkRoutes(app, ctx);
     registerRecordAdmin(app, ctx);
     registerCommitLagAdmin(app, ctx);
+    registerOutboundMessageAdmin(app, ctx);
   },
+  manualWebhookSetup: { method: 'PUT', path: '/_sandbox/outbound-messages', body: (endpointUrl) => ({ endpointUrl }) },
 
   tokenResponse: (ctx, access, refreshToken) => tokenResponse(ctx, access, refreshToken),
   describe: (ctx) => ({ orgId: orgIdOf(ctx.store.defaultAccountId), commitLagMs: ctx.options.commitLagMs, rotateRefreshTokens: ctx.options.rotateRefreshTokens }),

@@ -9,6 +9,7 @@ import type { SandboxAccount } from '../core/store.js';
 import { extrasOf, type ContactRole, type SalesforceContext } from './context.js';
 import { ALL_SLOTS, slotsOf, type Candidates } from './candidates.js';
 import { remember } from './commit-lag.js';
+import { notifyOutbound } from './outbound-messages.js';
 import { CONTACT_ROLE, fieldOf, OBJECT_TYPES, ORGANIZATION, SOBJECTS, sfId, type ObjectType } from './objects.js';
 
 export const API_VERSION = '60.0';
@@ -115,6 +116,7 @@ export function createRecord(ctx: SalesforceContext, a: SandboxAccount, type: Ob
     return linked;
   }
   remember(ctx, a, type, slot, null);
+  notifyOutbound(ctx, a, type, slot);
   return { ok: true, slot };
 }
 
@@ -130,6 +132,7 @@ export function updateRecord(ctx: SalesforceContext, a: SandboxAccount, type: Ob
   coll.update(slot, props, ctx.store.clock.now());
   // A save moves LastModifiedDate and SystemModstamp even when no value changed.
   coll.touch(slot, ctx.store.clock.now());
+  notifyOutbound(ctx, a, type, slot);
   return { ok: true, slot };
 }
 

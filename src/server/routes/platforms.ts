@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { connectorModules } from '../../crm/modules.js';
 import { redirectUri } from '../../crm/oauth-flow.js';
 import { platformIds, platforms } from '../../crm/platforms.js';
 import type { AppContext } from '../../app-context.js';
@@ -32,8 +33,16 @@ export function platformRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             options: spec.loginHosts.options.map(({ id, label, origin }) => ({ id, label, host: new URL(origin).host })),
             custom: spec.loginHosts.custom ? { id: spec.loginHosts.custom.id, label: spec.loginHosts.custom.label, placeholder: spec.loginHosts.custom.placeholder } : null,
           } : null,
+          realtimeSetup: realtimeSetupOf(id),
         };
       }),
     }));
   };
+}
+
+/** How a CRM comes to push changes, from what its module implements. */
+function realtimeSetupOf(id: PlatformDto['id']): PlatformDto['realtimeSetup'] {
+  const module = connectorModules[id];
+  if (!module?.webhooks) return 'none';
+  return module.subscriptions?.manual ? 'manual' : 'automatic';
 }

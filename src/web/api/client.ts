@@ -1,5 +1,5 @@
 import type {
-  BrowsePage, ConnectionCheck, IntegrationDto, Page, PlatformDto, RecordKind, RecordsByKind, SyncLogDto,
+  BrowsePage, ConnectionCheck, IntegrationDto, Page, PlatformDto, RealtimeSetupDto, RecordKind, RecordsByKind, SyncLogDto,
 } from './types';
 
 /** An API answer that was not 2xx: `message` is written for the person on screen. */
@@ -86,6 +86,8 @@ export function createApiClient({ baseUrl = '', getToken }: ApiClientOptions = {
     syncLogs: (id: string, page: { limit?: number; cursor?: string | null } = {}) =>
       request<Page<SyncLogDto>>('GET', `/api/integrations/${id}/sync-logs${query(page)}`),
     startOAuth: (body: OAuthStart) => request<OAuthFlow>('POST', '/api/integrations/oauth/start', body),
+    /** What to set up in the CRM for it to push changes, with the address to paste (it holds a secret: show it, never log it). */
+    realtimeSetup: (id: string) => request<RealtimeSetupDto>('GET', `/api/integrations/${id}/realtime-setup`),
     testConnection: (id: string) => request<{ ok: boolean; checks: ConnectionCheck[]; problem: { kind: 'reconnect' | 'retry'; message: string } | null }>('POST', `/api/integrations/${id}/test`),
     startSync: (id: string, options: { full?: boolean } = {}) =>
       request<{ logId: string; joined: boolean }>('POST', `/api/integrations/${id}/sync`, options),

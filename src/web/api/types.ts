@@ -2,7 +2,7 @@
  * The API's types, declared once on the server (zod schemas) and imported here as types only, so no
  * server code reaches the bundle.
  */
-export type { IntegrationDto, PlatformDto, SyncLogDto } from '../../server/schemas';
+export type { IntegrationDto, PlatformDto, RealtimeSetupDto, SyncLogDto } from '../../server/schemas';
 export type { PulseEvent } from '../../events/types';
 export type { ConnectionCheckDto as ConnectionCheck } from '../../server/schemas';
 export type { SyncCounts } from '../../events/types';

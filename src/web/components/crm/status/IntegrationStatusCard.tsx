@@ -9,6 +9,7 @@ import { SyncProgress } from '../ui/SyncProgress';
 import { ConnectionProblemNotice } from './ConnectionProblemNotice';
 import { OutageRetryNotice } from './OutageRetryNotice';
 import { RateLimitNotice } from './RateLimitNotice';
+import { RealtimeSetupStep } from './RealtimeSetupStep';
 import { RealtimeStatus } from './RealtimeStatus';
 import { ReconnectNotice } from './ReconnectNotice';
 import { SyncActions } from './SyncActions';
@@ -42,6 +43,7 @@ export function IntegrationStatusCard({ integration, platform }: { integration: 
         </div>
       </header>
       {integration.realtime.state === 'degraded' && <RealtimeStatus integration={integration} crmName={platform?.name ?? 'the CRM'} />}
+      {platform?.realtimeSetup === 'manual' && status !== 'needs_reauth' && status !== 'disabled' && <RealtimeSetupStep integration={integration} crmName={platform.name} />}
 
       {live?.running && <SyncProgress running={live.running} />}
       {status === 'rate_limited' && rateLimitWait(integration, live) && <RateLimitNotice since={integration.rateLimitedSince} crmName={platform?.name ?? 'the CRM'} />}

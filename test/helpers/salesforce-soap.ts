@@ -1,0 +1,5 @@
+/** An Outbound Message as Salesforce posts it (SOAP 1.1; the flow sends only the record's Id). */
+export function outboundMessage(org: string, notifications: { id: string; type: string; recordId: string }[], extra = ''): string {
+  const items = notifications.map((n) => `<Notification><Id>${n.id}</Id><sObject xsi:type="sf:${n.type}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com"><sf:Id>${n.recordId}</sf:Id></sObject></Notification>`).join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>${org}</OrganizationId><ActionId>04k000000000001AAA</ActionId><SessionId>00D000000000001!AQsecret-session</SessionId><EnterpriseUrl>https://x.my.salesforce.com/services/Soap/c/60.0/${org}</EnterpriseUrl><PartnerUrl>https://x.my.salesforce.com/services/Soap/u/60.0/${org}</PartnerUrl>${extra}${items}</notifications></soapenv:Body></soapenv:Envelope>`;
+}
