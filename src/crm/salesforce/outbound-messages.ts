@@ -1,4 +1,4 @@
-import { parseString, processors } from 'xml2js';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import type { WebhookEvent, WebhookReceiver } from '../connector-module.js';
 import type { ObjectType } from '../platforms.js';
@@ -43,15 +43,21 @@ const objectOf = (sobjectType: string): ObjectType | undefined => {
   return (Object.entries(salesforceObjects) as [ObjectType, { sobject: string }][]).find(([, spec]) => spec.sobject === name)?.[0];
 };
 
-/** A SOAP body read into plain values (namespace prefixes dropped), or what is wrong with it. */
+/**
+ * Namespace prefixes dropped (`soapenv:Envelope` → `Envelope`, `xsi:type` → `type`), attributes under
+ * `$`, every value kept as the text it is (ids are not numbers), entities not expanded.
+ */
+const soap = new XMLParser({
+  ignoreAttributes: false, attributesGroupName: '$', attributeNamePrefix: '', removeNSPrefix: true,
+  parseTagValue: false, parseAttributeValue: false, processEntities: false, ignoreDeclaration: true,
+});
+
+/** A SOAP body read into plain values, or what is wrong with it. */
 export function readSoap(body: string): { ok: true; value: unknown } | { ok: false; problem: string } {
   // No DTDs: a document type could declare entities, and no outbound message has one.
   if (/<!DOCTYPE/i.test(body)) return { ok: false, problem: 'body: a document type declaration is not accepted' };
-  let result: { ok: true; value: unknown } | { ok: false; problem: string } = { ok: false, problem: 'body: not XML' };
-  parseString(body, { explicitArray: false, tagNameProcessors: [processors.stripPrefix], attrNameProcessors: [processors.stripPrefix] }, (error, value) => {
-    result = error || value === null ? { ok: false, problem: 'body: not well-formed XML' } : { ok: true, value };
-  });
-  return result;
+  if (XMLValidator.validate(body) !== true) return { ok: false, problem: 'body: not well-formed XML' };
+  return { ok: true, value: soap.parse(body) };
 }
 
 export const ACK = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>';
