@@ -36,9 +36,8 @@ export interface SyncLog {
   completedAt: string | null;
 }
 
-const columnNames = ['id', 'integration_id', 'sync_type', 'status', 'records_synced', 'contacts_synced', 'companies_synced', 'deals_synced',
-  'errors', 'error_message', 'duration_ms', 'requests', 'records_expected', 'started_at', 'completed_at'];
-const columns = columnNames.join(', ');
+const columns = `id, integration_id, sync_type, status, records_synced, contacts_synced, companies_synced, deals_synced,
+  errors, error_message, duration_ms, requests, records_expected, started_at, completed_at`;
 
 function toSyncLog(row: Record<string, any>): SyncLog {
   return {
@@ -94,9 +93,12 @@ export function syncLogsRepository(tx: Tx) {
 
     /**
      * Opens a running run, or finds the one already running (a unique index allows one per integration,
-     * across every process); if that run finishes in between, tries again.
+     * across every process); if that run finishes in between, tries again. A run applying pushed
+     * changes is joined only until it seals (`seal`): after that it will not list, so this answers
+     * null, and the caller asks again once it has ended (a moment: outside this transaction, which on
+     * the embedded database holds its only connection).
      */
-    async openOrJoin(integrationId: string, syncType: SyncType): Promise<{ id: string; joined: boolean }> {
+    async openOrJoin(integrationId: string, syncType: SyncType): Promise<{ id: string; joined: boolean } | null> {
       for (;;) {
         const { rows } = await tx.query<{ id: string }>(
           `INSERT INTO crm_sync_logs (integration_id, sync_type, status, started_at, heartbeat_at) VALUES ($1, $2, 'running', clock_timestamp(), clock_timestamp())
@@ -105,13 +107,23 @@ export function syncLogsRepository(tx: Tx) {
         );
         if (rows[0]) return { id: rows[0].id, joined: false };
         // Joining a run that only applies pushed changes asks for more: it lists too once they are applied (run-sync.ts).
-        const running = await tx.query<{ id: string }>(
-          `UPDATE crm_sync_logs SET sync_type = CASE WHEN sync_type = 'webhook' THEN $2 ELSE sync_type END
-           WHERE integration_id = $1 AND status = 'running' RETURNING id`,
+        const running = await tx.query<{ id: string; sealed: boolean }>(
+          `UPDATE crm_sync_logs SET sync_type = CASE WHEN sync_type = 'webhook' AND NOT sealed THEN $2 ELSE sync_type END
+           WHERE integration_id = $1 AND status = 'running' RETURNING id, sealed`,
           [integrationId, syncType],
         );
-        if (running.rows[0]) return { id: running.rows[0].id, joined: true };
+        const run = running.rows[0];
+        if (run) return run.sealed ? null : { id: run.id, joined: true };
       }
+    },
+
+    /**
+     * A run applying pushed changes, its changes applied: from now on no request joins it (openOrJoin).
+     * Returns what it was asked to be by then: `webhook`, or the type of a sync someone asked for.
+     */
+    async seal(id: string): Promise<SyncType | null> {
+      const { rows } = await tx.query<{ sync_type: SyncType }>('UPDATE crm_sync_logs SET sealed = true WHERE id = $1 RETURNING sync_type', [id]);
+      return rows[0]?.sync_type ?? null;
     },
 
     /** The queue job carrying the run (for handing it back when its worker dies). */
@@ -223,22 +235,16 @@ export function syncLogsRepository(tx: Tx) {
     },
 
     /** Closes the run; null when `runToken` is given and no longer owns it. */
-    /**
-     * Ends the run as the type it `ran`. `askedType` is what the log said until now: a request that
-     * joined a pushed-changes run after it had decided not to list (run-sync.ts) still wants a listing.
-     */
-    async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null, requests = 0, runToken: string | null = null, ran?: SyncType): Promise<(SyncLog & { askedType: SyncType }) | null> {
+    async finish(id: string, status: Exclude<SyncStatus, 'running'>, counts: SyncCounts, errors: SyncLogError[], errorMessage: string | null, requests = 0, runToken: string | null = null): Promise<SyncLog | null> {
       const { rows } = await tx.query(
-        `UPDATE crm_sync_logs l SET status = $2, contacts_synced = $3, companies_synced = $4, deals_synced = $5,
+        `UPDATE crm_sync_logs SET status = $2, contacts_synced = $3, companies_synced = $4, deals_synced = $5,
            records_synced = $3::int + $4::int + $5::int, errors = $6, error_message = $7, requests = $8, completed_at = clock_timestamp(), rate_limited_since = NULL,
-           duration_ms = (extract(epoch FROM clock_timestamp() - l.started_at) * 1000)::int,
-           duration_seconds = extract(epoch FROM clock_timestamp() - l.started_at)::int,
-           sync_type = coalesce($10, l.sync_type)
-         FROM (SELECT id, sync_type FROM crm_sync_logs WHERE id = $1 FOR UPDATE) asked
-         WHERE l.id = asked.id AND ($9::uuid IS NULL OR l.run_token = $9) RETURNING ${columnNames.map((name) => `l.${name}`).join(', ')}, asked.sync_type AS asked_type`,
-        [id, status, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), errorMessage, requests, runToken, ran ?? null],
+           duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int,
+           duration_seconds = extract(epoch FROM clock_timestamp() - started_at)::int
+         WHERE id = $1 AND ($9::uuid IS NULL OR run_token = $9) RETURNING ${columns}`,
+        [id, status, counts.contacts, counts.companies, counts.deals, JSON.stringify(errors), errorMessage, requests, runToken],
       );
-      return rows[0] ? { ...toSyncLog(rows[0]), askedType: rows[0].asked_type } : null;
+      return rows[0] ? toSyncLog(rows[0]) : null;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { integrationsRepository } from '../db/integrations-repository.js';
 import { withUser } from '../db/tenant.js';
 import { AppError, notFound } from '../lib/errors.js';
@@ -34,19 +35,26 @@ export async function requestSync(ctx: AppContext, queue: SyncQueue, request: Sy
   return { logId: created.logId, joined: created.joined };
 }
 
+/** How long a request waits between asks while a sealed pushed-changes run ends (sync-logs-repository.ts). */
+const SEALED_RUN_ENDING_MS = 20;
+
 /** Opens the run's log (status running), or finds the run already going; does not start it. */
 export async function createRun(ctx: AppContext, request: SyncRequest): Promise<{ logId: string; full: boolean; joined: boolean }> {
-  return withUser(ctx.db.pool, request.userId, async (tx) => {
-    const integration = await integrationsRepository(tx, ctx.keys).find(request.integrationId);
-    if (!integration) throw notFound('Integration');
-    if (integration.status === 'needs_reauth') {
-      throw new AppError('conflict', 'This integration needs to be reconnected before it can sync: use Reconnect to sign in to the CRM again.');
-    }
-    const incremental = await syncStateRepository(tx, request.integrationId).incrementalObjects();
-    const full = request.full === true || incremental.length < objectTypes.length;
-    // Pushed changes are read by id into data already listed once; before that, the listing covers them.
-    const type = full ? 'full' : request.pushed ? 'webhook' : 'incremental';
-    const run = await syncLogsRepository(tx).openOrJoin(request.integrationId, type);
-    return { logId: run.id, full, joined: run.joined };
-  });
+  for (;;) {
+    const created = await withUser(ctx.db.pool, request.userId, async (tx) => {
+      const integration = await integrationsRepository(tx, ctx.keys).find(request.integrationId);
+      if (!integration) throw notFound('Integration');
+      if (integration.status === 'needs_reauth') {
+        throw new AppError('conflict', 'This integration needs to be reconnected before it can sync: use Reconnect to sign in to the CRM again.');
+      }
+      const incremental = await syncStateRepository(tx, request.integrationId).incrementalObjects();
+      const full = request.full === true || incremental.length < objectTypes.length;
+      // Pushed changes are read by id into data already listed once; before that, the listing covers them.
+      const type = full ? 'full' : request.pushed ? 'webhook' : 'incremental';
+      const run = await syncLogsRepository(tx).openOrJoin(request.integrationId, type);
+      return run && { logId: run.id, full, joined: run.joined };
+    });
+    if (created) return created;
+    await delay(SEALED_RUN_ENDING_MS);
+  }
 }

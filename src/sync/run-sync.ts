@@ -125,7 +125,8 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     }));
     let outcomes = await syncObjects(pushed ? applyPushedChanges : syncObject, job.full);
     // Someone asked for a sync while this run applied pushed changes, and joined it: it lists now.
-    const askedFor = pushed && !lease.signal.aborted ? (await tenant((tx) => syncLogsRepository(tx).find(job.logId)))?.syncType : undefined;
+    // Sealed in the same statement, so no one joins later expecting a listing this run will not do.
+    const askedFor = pushed && !lease.signal.aborted ? await tenant((tx) => syncLogsRepository(tx).seal(job.logId)) : undefined;
     if (askedFor && askedFor !== 'webhook') {
       syncType = askedFor;
       // From here it is the run that was asked for, renewal included.
@@ -148,7 +149,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const retryAt = cutShortByOutage(failures.values()) ? nextOutageRetry(ctx, integration) : null;
   let missedPushes = false;
   const finished = await tenant(async (tx) => {
-    const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests, runToken, syncType);
+    const done = await syncLogsRepository(tx).finish(job.logId, status, counts, errors, message, requests, runToken);
     if (!done) return null;
     const integrations = integrationsRepository(tx, ctx.keys);
     // A listing is the safety net under pushed changes: what it had to bring itself, pushes missed.
@@ -169,7 +170,6 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     return done;
   });
   if (!finished) return null;
-  const { askedType, ...finishedLog } = finished;
   await ctx.events?.publish(job.userId, {
     type: 'sync.finished', integrationId: job.integrationId, logId: job.logId, status, counts: { ...counts }, durationMs: finished.durationMs ?? 0,
   });
@@ -180,11 +180,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId }, 'the listing found changes the CRM did not push; real-time updates degraded, listing at the normal interval until the next push');
     await ctx.events?.publish(job.userId, { type: 'integration.updated', integrationId: job.integrationId });
   }
-  // Someone asked for a sync after this pushed-changes run had passed the point where it lists: it runs now.
-  if (syncType === 'webhook' && askedType !== 'webhook') {
-    await ctx.sync?.request({ userId: job.userId, integrationId: job.integrationId, full: askedType === 'full' });
-  }
-  return finishedLog;
+  return finished;
 }
 
 /** When to try again after this run, one more outage in a row than the integration has had. */

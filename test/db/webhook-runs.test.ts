@@ -136,16 +136,18 @@ describe(`pushed changes on ${engine}`, () => {
     }
   });
 
-  it('tells a pushed-changes run that finishes as such when a request joined it too late to list (run-sync.ts then runs that one)', async () => {
+  it('lets no request join a pushed-changes run once it has decided not to list: the request waits for it to end and opens its own', async () => {
     const late = await connectHubspot(product.ctx, 'joined-late');
-    const outcome = await withUser(product.ctx.db.pool, late.userId, async (tx) => {
-      const logs = syncLogsRepository(tx);
-      const pushed = await logs.openOrJoin(late.id, 'webhook');
-      // "Sync now" arrives after the run read what it was asked to do, before it finished.
-      expect(await logs.openOrJoin(late.id, 'incremental')).toEqual({ id: pushed.id, joined: true });
-      return logs.finish(pushed.id, 'success', { contacts: 1, companies: 0, deals: 0 }, [], null, 1, null, 'webhook');
-    });
-    // The log says what ran; the request that joined is not lost.
-    expect(outcome).toMatchObject({ syncType: 'webhook', status: 'success', askedType: 'incremental' });
+    const pushed = (await withUser(product.ctx.db.pool, late.userId, (tx) => syncLogsRepository(tx).openOrJoin(late.id, 'webhook')))!;
+    // The run applied its pushed changes and nobody had joined: it seals, and will not list.
+    expect(await withUser(product.ctx.db.pool, late.userId, (tx) => syncLogsRepository(tx).seal(pushed.id))).toBe('webhook');
+    // "Sync now" arrives now: it is not told to follow a run that will not list.
+    const asked = product.ctx.sync!.request({ userId: late.userId, integrationId: late.id, byPerson: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await withUser(product.ctx.db.pool, late.userId, (tx) => syncLogsRepository(tx).finish(pushed.id, 'success', { contacts: 0, companies: 0, deals: 0 }, [], null));
+    const { logId, joined } = await asked;
+    expect(joined).toBe(false);
+    expect(logId).not.toBe(pushed.id);
+    expect(await waitForRun(product.ctx, logId)).toMatchObject({ syncType: 'full', status: 'success' });
   });
 });

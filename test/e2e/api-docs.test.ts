@@ -53,7 +53,11 @@ describe('the API reference at /api/docs', { timeout: 90_000 }, () => {
       try {
         await page.goto(`${baseUrl}/api/docs`, { waitUntil: 'networkidle' });
         await page.getByRole('heading', { name: /Pulse CRM Integrations API/ }).waitFor();
-        await expect.poll(() => page.locator('.opblock').count()).toBe(18);
+        // One block per operation the document has, whatever routes come and go.
+        const document = (await (await fetch(`${baseUrl}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+        const operations = Object.values(document.paths).flatMap((methods) => Object.keys(methods).filter((key) => ['get', 'post', 'put', 'patch', 'delete'].includes(key))).length;
+        expect(operations).toBeGreaterThanOrEqual(19);
+        await expect.poll(() => page.locator('.opblock').count()).toBe(operations);
         // An operation opens on its summary and shows the example response.
         await page.locator('#operations-integrations-listIntegrations').getByRole('button').first().click();
         await page.locator('#operations-integrations-listIntegrations .example').first().waitFor();

@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowInPopup, launchBrowser, screenshot, useAppPage, viewports, type RunningApp } from '../helpers/browser.js';
+import { connectAndOpenDashboard, launchBrowser, screenshot, useAppPage, viewports, type RunningApp } from '../helpers/browser.js';
 import { waitFor } from '../helpers/process.js';
 
 let browser: Browser;
@@ -31,18 +31,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
 
     it('shows what to set up in Setup and the endpoint URL; once set up, changes arrive by push', async () => {
       const salesforceUrl = await waitFor(async () => app.cli.output().match(/"salesforce":"(http:\/\/[^"]+)"/)?.[1], 'the Salesforce emulator URL in the log');
-      await page.goto(`${app.baseUrl}/settings`);
-      await page.getByRole('button', { name: 'Connect CRM' }).first().click();
-      const dialog = page.getByRole('dialog', { name: 'Connect a CRM' });
-      await dialog.getByRole('button', { name: 'Connect Salesforce' }).click();
-      const popupOpened = page.waitForEvent('popup');
-      await dialog.getByRole('button', { name: 'Connect Salesforce' }).click();
-      await allowInPopup(await popupOpened);
-      await dialog.getByText('All set: Pulse can sync Salesforce.').waitFor({ timeout: 60_000 });
-      await dialog.getByRole('button', { name: 'Continue' }).click();
-      await dialog.getByText('Sync finished').waitFor({ timeout: 90_000 });
-      await dialog.getByRole('button', { name: 'Done' }).click();
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+      await connectAndOpenDashboard(page, app, 'Salesforce');
 
       await panel().getByText('Real-time updates off').waitFor();
       const open = panel().getByRole('button', { name: 'Set up real-time updates in Salesforce' });

@@ -102,25 +102,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (violations.length > 0) throw new Error(`axe-core on ${name}:\n${violations.join('\n')}`);
 }
 
-/** The happy path through the wizard from Settings, up to its last step (left open). */
-export async function connectThroughWizard(page: Page, app: RunningApp): Promise<void> {
+/** The happy path through the wizard from Settings, up to its last step (left open), for the CRM named. */
+export async function connectThroughWizard(page: Page, app: RunningApp, crm = 'HubSpot'): Promise<void> {
   await page.goto(`${app.baseUrl}/settings`);
   await page.getByRole('button', { name: 'Connect CRM' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Connect a CRM' });
-  await dialog.getByRole('button', { name: 'Connect HubSpot' }).click();
+  await dialog.getByRole('button', { name: `Connect ${crm}` }).click();
   const popupOpened = page.waitForEvent('popup');
-  await dialog.getByRole('button', { name: 'Connect HubSpot' }).click();
+  await dialog.getByRole('button', { name: `Connect ${crm}` }).click();
   await allowInPopup(await popupOpened);
-  await dialog.getByText('All set: Pulse can sync HubSpot.').waitFor();
+  await dialog.getByText(`All set: Pulse can sync ${crm}.`).waitFor({ timeout: 60_000 });
   await dialog.getByRole('button', { name: 'Continue' }).click();
   await dialog.getByRole('heading', { name: 'Your CRM is connected' }).waitFor();
 }
 
 /** Connects through the wizard, waits for its first sync, closes it and opens the dashboard. */
-export async function connectAndOpenDashboard(page: Page, app: RunningApp): Promise<void> {
-  await connectThroughWizard(page, app);
+export async function connectAndOpenDashboard(page: Page, app: RunningApp, crm = 'HubSpot'): Promise<void> {
+  await connectThroughWizard(page, app, crm);
   const dialog = page.getByRole('dialog');
-  await dialog.getByText('Sync finished').waitFor({ timeout: 60_000 });
+  await dialog.getByText('Sync finished').waitFor({ timeout: 90_000 });
   await dialog.getByRole('button', { name: 'Done' }).click();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
 }
