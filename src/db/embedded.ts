@@ -12,6 +12,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 export interface EmbeddedDatabase {
   /** `pg` connection options: host is the socket's directory, as libpq expects. */
   connection: { host: string; port: number; user: string; database: string };
+  /** The WASM linear memory PostgreSQL runs in, bytes: it grows with what the database holds and never shrinks. */
+  wasmMemoryBytes(): number;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startEmbeddedDatabase(dataDir: string | null, maxConnectio
     const [openDb, dir] = [db, socketDir];
     return {
       connection: { host: socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres' },
+      wasmMemoryBytes: () => openDb.Module.wasmMemory.buffer.byteLength,
       async close() {
         await server.stop();
         await openDb.close();
