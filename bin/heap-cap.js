@@ -11,12 +11,13 @@ const SUPERVISED = 'PULSE_HEAP_CAPPED';
 
 /**
  * glibc gives each thread that allocates its own 64 MB malloc arena and keeps what was freed there.
- * V8's background threads (WASM and JS compilation, GC) and libuv's pool each filled one: ~120 MB of
- * freed memory still resident in `pulse-crm start` (bench --scenario embedded). Two arenas hold it
- * to a few MB; like the heap cap it must be in the environment before the process starts, and an
- * operator's own MALLOC_ARENA_MAX wins.
+ * V8's background threads (compilers, GC helpers) and libuv's pool each filled one: ~120 MB of freed
+ * memory still resident in `pulse-crm start` (bench --scenario embedded: 2 arenas took 40 MB less
+ * than none set, 1 another 40 MB). JavaScript runs on one thread, so one shared arena costs the
+ * helpers a lock, not time we could measure. Like the heap cap it must be in the environment before
+ * the process starts; an operator's own MALLOC_ARENA_MAX wins.
  */
-const MALLOC_ARENAS = '2';
+const MALLOC_ARENAS = '1';
 
 /** The cap this invocation should run under, or null: another command, or a cap the operator chose. */
 export function heapCapFor(argv = process.argv, execArgv = process.execArgv, env = process.env) {

@@ -29,6 +29,7 @@ export interface EmbeddedBenchOptions {
 }
 
 export const EMBEDDED_RSS_LIMIT_MB = 450;
+const SETUP = 'Everything in `pulse-crm start` as `npm start` runs it (its supervisor and the capped child): the API server, the sync worker, embedded PGlite and the CRM emulators; the bench process only drives it over HTTP. RSS is the sum over the supervisor and the child.';
 const cliPath = fileURLToPath(new URL('../../bin/pulse-crm.js', import.meta.url));
 const SAMPLE_MS = 200;
 const MB = 2 ** 20;
@@ -268,7 +269,7 @@ export async function runEmbeddedBench(options: EmbeddedBenchOptions): Promise<F
     ];
     const row = (label: string, phase: PhaseMemory) => ({
       label,
-      value: `RSS peak ${phase.peakRssMb} MB, at the end ${phase.lastRssMb} MB (supervisor ${phase.supervisorRssMb} MB; PSS ${phase.lastPssMb} MB); V8 heap used ≤ ${phase.maxHeapUsedMb} MB of ≤ ${phase.maxHeapTotalMb} MB; external ≤ ${phase.maxExternalMb} MB; PGlite WASM ≤ ${phase.maxWasmMb} MB`,
+      value: `RSS peak ${phase.peakRssMb} MB, at the end ${phase.lastRssMb} MB (supervisor ${phase.supervisorRssMb} MB; PSS ${phase.lastPssMb} MB); V8 heap used ≤ ${phase.maxHeapUsedMb} MB of ≤ ${phase.maxHeapTotalMb} MB; external (WASM included) ≤ ${phase.maxExternalMb} MB; PGlite WASM ≤ ${phase.maxWasmMb} MB`,
     });
     return {
       scenario: 'embedded',
@@ -296,6 +297,7 @@ export async function runEmbeddedBench(options: EmbeddedBenchOptions): Promise<F
       differences,
       data: { readyMs, idle, sync, after, clients, afterClientsRssMb: Math.round(afterClients / MB), log, counts, load, env: options.env ?? {} },
       notes: notes(idle, sync, after, clients),
+      setup: SETUP,
     };
   } catch (error) {
     if (product) throw new Error(`${(error as Error).message}\n--- pulse-crm start's last output ---\n${product.output().slice(-3000)}`);
@@ -317,7 +319,7 @@ function notes(idle: PhaseMemory, sync: PhaseMemory, after: PhaseMemory, clients
     `Idle after start: ${idle.lastRssMb} MB = the supervisor (bin/heap-cap.js, a bare Node: ${idle.supervisorRssMb} MB, most of it the node binary it shares with the child, so the tree's PSS is ${idle.lastPssMb} MB) + the child: V8 heap ${idle.maxHeapTotalMb} MB (${idle.maxHeapUsedMb} MB used: the server, the sync engine, the emulators and their seeded data, kept as columns), PGlite's WASM memory ${idle.maxWasmMb} MB, and ~${native(idle)} MB native (Node and V8, the compiled WASM code, malloc).`,
     `During the sync the V8 heap reaches ${sync.maxHeapUsedMb} MB used (${sync.maxHeapTotalMb} MB total; the worker's record budget bounds the fetched records held) and the WASM memory ${sync.maxWasmMb} MB; the peak is ${sync.peakRssMb} MB and ${after.lastRssMb} MB stays resident once it is done (heap ${after.maxHeapTotalMb} MB).`,
     `Under the clients: heap up to ${clients.maxHeapUsedMb} MB used of ${clients.maxHeapTotalMb} MB (each in-flight page of 100 records is built and serialized in the server), WASM ${clients.maxWasmMb} MB: PGlite runs one statement at a time behind one pooled connection, so the clients queue rather than multiply buffers.`,
-    'Bounds in place (each measured with this scenario): PostgreSQL\'s shared_buffers 16MB in PGlite (initdb chose 128MB, which grew the WASM memory from 128 to 189 MB: about 60 MB of RSS); the PGlite WASM compiled by V8\'s baseline compiler only (the optimizing tier\'s background compilation left ~80 MB of freed memory resident, and the baseline code starts faster); MALLOC_ARENA_MAX=2 for the capped child (one 64 MB glibc arena per allocating thread had ~120 MB resident). Before them, on this machine: idle 617 MB, sync peak 659 MB, after the sync 613 MB, under 200 clients 642 MB.',
+    'Bounds in place (each measured with this scenario): PostgreSQL\'s shared_buffers 16MB in PGlite (initdb chose 128MB, which grew the WASM memory from 128 to 189 MB: about 60 MB of RSS); the PGlite WASM compiled by V8\'s baseline compiler only (the optimizing tier\'s background compilation left ~80 MB of freed memory resident, and the baseline code starts faster); MALLOC_ARENA_MAX=1 for the capped child (one 64 MB glibc arena per allocating thread had ~120 MB of freed memory resident; 2 arenas measured ~40 MB more than 1 in every phase). Before them, on this machine: idle 617 MB, sync peak 659 MB, after the sync 613 MB, under 200 clients 642 MB, full sync 95.0 s; with the first two and 2 arenas: 420, 459, 420, 442 MB, 96.8 s. A smaller record budget (PULSE_WORKER_RECORD_BUDGET 5000 instead of 20000) moved the heap peak of the sync by 4 MB, within the noise between runs (~15 MB): not a lever here.',
     'The machine is shared: figures of memory move little with CPU load, times do (see the load average above).',
   ];
 }

@@ -23,6 +23,8 @@ export interface FleetResult {
   differences: string[];
   data: Record<string, unknown>;
   notes: string[];
+  /** What ran where, when it is not the fleet's (emulator and separate `pulse-crm worker` processes). */
+  setup?: string;
 }
 
 export const WORKER_RSS_LIMIT_MB = 300;

@@ -50,8 +50,8 @@ describe('a worker started without Node flags', () => {
     expect(started.pid).not.toBe(cli.child.pid);
     expect(started.heapLimitMb).toBeGreaterThanOrEqual(192);
     expect(started.heapLimitMb).toBeLessThan(512);
-    // Two malloc arenas, not one per thread (bin/heap-cap.js): glibc reads it when the process starts.
-    expect(environOf(started.pid).MALLOC_ARENA_MAX).toBe('2');
+    // One malloc arena, not one per thread (bin/heap-cap.js): glibc reads it when the process starts.
+    expect(environOf(started.pid).MALLOC_ARENA_MAX).toBe('1');
     expect(await stop(cli, 'SIGTERM')).toBe(0);
     expect(cli.output()).toContain('shutting down');
     expect(processAlive(started.pid)).toBe(false);
