@@ -9,6 +9,16 @@ export const HEAP_CAP_MB = { worker: 192, server: 256, start: 384 };
 
 const SUPERVISED = 'PULSE_HEAP_CAPPED';
 
+/**
+ * glibc gives each thread that allocates its own 64 MB malloc arena and keeps what was freed there.
+ * V8's background threads (compilers, GC helpers) and libuv's pool each filled one: ~120 MB of freed
+ * memory still resident in `pulse-crm start` (bench --scenario embedded: 2 arenas took 40 MB less
+ * than none set, 1 another 40 MB). JavaScript runs on one thread, so one shared arena costs the
+ * helpers a lock, not time we could measure. Like the heap cap it must be in the environment before
+ * the process starts; an operator's own MALLOC_ARENA_MAX wins.
+ */
+const MALLOC_ARENAS = '1';
+
 /** The cap this invocation should run under, or null: another command, or a cap the operator chose. */
 export function heapCapFor(argv = process.argv, execArgv = process.execArgv, env = process.env) {
   const cap = HEAP_CAP_MB[argv[2]];
@@ -27,7 +37,7 @@ export function heapCapFor(argv = process.argv, execArgv = process.execArgv, env
 export function runWithHeapCap(capMb) {
   const child = spawn(process.execPath, [`--max-old-space-size=${capMb}`, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [SUPERVISED]: String(capMb) },
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? MALLOC_ARENAS, [SUPERVISED]: String(capMb) },
     detached: true,
   });
   const forward = (signal) => () => child.kill(signal);

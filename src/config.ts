@@ -25,6 +25,10 @@ const schema = z.object({
   PULSE_SANDBOX: z.enum(['auto', 'off']).default('auto'),
   PULSE_SANDBOX_HOST: z.string().trim().min(1).default('127.0.0.1'),
   PULSE_SANDBOX_PORT: port.default(4101),
+  PULSE_SANDBOX_RECORDS: z.coerce.number().int().min(0).max(10_000_000).default(2_000)
+    .describe('Records each local emulator seeds its account with when its data directory is new (70% contacts, 10% companies, 20% deals)'),
+  PULSE_MEMORY_LOG_MS: z.coerce.number().int().min(0).max(3_600_000).default(0)
+    .describe('Diagnostics: log this process\'s memory (RSS, V8 heap, embedded database) at this interval; 0: off'),
   PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64)
     .describe('Sync runs one worker process keeps going at once; most of a run is waiting on its CRM account, which costs little'),
   PULSE_WORKER_RECORD_BUDGET: z.coerce.number().int().min(100).max(10_000_000).default(20_000)

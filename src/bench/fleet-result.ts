@@ -9,7 +9,7 @@ import type { Target } from './run.js';
  * and notes saying what bounds each figure.
  */
 export interface FleetResult {
-  scenario: 'tenants' | 'crashes' | 'archive';
+  scenario: 'tenants' | 'crashes' | 'archive' | 'embedded';
   provider: PlatformId;
   /** File name without date or extension, e.g. `<crm>-tenants-50x10000`. */
   name: string;
@@ -23,6 +23,8 @@ export interface FleetResult {
   differences: string[];
   data: Record<string, unknown>;
   notes: string[];
+  /** What ran where, when it is not the fleet's (emulator and separate `pulse-crm worker` processes). */
+  setup?: string;
 }
 
 export const WORKER_RSS_LIMIT_MB = 300;

@@ -168,7 +168,7 @@ export function writeFleetReport(result: FleetResult, dir: string): { json: stri
     `# ${platforms[result.provider].name} bench, ${result.scenario}: ${result.title}, ${result.date}`,
     '',
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${m.databaseVersion}; load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end. ` +
-      'The CRM\'s emulator in its own process on the same machine; syncs run in separate `pulse-crm worker` processes.',
+      (result.setup ?? 'The CRM\'s emulator in its own process on the same machine; syncs run in separate `pulse-crm worker` processes.'),
     `Options: ${Object.entries(result.options).map(([key, value]) => `${key} ${typeof value === 'number' ? n(value) : value}`).join(', ')}.`,
     '',
     '## Targets',

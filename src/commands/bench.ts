@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { runArchiveBench } from '../bench/archive.js';
 import { runCrashesBench } from '../bench/crashes.js';
+import { runEmbeddedBench } from '../bench/embedded.js';
 import type { FleetResult } from '../bench/fleet-result.js';
 import { writeFleetReport, writeReport } from '../bench/report.js';
 import { benchProfiles } from '../bench/profiles.js';
@@ -17,7 +18,9 @@ import { platformIds } from '../crm/platforms.js';
  * emulator differ. `--scenario tenants` (many tenants on a few workers) and `--scenario crashes`
  * (workers SIGKILLed mid-sync) and `--scenario archive` (an incremental against a large archive) write
  * bench/results/<date>-<id>-<scenario>-….{json,md}; they need a
- * PostgreSQL server, since separate worker processes share one database.
+ * PostgreSQL server, since separate worker processes share one database. `--scenario embedded`
+ * measures the memory of `pulse-crm start` itself (PGlite, the in-process sandbox) through a full sync
+ * and concurrent API clients; it needs no server.
  */
 export interface BenchCommandOptions {
   provider: string;
@@ -36,13 +39,15 @@ export interface BenchCommandOptions {
   smallTenants?: number;
   kills?: number;
   archived?: number;
+  clients?: number;
+  clientSeconds?: number;
   heartbeatTimeoutMs?: number;
   schedulerTickMs?: number;
   out?: string;
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const scenarios = ['sync', 'tenants', 'crashes', 'realtime', 'archive'] as const;
+const scenarios = ['sync', 'tenants', 'crashes', 'realtime', 'archive', 'embedded'] as const;
 
 /** A bar per phase on a terminal; one line per phase otherwise (CI, a log file). */
 function progressDisplay() {
@@ -84,6 +89,7 @@ export async function benchCommand(options: BenchCommandOptions): Promise<void> 
   }
   const url = process.env.DATABASE_URL;
   const out = options.out ?? join(repoRoot, 'bench', 'results');
+  if (scenario === 'embedded') return embeddedScenario(provider, options, out);
   if (scenario !== 'sync') {
     if (!url || !/^postgres(ql)?:/.test(url)) {
       console.error(`pulse-crm bench --scenario ${scenario}: needs DATABASE_URL set to a PostgreSQL server (a scratch database is created there and dropped afterwards). Embedded PGlite is one process and cannot be shared by separate worker processes, which is what this scenario measures.`);
@@ -167,3 +173,20 @@ latency p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, max ${re
   }
 }
 
+
+async function embeddedScenario(provider: (typeof platformIds)[number], options: BenchCommandOptions, out: string): Promise<void> {
+  const display = progressDisplay();
+  const result = await runEmbeddedBench({
+    provider, records: options.records ?? 100_000, clients: options.clients ?? 200, clientSeconds: options.clientSeconds ?? 30,
+    onPhase: display.onPhase, onProgress: display.onProgress,
+  }).finally(display.stop);
+  const paths = writeFleetReport(result, out);
+  console.log('');
+  for (const target of result.targets) console.log(`${target.met ? 'met ' : 'MISS'}  ${target.name}: ${target.measured} (limit ${target.limit})`);
+  for (const figure of result.figures) console.log(`${figure.label}: ${figure.value}`);
+  console.log(`\nReport: ${paths.markdown}\nData:   ${paths.json}`);
+  if (!result.equal) {
+    console.error(`Pulse differs from the sandbox:\n  ${result.differences.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}

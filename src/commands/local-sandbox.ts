@@ -28,7 +28,7 @@ export async function startLocalSandbox(config: Config, logger: Logger): Promise
     port: config.PULSE_SANDBOX_PORT,
     host: config.PULSE_SANDBOX_HOST,
     seed: 1,
-    records: 2_000,
+    records: config.PULSE_SANDBOX_RECORDS,
     redirectUris: [`${config.publicUrl}/crm/oauth/callback`],
     dataDir: join(config.PULSE_DATA_DIR, 'sandbox'),
   });

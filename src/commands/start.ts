@@ -5,6 +5,7 @@ import type { PlatformId } from '../crm/platforms.js';
 import { createContext } from '../runtime.js';
 import { assertSafeBinding } from '../server/auth.js';
 import { AppError } from '../lib/errors.js';
+import { startMemoryLog } from '../memory-log.js';
 import { startSyncServices } from '../sync/services.js';
 
 export interface StartOptions {
@@ -23,7 +24,8 @@ export async function start(options: StartOptions): Promise<void> {
   const started = Date.now();
   const sandboxRef: { urls: SandboxUrls; apps: Partial<Record<PlatformId, SandboxApp>> } = { urls: {}, apps: {} };
   const ctx = await createContext({ config, sandbox: options.sandbox ? sandboxRef : undefined });
-  const stops: (() => Promise<void>)[] = [() => ctx.close()];
+  const stopMemoryLog = startMemoryLog(config.PULSE_MEMORY_LOG_MS, ctx.logger, ctx.db);
+  const stops: (() => Promise<void>)[] = [() => ctx.close(), async () => stopMemoryLog()];
   let stopping = false;
   const stopAll = async () => {
     if (stopping) return;

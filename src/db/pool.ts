@@ -10,6 +10,8 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Connection options for libraries that open their own connections (pg-boss, LISTEN). */
   connection: pg.PoolConfig;
+  /** Embedded only: the bytes of WASM memory the database runs in (the memory log reports it). */
+  wasmMemoryBytes?(): number;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     pool,
     kind: embedded ? 'pglite' : 'postgres',
     connection,
+    ...(embedded ? { wasmMemoryBytes: embedded.wasmMemoryBytes } : {}),
     async close() {
       await pool.end();
       await embedded?.close();

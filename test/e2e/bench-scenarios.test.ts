@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runArchiveBench } from '../../src/bench/archive.js';
 import { runCrashesBench } from '../../src/bench/crashes.js';
+import { runEmbeddedBench } from '../../src/bench/embedded.js';
 import type { FleetResult } from '../../src/bench/fleet-result.js';
 import { writeFleetReport } from '../../src/bench/report.js';
 import { runRealtimeBench, writeRealtimeReport } from '../../src/bench/realtime.js';
@@ -105,6 +106,29 @@ describe('bench scenarios at tiny sizes', () => {
     ]);
     expectReport(result);
   }, 90_000);
+
+  it('embedded: the real `pulse-crm start` on PGlite connects over HTTP, syncs, serves concurrent clients, and its memory is measured phase by phase', async () => {
+    const result = await runEmbeddedBench({ provider: 'hubspot', records: 300, clients: 5, clientSeconds: 2 });
+    const data = result.data as any;
+    expect(result.differences).toEqual([]);
+    expect(data.log).toMatchObject({ syncType: 'full', status: 'success', recordsSynced: 300 });
+    expect(data.counts).toEqual({ contacts: 210, companies: 30, deals: 60 });
+    expect(data.load.requests).toBeGreaterThan(5);
+    expect(data.load.failures).toBe(0);
+    for (const phase of [data.idle, data.sync, data.after, data.clients]) {
+      // The supervisor and its capped child, each a whole Node: far above one process's few MB.
+      expect(phase.peakRssMb).toBeGreaterThan(60);
+      expect(phase.peakRssMb).toBeGreaterThanOrEqual(phase.lastRssMb);
+    }
+    // Where it goes, from the product's own memory log: the V8 heap and PGlite's WASM memory.
+    expect(data.idle.samples).toBeGreaterThan(0);
+    expect(data.after.maxHeapUsedMb).toBeGreaterThan(0);
+    expect(data.after.maxWasmMb).toBeGreaterThan(0);
+    expect(result.targets.map((t) => t.name)).toEqual([
+      'RSS after a 300-record sync (settled)', 'peak RSS under 5 concurrent API clients', 'peak RSS during the 300-record sync',
+    ]);
+    expectReport(result);
+  }, 120_000);
 
   it('refuses to run a fleet scenario without a PostgreSQL server', async () => {
     const cli = runCli(['bench', '--scenario', 'tenants'], { DATABASE_URL: '' });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { runCli, stop, waitFor, type RunningCli } from '../helpers/process.js';
  */
 interface Started { pid: number; heapLimitMb: number }
 
+const environOf = (pid: number) => Object.fromEntries(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean)
+  .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
 const processAlive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 describe('a worker started without Node flags', () => {
@@ -29,8 +31,8 @@ describe('a worker started without Node flags', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function startWorker(nodeOptions = ''): Promise<{ cli: RunningCli; started: Started }> {
-    const cli = runCli(['worker'], { DATABASE_URL: database.url!, PULSE_DATA_DIR: dataDir, NODE_OPTIONS: nodeOptions, LOG_LEVEL: 'info' });
+  async function startWorker(nodeOptions = '', env: Record<string, string> = {}): Promise<{ cli: RunningCli; started: Started }> {
+    const cli = runCli(['worker'], { DATABASE_URL: database.url!, PULSE_DATA_DIR: dataDir, NODE_OPTIONS: nodeOptions, LOG_LEVEL: 'info', ...env });
     running.push(cli);
     const started = await waitFor(async () => {
       if (cli.child.exitCode !== null) throw new Error(`the worker exited:\n${cli.output()}`);
@@ -48,9 +50,18 @@ describe('a worker started without Node flags', () => {
     expect(started.pid).not.toBe(cli.child.pid);
     expect(started.heapLimitMb).toBeGreaterThanOrEqual(192);
     expect(started.heapLimitMb).toBeLessThan(512);
+    // One malloc arena, not one per thread (bin/heap-cap.js): glibc reads it when the process starts.
+    expect(environOf(started.pid).MALLOC_ARENA_MAX).toBe('1');
     expect(await stop(cli, 'SIGTERM')).toBe(0);
     expect(cli.output()).toContain('shutting down');
     expect(processAlive(started.pid)).toBe(false);
+  });
+
+  it('keeps the malloc arenas the operator chose', async () => {
+    const { cli, started } = await startWorker('', { MALLOC_ARENA_MAX: '4' });
+    expect(started.pid).not.toBe(cli.child.pid);
+    expect(environOf(started.pid).MALLOC_ARENA_MAX).toBe('4');
+    expect(await stop(cli, 'SIGTERM')).toBe(0);
   });
 
   it('dies with its supervisor when that is killed outright, as a crash', async () => {

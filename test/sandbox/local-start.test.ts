@@ -3,7 +3,7 @@
  * in-process, accepts our callback URL, and hands us the developer credentials of apps whose webhooks
  * Pulse keeps (HubSpot).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,19 @@ describe('startLocalSandbox', () => {
     // Credentials for every registered platform: no emulator is left to run.
     const all = Object.fromEntries(SANDBOX_PROVIDERS.flatMap((p) => [[`${p.toUpperCase()}_CLIENT_ID`, 'real-id'], [`${p.toUpperCase()}_CLIENT_SECRET`, 'real-secret']]));
     expect(await startLocalSandbox(loadConfig({ ...env, ...all }), logger)).toBeNull();
+  });
+
+  it('seeds each emulator with PULSE_SANDBOX_RECORDS records, split as every emulator splits them', { timeout: 30_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pulse-local-sandbox-records-'));
+    const sandbox = (await startLocalSandbox(loadConfig({ ...env, PULSE_DATA_DIR: dataDir, PULSE_SANDBOX_RECORDS: '50' }), logger))!;
+    try {
+      const lines = async (object: string) => (await (await fetch(`${sandbox.urls.hubspot}/_sandbox/records/${object}`)).text()).split('\n').filter(Boolean).length;
+      expect([await lines('contacts'), await lines('companies'), await lines('deals')]).toEqual([35, 5, 10]);
+    } finally {
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect(loadConfig({}).PULSE_SANDBOX_RECORDS).toBe(2_000);
   });
 
   it('runs nothing with PULSE_SANDBOX=off', async () => {
