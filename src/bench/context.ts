@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,6 +17,7 @@ import { withUser } from '../db/tenant.js';
 import { startSyncServices } from '../sync/services.js';
 import { fileURLToPath } from 'node:url';
 import { cpuMeter } from './cpu.js';
+import { processTree, procKb } from './process-tree.js';
 
 /**
  * One bench scenario's Pulse: a fresh database (a new database on the server at DATABASE_URL, or
@@ -48,24 +49,13 @@ export interface BenchPulse {
 
 const cliPath = fileURLToPath(new URL('../../bin/pulse-crm.js', import.meta.url));
 
-/**
- * A `pulse-crm worker` is two processes: a small supervisor and the worker it starts under its heap
- * cap (bin/heap-cap.js). What the worker costs is both, so its peak is the sum of theirs.
- */
-function treeOf(pid: number | 'self'): (number | 'self')[] {
-  if (pid === 'self') return ['self'];
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    return [pid, ...children.flatMap(treeOf)];
-  } catch { return [pid]; }
-}
 export function resetPeakOf(pid: number | 'self'): boolean {
-  try { for (const each of treeOf(pid)) writeFileSync(`/proc/${each}/clear_refs`, '5'); return true; } catch { return false; }
+  try { for (const each of processTree(pid)) writeFileSync(`/proc/${each}/clear_refs`, '5'); return true; } catch { return false; }
 }
 export function peakOf(pid: number | 'self'): number | null {
   try {
-    const peaks = treeOf(pid).map((each) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, 'utf8'))?.[1]) * 1024);
-    return peaks.reduce((sum, peak) => sum + peak, 0) || null;
+    // A worker's cost is its supervisor's and its capped child's: the sum of their peaks.
+    return processTree(pid).reduce<number>((sum, each) => sum + procKb(each, 'status', 'VmHWM'), 0) || null;
   } catch { return null; }
 }
 

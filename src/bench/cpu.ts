@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { processTree } from './process-tree.js';
 
 /**
  * CPU time from /proc, in seconds (user + system), for "CPU per record": the syncing process's tree
@@ -22,21 +23,11 @@ function timesOf(pid: number | 'self'): Times | null {
   }
 }
 
-function childrenOf(pid: number | 'self'): number[] {
-  const id = pid === 'self' ? process.pid : pid;
-  try {
-    return readFileSync(`/proc/${id}/task/${id}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** The process and its descendants (a worker runs under its supervisor). */
+/** The process and its descendants (a worker runs under its supervisor); `'self'` is this process alone. */
 export function processTreeCpuSeconds(pid: number | 'self'): number | null {
-  const own = timesOf(pid);
-  if (!own) return null;
-  const children = childrenOf(pid).map((child) => processTreeCpuSeconds(child) ?? 0);
-  return (own.utime + own.stime) / TICKS_PER_SECOND + children.reduce((sum, each) => sum + each, 0);
+  const times = processTree(pid).map(timesOf);
+  if (!times[0]) return null;
+  return times.reduce((sum, each) => sum + (each ? each.utime + each.stime : 0), 0) / TICKS_PER_SECOND;
 }
 
 /** Every `postgres` process on this machine, with what exited backends left to the postmaster. */

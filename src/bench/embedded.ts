@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import type { PlatformId } from '../crm/platforms.js';
 import type { MemoryFigures } from '../memory-log.js';
 import { answerConsentForm } from '../sandbox/core/consent-client.js';
 import { peakOf, resetPeakOf } from './context.js';
+import { processTree, procKb } from './process-tree.js';
 import { atMost, seconds, type FleetResult } from './fleet-result.js';
 
 /**
@@ -36,33 +37,12 @@ const MB = 2 ** 20;
 
 /** Current RSS of a process and its descendants (the supervisor and its capped child), bytes. */
 function rssOf(pid: number): number | null {
-  const tree = (each: number): number[] => {
-    try {
-      return [each, ...readFileSync(`/proc/${each}/task/${each}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number).flatMap(tree)];
-    } catch { return [each]; }
-  };
-  let sum = 0;
-  for (const each of tree(pid)) {
-    try { sum += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, 'utf8'))?.[1] ?? 0) * 1024; } catch { /* exited */ }
-  }
-  return sum || null;
+  return processTree(pid).reduce<number>((sum, each) => sum + procKb(each, 'status', 'VmRSS'), 0) || null;
 }
 
 /** Proportional set size of the tree, bytes: pages shared between the two (the node binary) counted once. */
-function pssOf(pids: number[]): number {
-  let sum = 0;
-  for (const each of pids) {
-    try { sum += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${each}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024; } catch { /* exited */ }
-  }
-  return sum;
-}
-
-function childrenOf(pid: number): number[] {
-  try { return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { return []; }
-}
-
-function ownRss(pid: number): number {
-  try { return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024; } catch { return 0; }
+function pssOf(pid: number): number {
+  return processTree(pid).reduce<number>((sum, each) => sum + procKb(each, 'smaps_rollup', 'Pss'), 0);
 }
 
 /**
@@ -93,7 +73,7 @@ class Probe {
     // The kernel's high-water mark sees spikes between samples; summed over the tree it can only overstate.
     const peak = Math.max(peakOf(this.pid) ?? 0, ...this.rss);
     return {
-      peakRssMb: mb(peak), lastRssMb: mb(now), supervisorRssMb: mb(ownRss(this.pid)), lastPssMb: mb(pssOf([this.pid, ...childrenOf(this.pid)])), maxHeapUsedMb: max((f) => f.heapUsedMb), maxHeapTotalMb: max((f) => f.heapTotalMb),
+      peakRssMb: mb(peak), lastRssMb: mb(now), supervisorRssMb: mb(procKb(this.pid, 'status', 'VmRSS')), lastPssMb: mb(pssOf(this.pid)), maxHeapUsedMb: max((f) => f.heapUsedMb), maxHeapTotalMb: max((f) => f.heapTotalMb),
       maxExternalMb: max((f) => f.externalMb), maxWasmMb: max((f) => f.wasmMb), samples: this.logged.length,
     };
   }
