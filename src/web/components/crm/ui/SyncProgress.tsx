@@ -27,7 +27,7 @@ export function SyncProgress({ running }: { running: NonNullable<LiveIntegration
   return (
     <div className="pcrm-progress" role="status">
       <p className="pcrm-progress__label">
-        {running.syncType === 'full' ? 'Full sync' : running.syncType === 'webhook' ? 'Applying changes from the CRM' : 'Sync'} in progress: {done.toLocaleString()}{expected ? ` of ${expected.toLocaleString()}` : ''} records
+        {running.syncType === 'full' ? 'Full sync' : running.syncType === 'webhook' ? 'Applying changes from the CRM' : 'Sync'} in progress: {done.toLocaleString()}{expected ? ` of ${expected.toLocaleString()}` : ''} {(expected ?? done) === 1 ? 'record' : 'records'}
         {running.object && <span className="pcrm-muted"> · now reading {running.object}</span>}
       </p>
       <Meter label="Sync progress" value={expected ? done : undefined} max={expected} />
