@@ -1,5 +1,5 @@
 import type { ConnectionConfig } from './connection-config.js';
-import type { Connector } from './connector.js';
+import type { Connector, ListingSelection } from './connector.js';
 import type { DeveloperApp, ProviderEndpoints } from './endpoints.js';
 import type { FieldTables } from './field-codec.js';
 import type { HttpClient } from './http.js';
@@ -193,6 +193,8 @@ export interface ConnectorDeps {
   currentToken(): Promise<string>;
   /** The newest window figures the CRM announced, if it announces any. */
   lastWindow(): RateWindow | null;
+  /** The integration's field mappings and filters, as a listing needs them; absent: defaults, every record. */
+  selection?: ListingSelection;
   /** Absent where a connector is built by hand (unit tests): nothing is capped or counted then. */
   limits?: AccountLimits;
 }

@@ -107,6 +107,49 @@ export interface FieldOption {
   displayOrder: number;
 }
 
+/**
+ * The kinds of value a CRM field holds, in our words: every CRM's own types map onto these, and a
+ * field mapping is checked by them (a number is not mapped onto a date).
+ */
+export type CrmFieldType = 'text' | 'number' | 'currency' | 'date' | 'datetime' | 'boolean' | 'enumeration' | 'lookup' | 'owner';
+
+/** One field of a CRM object as its metadata describes it (HubSpot properties, Salesforce describe…). */
+export interface CrmField {
+  /** The CRM's API name (`qualifiedtobuy`'s property, `Customer_Tier__c`, a Pipedrive hash key). */
+  name: string;
+  label: string;
+  type: CrmFieldType;
+  /** For enumerations: the values and the labels the CRM shows for them, in its order. */
+  options?: { value: string; label: string }[];
+  readOnly: boolean;
+  required: boolean;
+  /** Made by the account (custom), not part of the CRM's standard object. */
+  custom: boolean;
+}
+
+/** A condition on one CRM field, for selective sync (#16). Values are compared as the field's type says. */
+export interface FilterCondition {
+  field: string;
+  operator: 'equals' | 'in' | 'contains' | 'known' | 'unknown' | 'before' | 'after' | 'greater' | 'less';
+  /** Absent for `known`/`unknown`; a list for `in`; an ISO date or instant for `before`/`after`. */
+  value?: string | number | boolean | string[];
+}
+
+/** Conditions combined with AND (`all`) or OR (`any`). */
+export interface RecordFilter {
+  match: 'all' | 'any';
+  conditions: FilterCondition[];
+}
+
+/**
+ * What an integration's settings ask of a listing beyond the module's field table: the CRM fields
+ * its custom mappings read, and which records to sync. Empty: the defaults, every record.
+ */
+export interface ListingSelection {
+  properties: Partial<Record<ObjectType, string[]>>;
+  filters: Partial<Record<ObjectType, RecordFilter>>;
+}
+
 /** A check of the CRM's own for the connection test (beyond reachability, scopes and quota). */
 export interface ConnectionCheck {
   id: string;
