@@ -99,7 +99,7 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
   if (state.phase === 'full') {
     const fullRun = state.fullRun!;
     await listPages(run, state.cursor!.listing, object, async (tx, batch) => {
-      await records(tx).upsertRows(object, batch.rows, fullRun);
+      await records(tx).upsertRows(object, batch.pages, fullRun);
       await records(tx).softDelete(object, batch.deleted);
       if (batch.next) return save(tx, { ...state, cursor: { ...state.cursor!, listing: batch.next } });
       await records(tx).sweepUnseen(object, fullRun);
@@ -118,7 +118,7 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
     await inTx((tx) => save(tx, { ...state, cursor: { listing: { mode: 'changes', since }, startedAt: new Date().toISOString() } }));
   }
   await listPages(run, state.cursor!.listing, object, async (tx, batch) => {
-    await records(tx).upsertRows(object, batch.rows, null);
+    await records(tx).upsertRows(object, batch.pages, null);
     await records(tx).softDelete(object, batch.deleted);
     if (!batch.next) await webhookEventsRepository(tx).markChangesListed(run.integrationId, object, state.cursor!.startedAt);
     await save(tx, batch.next ? { ...state, cursor: { ...state.cursor!, listing: batch.next } } : { ...state, cursor: null, highWater: state.cursor!.startedAt });
@@ -155,7 +155,7 @@ export async function applyPushedChanges(run: ObjectSyncContext, object: ObjectT
     if (!readRecords) return syncFromState(run, object);
     const { records, missing } = await readRecords(object, [...new Set(events.map((event) => event.remoteId))]);
     const written = await inTx(async (tx) => {
-      await recordsRepository(tx, run.integrationId).upsertRows(object, serializeRows(object, records), null);
+      await recordsRepository(tx, run.integrationId).upsertRows(object, [serializeRows(object, records)], null);
       const deleted = await recordsRepository(tx, run.integrationId).softDelete(object, missing);
       await run.countWritten(tx, object, records.length + deleted);
       await webhookEventsRepository(tx).markProcessed(events.map((event) => event.id));
@@ -206,7 +206,7 @@ export const MIN_BATCH_RECORDS = 1_000;
  */
 /** Pages ready for the writer: their rows serialized (see serializeRows), and the cursor after them. */
 interface RowBatch {
-  rows: string;
+  pages: Buffer[];
   count: number;
   /** Remote ids the pages reported deleted (CRMs whose listings carry deletions). */
   deleted: string[];
@@ -217,7 +217,7 @@ async function listPages(
   run: ObjectSyncContext, first: ListCursor, object: ObjectType,
   write: (tx: Tx, batch: RowBatch) => Promise<void>, inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
 ): Promise<void> {
-  const arrived: RowBatch[] = [];
+  const arrived: (Omit<RowBatch, 'pages'> & { rows: Buffer })[] = [];
   let buffered = 0;
   let fetched = false;
   let failure: { error: unknown } | null = null;
@@ -278,7 +278,7 @@ async function listPages(
       buffered = 0;
       signal('fetcher');
       const batch: RowBatch = {
-        rows: pages.map((page) => page.rows).filter((rows) => rows !== '').join(','),
+        pages: pages.map((page) => page.rows),
         count: pages.reduce((sum, page) => sum + page.count, 0),
         deleted: pages.flatMap((page) => page.deleted),
         next: pages[pages.length - 1]!.next,

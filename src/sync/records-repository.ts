@@ -48,11 +48,31 @@ function upsertSql(object: ObjectType): string {
 const upserts = new Map<ObjectType, string>();
 
 /**
- * A page's rows as the upsert reads them, without the brackets, so pages join with a comma. Pages
- * wait for the writer in this form: one compact string instead of a graph of objects per record.
+ * A page's rows as the upsert reads them: JSON objects joined by commas, without the brackets, so
+ * pages join with a comma, and encoded once as UTF-8. Pages wait for the writer in this form (one
+ * compact buffer instead of a graph of objects per record), and a batch goes to the database as the
+ * bytes of one binary `jsonb` parameter: joining strings instead made a batch-sized string to flatten
+ * and encode again in the driver (bench: ~0.4 s of the worker's CPU per 100k records).
  */
-export function serializeRows(object: ObjectType, records: CanonicalRecord[]): string {
-  return records.map((record) => JSON.stringify(toRow(object, record))).join(',');
+export function serializeRows(object: ObjectType, records: CanonicalRecord[]): Buffer {
+  return Buffer.from(records.map((record) => JSON.stringify(toRow(object, record))).join(','));
+}
+
+// jsonb's binary input: a version byte (1), then the document as text.
+const JSONB_V1_OPEN = Buffer.from([1, 0x5b]);
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/** Serialized pages as one `jsonb` parameter (binary format: pg sends a Buffer as binary). */
+function jsonbArray(pages: Buffer[]): Buffer {
+  const parts: Buffer[] = [JSONB_V1_OPEN];
+  for (const page of pages) {
+    if (page.length === 0) continue;
+    if (parts.length > 1) parts.push(COMMA);
+    parts.push(page);
+  }
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
 }
 
 export function recordsRepository(tx: Tx, integrationId: string) {
@@ -60,16 +80,16 @@ export function recordsRepository(tx: Tx, integrationId: string) {
     /** Inserts or updates a page of records; `fullRun` marks them as seen by that full listing. */
     async upsert(object: ObjectType, records: CanonicalRecord[], fullRun: string | null): Promise<void> {
       if (records.length === 0) return;
-      await this.upsertRows(object, serializeRows(object, records), fullRun);
+      await this.upsertRows(object, [serializeRows(object, records)], fullRun);
     },
 
-    /** The same, for rows already serialized by serializeRows (a batch joined with commas). */
-    async upsertRows(object: ObjectType, rows: string, fullRun: string | null): Promise<void> {
-      if (rows === '') return;
+    /** The same, for pages already serialized by serializeRows. */
+    async upsertRows(object: ObjectType, pages: Buffer[], fullRun: string | null): Promise<void> {
+      if (pages.every((page) => page.length === 0)) return;
       let sql = upserts.get(object);
       if (!sql) upserts.set(object, (sql = upsertSql(object)));
       // Named: parsed and planned once per connection, not once per batch.
-      await tx.query({ name: `pulse_upsert_${object}`, text: sql, values: [integrationId, `[${rows}]`, fullRun] });
+      await tx.query({ name: `pulse_upsert_${object}`, text: sql, values: [integrationId, jsonbArray(pages), fullRun] });
     },
 
     async softDelete(object: ObjectType, remoteIds: string[]): Promise<number> {

@@ -41,7 +41,7 @@ describe(`a batch holding a record twice on ${engine}`, () => {
     const integration = await connectHubspot(ctx, 'overlap');
     const firstPage = [contact('x-1', 'Before', '2026-02-01T00:00:00.000Z'), contact('x-2', 'Only', '2026-02-01T00:00:00.000Z')];
     const secondPage = [contact('x-1', 'After', '2026-02-02T00:00:00.000Z'), contact('x-3', 'New', '2026-02-02T00:00:00.000Z')];
-    const batch = [serializeRows('contacts', firstPage), serializeRows('contacts', secondPage)].join(',');
+    const batch = [serializeRows('contacts', firstPage), serializeRows('contacts', secondPage)];
     await asUser(ctx, integration.userId, (tx) => recordsRepository(tx, integration.id).upsertRows('contacts', batch, null));
     const { rows } = await asUser(ctx, integration.userId, (tx) => tx.query(
       'SELECT remote_id, last_name, remote_updated_at FROM crm_contacts WHERE integration_id = $1 ORDER BY remote_id', [integration.id]));
