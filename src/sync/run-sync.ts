@@ -1,7 +1,9 @@
 import type { Connector } from '../crm/connector.js';
 import { subscribeNotifications } from '../crm/notifications.js';
 import { randomUUID } from 'node:crypto';
-import { integrationConnector } from '../crm/connectors.js';
+import { createConnector, integrationTarget } from '../crm/connectors.js';
+import { recordFiltersRepository } from '../db/record-filters-repository.js';
+import { runSelection } from './selection.js';
 import { moduleFor } from '../crm/modules.js';
 import { objectTypes, type ObjectType } from '../crm/platforms.js';
 import { ProviderError, type ProviderErrorCode } from '../crm/provider-error.js';
@@ -72,7 +74,9 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const services = {
     ...ctx.services, onRequest: () => { requests++; }, timeline: waits, outageWindowMs: ctx.config.PULSE_CRM_OUTAGE_WINDOW_MS,
   };
-  const connector = integrationConnector(ctx, integration, services);
+  // Selective sync: pushed into full listings by the connector where it can, applied to every record by the engine.
+  const { selection, keeps } = runSelection(integration.platform, await tenant((tx) => recordFiltersRepository(tx).get(job.integrationId)));
+  const connector = createConnector(ctx, services, { ...integrationTarget(ctx, integration), selection });
   const { deletions, reconcileEveryMs, deletedListing } = moduleFor(integration.platform);
   // Asked only where it matters: a deleted listing that costs the whole archive, while pushes arrive.
   const deletionsPushed = deletedListing === 'whole_archive' && integration.realtime.state === 'on'
@@ -104,6 +108,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
             lease.abort();
             throw new Error('another worker took this sync over');
           },
+          keeps,
           onNotice(object, message) {
             ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId, object }, message);
           },
