@@ -1,4 +1,4 @@
-import type { Connector } from '../crm/connector.js';
+import type { Connector, ListingSelection } from '../crm/connector.js';
 import { subscribeNotifications } from '../crm/notifications.js';
 import { randomUUID } from 'node:crypto';
 import { createConnector, integrationTarget } from '../crm/connectors.js';
@@ -90,7 +90,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     const pushed = syncType === 'webhook';
     // Notification channels that expire are renewed at every scheduled run (no-op for CRMs without them).
     if (!pushed) await subscribeNotifications(ctx, integration, services);
-    const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
+    const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector, integration.platform, selection) : null);
     if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
     await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
     // Labels are read at a full sync someone asked for (and whenever none are stored), not again by a run
@@ -207,10 +207,19 @@ function runStatus(failures: Map<ObjectType, ProviderError | Error>, counts: Syn
   return quotaSpent || someObjectsSynced || someRecordsWritten ? 'partial' : 'failed';
 }
 
-/** The CRM's own count of what a full run will list; a progress bar is not worth failing a run for. */
-async function expectedTotal(connector: Connector): Promise<number | null> {
+/**
+ * The CRM's own count of what a full run will list; a progress bar is not worth failing a run for.
+ * An object whose filter the CRM applies lists what matches it (counted with the filter where the CRM
+ * can count it whole); one Pulse filters lists everything, and every record listed counts as progress.
+ */
+async function expectedTotal(connector: Connector, platform: Integration['platform'], selection: ListingSelection): Promise<number | null> {
+  const count = (object: ObjectType) => {
+    const filter = selection.filters[object];
+    if (!filter || !moduleFor(platform).filters.pushDown(object, filter).pushed) return connector.countRecords(object);
+    return connector.countMatching ? connector.countMatching(object, filter) : Promise.resolve(null);
+  };
   try {
-    const counts = await Promise.all(objectTypes.map((object) => connector.countRecords(object)));
+    const counts = await Promise.all(objectTypes.map(count));
     return counts.every((count) => count !== null) ? counts.reduce((sum, count) => sum! + count!, 0) : null;
   } catch {
     return null;
