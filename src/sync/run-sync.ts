@@ -76,6 +76,8 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   };
   // Selective sync: pushed into full listings by the connector where it can, applied to every record by the engine.
   const { selection, keeps } = runSelection(integration.platform, await tenant((tx) => recordFiltersRepository(tx).get(job.integrationId)));
+  // Objects whose filter changed since their last full listing began list in full now (what it no longer selects goes).
+  const relist = await tenant((tx) => recordFiltersRepository(tx).relistDue(job.integrationId));
   const connector = createConnector(ctx, services, { ...integrationTarget(ctx, integration), selection });
   const { deletions, reconcileEveryMs, deletedListing } = moduleFor(integration.platform);
   // Asked only where it matters: a deleted listing that costs the whole archive, while pushes arrive.
@@ -101,7 +103,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
       if (failures.has(object)) return;
       try {
         await sync({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull: requestedFull || relist.includes(object), signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;

@@ -10,7 +10,8 @@ import { moduleFor } from '../../src/crm/modules.js';
 import type { Integration } from '../../src/db/integrations-repository.js';
 import { engine } from '../helpers/database.js';
 import { syncAndWait, waitForRun } from '../helpers/sync.js';
-import { TEST_JWT_SECRET, tokenFor } from '../helpers/users.js';
+import { asUser, TEST_JWT_SECRET, tokenFor } from '../helpers/users.js';
+import { recordFiltersRepository } from '../../src/db/record-filters-repository.js';
 import { availablePlatforms, connectThroughConsent, exportRecords, letSearchCatchUp, type Emulator } from '../conformance/harness.js';
 import { startConformanceProduct, type ConformanceProduct } from '../conformance/product.js';
 
@@ -98,5 +99,14 @@ describe.each(availablePlatforms)(`%s selective sync on ${engine}`, (platform) =
     const log = await syncAndWait(product.ctx, integration.userId, integration.id);
     expect(log, log.errorMessage ?? '').toMatchObject({ syncType: 'incremental', status: 'success' });
     expect(await liveContacts()).toEqual([...contactIds.slice(1, 5), arriving].sort());
+  });
+
+  it('a filter changed without its listing (saved while a run was going) is listed by the next run: removing it brings every record back', async () => {
+    // As if the run that the save asked for had been one already going, which listed contacts another way.
+    await asUser(product.ctx, integration.userId, (tx) => recordFiltersRepository(tx).put(integration.id, { contacts: null }));
+    const log = await syncAndWait(product.ctx, integration.userId, integration.id);
+    expect(log, log.errorMessage ?? '').toMatchObject({ status: 'success' });
+    expect(await liveContacts()).toEqual(contactIds);
+    expect((await api('GET', `/api/integrations/${integration.id}/filters`)).body.objects.contacts).toMatchObject({ filter: null, appliedAt: 'none' });
   });
 });
