@@ -85,6 +85,11 @@ describe.each(availablePlatforms)(`%s selective sync on ${engine}`, (platform) =
     // Removed, not flagged: the others are deleted records to a consumer polling for changes.
     const { body } = await api('GET', `/api/contacts?integrationId=${integration.id}&limit=500`);
     expect(body.items.filter((item: any) => item.deletedAt !== null).length).toBe(contactIds.length - 5);
+    // A substring, case aside: counted by the CRMs whose query has it (SOQL LIKE), else null; locally, the five.
+    const substring = { match: 'all', conditions: [{ field: title, operator: 'contains', value: 'match LEAD' }] };
+    const contains = await api('POST', `/api/integrations/${integration.id}/filters/preview`, { contacts: substring });
+    expect(contains.body.objects.contacts.local).toMatchObject({ records: 5, matching: 5 });
+    expect(contains.body.objects.contacts.crm.matching).toBe(moduleFor(platform).filters.pushDown('contacts', substring as never).pushed ? 5 : null);
     const report = await api('GET', `/api/integrations/${integration.id}/filters`);
     expect(report.body.objects.contacts).toMatchObject({ filter, appliedAt: pushed ? 'crm' : 'pulse' });
     if (pushed) expect(report.body.objects.contacts.listingRequests.filtered).toBeLessThanOrEqual(report.body.objects.contacts.listingRequests.unfiltered);

@@ -59,11 +59,16 @@ describe('Salesforce SOQL WHERE', () => {
     expect(soqlWhere({ match: 'all', conditions: [{ field: 'CloseDate', operator: 'before', value: '2025-06-30T15:00:00Z' }] }, typeOf)).toBe('(CloseDate <= 2025-06-30)');
   });
 
-  it('any is OR-ed, and only whole; fields describe does not list and contains stay local', () => {
+  it('contains is LIKE on text fields, its own wildcards and quotes escaped; on other types it stays local', () => {
+    expect(soqlWhere({ match: 'all', conditions: [{ field: 'Name', operator: 'contains', value: "50% O'Neil_x" }] }, typeOf)).toBe("(Name LIKE '%50\\% O\\'Neil\\_x%')");
+    expect(soqlWhere({ match: 'all', conditions: [{ field: 'AnnualRevenue', operator: 'contains', value: '12' }] }, typeOf)).toBeNull();
+    expect(salesforceFilterSupport.pushDown('contacts', { match: 'all', conditions: [{ field: 'Name', operator: 'contains', value: 'x' }] }).pushed).toBe(true);
+  });
+
+  it('any is OR-ed, and only whole; conditions on fields describe does not list stay local', () => {
     expect(soqlWhere({ match: 'any', conditions: [{ field: 'Name', operator: 'unknown' }, { field: 'AnnualRevenue', operator: 'less', value: 5 }] }, typeOf)).toBe('(Name = null) OR (AnnualRevenue < 5)');
     expect(soqlWhere({ match: 'any', conditions: [{ field: 'Name', operator: 'unknown' }, { field: 'Missing__c', operator: 'known' }] }, typeOf)).toBeNull();
-    expect(soqlWhere({ match: 'all', conditions: [{ field: 'Name', operator: 'contains', value: 'x' }, { field: 'Missing__c', operator: 'known' }, { field: 'Name', operator: 'equals', value: 'Acme' }] }, typeOf)).toBe("(Name = 'Acme')");
-    expect(salesforceFilterSupport.pushDown('contacts', { match: 'all', conditions: [{ field: 'Name', operator: 'contains', value: 'x' }] }).pushed).toBe(false);
+    expect(soqlWhere({ match: 'all', conditions: [{ field: 'Missing__c', operator: 'known' }, { field: 'Name', operator: 'equals', value: 'Acme' }] }, typeOf)).toBe("(Name = 'Acme')");
   });
 });
 

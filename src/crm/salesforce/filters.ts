@@ -9,12 +9,18 @@ import { salesforceLimits } from './spec.js';
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_conditionexpression.htm
  * Literals follow the field's describe type (date fields take `YYYY-MM-DD`, datetimes an instant);
  * a date field is compared inclusively (`<=`, `>=`) so that a bound with a time of day never drops a
- * record the local evaluation keeps. `contains` (LIKE) stays local, as do conditions on fields
- * describe does not list: an `all` filter pushes the rest, an `any` filter only whole.
+ * record the local evaluation keeps. `contains` is LIKE '%…%' (case-insensitive in SOQL, as ours;
+ * `%`, `_` and `\` escaped) on text fields only. Conditions on fields describe does not list, or
+ * that do not fit their type, stay local: an `all` filter pushes the rest, an `any` filter only whole.
  */
 export type FieldTypeOf = (field: string) => string | undefined;
 
 const NUMERIC = new Set(['int', 'double', 'currency', 'percent', 'long']);
+/** Describe types LIKE applies to. */
+const TEXT = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'combobox']);
+
+/** `'%value%'` for LIKE: the value's own `%`, `_` and backslashes are literal. */
+const likeLiteral = (value: string) => `'%${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/[%_]/g, '\\$&')}%'`;
 
 function literal(value: string | number | boolean, type: string): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -37,7 +43,7 @@ function condition(c: FilterCondition, typeOf: FieldTypeOf): string | null {
     case 'after': return type === 'date' || type === 'datetime' ? `${field} ${type === 'date' ? '>=' : '>'} ${date(String(value))}` : null;
     case 'greater': return NUMERIC.has(type) ? `${field} > ${Number(value)}` : null;
     case 'less': return NUMERIC.has(type) ? `${field} < ${Number(value)}` : null;
-    case 'contains': return null;
+    case 'contains': return TEXT.has(type) ? `${field} LIKE ${likeLiteral(String(value))}` : null;
   }
 }
 
@@ -52,11 +58,9 @@ export function soqlWhere(filter: RecordFilter, typeOf: FieldTypeOf): string | n
 export const salesforceFilterSupport: FilterSupport = {
   fieldName: { pattern: /^[A-Za-z][A-Za-z0-9_]*$/, rule: 'Salesforce field API names are letters, digits and underscores, starting with a letter (e.g. Industry, Tier__c)' },
   pushDown(_object, filter) {
-    // Field types are known only from describe, at listing time, where a condition on a field it
-    // does not list is left to the local evaluation too (soqlWhere); `contains` always is.
-    const local = filter.conditions.filter((c) => c.operator === 'contains').length;
-    const pushed = filter.match === 'all' ? local < filter.conditions.length : local === 0 && filter.conditions.length > 0;
-    return pushed ? { pushed: true } : { pushed: false, reason: '"contains" is not pushed into SOQL (LIKE is not used): every record is listed and the filter applied by Pulse.' };
+    // Field types are known only from describe, at listing time: a condition that does not fit its
+    // field's type (or names a field describe does not list) is left to the local evaluation there.
+    return filter.conditions.length > 0 ? { pushed: true } : { pushed: false, reason: 'An empty filter selects every record.' };
   },
   pageSize: { full: salesforceLimits.queryBatchSize, filtered: salesforceLimits.queryBatchSize },
 };
