@@ -327,10 +327,12 @@ export const browsePageSchemas = {
   deals: withExample(browsePage(dealSchema), { items: [{ ...exampleOf(dealSchema), labels: { stage: 'Contract sent' } }], total: 87, page: 1, pageSize: 25 }, 'One numbered page and the total matching.'),
 } as const;
 
+/** A filter's text as the CRM holds it (kept as typed, not trimmed); PostgreSQL's jsonb cannot hold NUL, and no value needs control characters. */
+const filterText = z.string().max(1000, 'is at most 1000 characters').refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), 'cannot contain control characters');
 const filterCondition = z.strictObject({
   field: z.string().min(1).max(200).describe('The CRM field\'s API name (HubSpot internal name, Salesforce API name, Pipedrive key, Zoho api_name).'),
   operator: z.enum(['equals', 'in', 'contains', 'known', 'unknown', 'before', 'after', 'greater', 'less']),
-  value: z.union([z.string().max(1000), z.number(), z.boolean(), z.array(z.string().max(1000)).max(100)]).optional()
+  value: z.union([filterText, z.number(), z.boolean(), z.array(filterText).max(100)]).optional()
     .describe('None for known/unknown; a list for in; an ISO date or instant for before/after; a number for greater/less.'),
 });
 const recordFilter = z.strictObject({ match: z.enum(['all', 'any']), conditions: z.array(filterCondition).max(50) });
