@@ -12,6 +12,7 @@ import { engine } from '../helpers/database.js';
 import { syncAndWait, waitForRun } from '../helpers/sync.js';
 import { asUser, TEST_JWT_SECRET, tokenFor } from '../helpers/users.js';
 import { recordFiltersRepository } from '../../src/db/record-filters-repository.js';
+import { matchesFilter } from '../../src/crm/record-filter.js';
 import { availablePlatforms, connectThroughConsent, exportRecords, letSearchCatchUp, type Emulator } from '../conformance/harness.js';
 import { startConformanceProduct, type ConformanceProduct } from '../conformance/product.js';
 
@@ -113,5 +114,22 @@ describe.each(availablePlatforms)(`%s selective sync on ${engine}`, (platform) =
     expect(log, log.errorMessage ?? '').toMatchObject({ status: 'success' });
     expect(await liveContacts()).toEqual(contactIds);
     expect((await api('GET', `/api/integrations/${integration.id}/filters`)).body.objects.contacts).toMatchObject({ filter: null, appliedAt: 'none' });
+  });
+
+  it('a filter on the owner (an id the CRM\'s listing may take) leaves exactly the records the CRM holds for that owner', async () => {
+    const module = moduleFor(platform);
+    const field = module.fields.contacts.ownerId.property;
+    const read = module.filters.readValue ?? ((properties: Record<string, unknown>, name: string) => properties[name]);
+    const exported = await exportRecords(emulator.url, 'contacts');
+    const owner = exported.map((record) => read(record.properties, field)).find((value) => value !== null && value !== undefined && value !== '') as string | number;
+    const byOwner = { match: 'all' as const, conditions: [{ field, operator: 'equals' as const, value: owner }] };
+    const expected = exported.filter((record) => matchesFilter(byOwner, record.properties, module.filters.readValue)).map((record) => record.id).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(exported.length);
+    const saved = await api('PUT', `/api/integrations/${integration.id}/filters`, { contacts: byOwner });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const run = await waitForRun(product.ctx, saved.body.fullSync.logId);
+    expect(run, run.errorMessage ?? '').toMatchObject({ status: 'success' });
+    expect(await liveContacts()).toEqual(expected);
   });
 });

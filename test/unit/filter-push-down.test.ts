@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordFilter } from '../../src/crm/connector.js';
 import { hubspotFilterGroups, hubspotFilterSupport } from '../../src/crm/hubspot/filters.js';
-import { pipedriveFilterSupport } from '../../src/crm/pipedrive/filters.js';
+import { pipedriveFilterSupport, pipedriveListingParams } from '../../src/crm/pipedrive/filters.js';
 import { salesforceFilterSupport, soqlWhere } from '../../src/crm/salesforce/filters.js';
 import { zohoFilterSupport } from '../../src/crm/zoho/filters.js';
 
@@ -72,9 +72,27 @@ describe('Salesforce SOQL WHERE', () => {
   });
 });
 
+describe('Pipedrive listing parameters', () => {
+  it('narrow a full listing by the ids the v2 listing takes (equals, or a one-value in), the rest of an all filter left to Pulse', () => {
+    const deals: RecordFilter = { match: 'all', conditions: [
+      { field: 'pipeline_id', operator: 'equals', value: 2 }, { field: 'stage_id', operator: 'in', value: ['7'] }, { field: 'title', operator: 'contains', value: 'renewal' },
+    ] };
+    expect(pipedriveListingParams('deals', deals)).toEqual({ pipeline_id: 2, stage_id: 7 });
+    expect(pipedriveFilterSupport.pushDown('deals', deals)).toEqual({ pushed: true });
+  });
+
+  it('gives none for ids the object\'s listing does not take, several values, a repeated parameter or an any of several', () => {
+    expect(pipedriveListingParams('companies', { match: 'all', conditions: [{ field: 'stage_id', operator: 'equals', value: 7 }] })).toBeNull();
+    expect(pipedriveListingParams('deals', { match: 'all', conditions: [{ field: 'stage_id', operator: 'in', value: ['7', '8'] }] })).toBeNull();
+    expect(pipedriveListingParams('deals', { match: 'all', conditions: [{ field: 'owner_id', operator: 'equals', value: 1 }, { field: 'owner_id', operator: 'equals', value: 2 }] })).toBeNull();
+    expect(pipedriveListingParams('deals', { match: 'any', conditions: [{ field: 'owner_id', operator: 'equals', value: 1 }, { field: 'stage_id', operator: 'equals', value: 2 }] })).toBeNull();
+    expect(pipedriveListingParams('contacts', { match: 'any', conditions: [{ field: 'owner_id', operator: 'equals', value: '12' }] })).toEqual({ owner_id: 12 });
+    expect(pipedriveFilterSupport.pushDown('deals', stageAndEmail)).toMatchObject({ pushed: false, reason: expect.stringContaining('owner_id') });
+  });
+});
+
 describe('CRMs without a push-down yet', () => {
   it('say so, and read nested raw values for the local evaluation', () => {
-    expect(pipedriveFilterSupport.pushDown('deals', stageAndEmail)).toMatchObject({ pushed: false });
     expect(zohoFilterSupport.pushDown('deals', stageAndEmail)).toMatchObject({ pushed: false });
     expect(pipedriveFilterSupport.readValue!({ custom_fields: { abc123: { value: 50, currency: 'EUR' } } }, 'abc123')).toBe(50);
     expect(pipedriveFilterSupport.readValue!({ emails: [{ value: 'a@b.c', primary: true }] }, 'emails')).toBe('a@b.c');
