@@ -9,7 +9,7 @@ import type { Target } from './run.js';
  * and notes saying what bounds each figure.
  */
 export interface FleetResult {
-  scenario: 'tenants' | 'crashes' | 'archive' | 'embedded';
+  scenario: 'tenants' | 'crashes' | 'archive' | 'embedded' | 'filter';
   provider: PlatformId;
   /** File name without date or extension, e.g. `<crm>-tenants-50x10000`. */
   name: string;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { runArchiveBench } from '../bench/archive.js';
+import { runFilterBench } from '../bench/filter.js';
 import { runCrashesBench } from '../bench/crashes.js';
 import { runEmbeddedBench } from '../bench/embedded.js';
 import type { FleetResult } from '../bench/fleet-result.js';
@@ -16,7 +17,8 @@ import { platformIds } from '../crm/platforms.js';
  * `pulse-crm bench --provider <id>` (`npm run bench`): runs the sync benchmark of one CRM against its
  * emulator and writes bench/results/<date>-<id>-<records>.{json,md,svg}. Exits 1 when Pulse and the
  * emulator differ. `--scenario tenants` (many tenants on a few workers) and `--scenario crashes`
- * (workers SIGKILLed mid-sync) and `--scenario archive` (an incremental against a large archive) write
+ * (workers SIGKILLed mid-sync), `--scenario archive` (an incremental against a large archive) and
+ * `--scenario filter` (a full sync with a selective-sync filter matching one record in ten) write
  * bench/results/<date>-<id>-<scenario>-….{json,md}; they need a
  * PostgreSQL server, since separate worker processes share one database. `--scenario embedded`
  * measures the memory of `pulse-crm start` itself (PGlite, the in-process sandbox) through a full sync
@@ -47,7 +49,7 @@ export interface BenchCommandOptions {
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const scenarios = ['sync', 'tenants', 'crashes', 'realtime', 'archive', 'embedded'] as const;
+const scenarios = ['sync', 'tenants', 'crashes', 'realtime', 'archive', 'embedded', 'filter'] as const;
 
 /** A bar per phase on a terminal; one line per phase otherwise (CI, a log file). */
 function progressDisplay() {
@@ -125,12 +127,14 @@ export async function benchCommand(options: BenchCommandOptions): Promise<void> 
   }
 }
 
-async function fleetScenario(scenario: 'tenants' | 'crashes' | 'archive', provider: (typeof platformIds)[number], databaseUrl: string, options: BenchCommandOptions, out: string): Promise<void> {
+async function fleetScenario(scenario: 'tenants' | 'crashes' | 'archive' | 'filter', provider: (typeof platformIds)[number], databaseUrl: string, options: BenchCommandOptions, out: string): Promise<void> {
   const display = progressDisplay();
   const common = { provider, databaseUrl, workers: options.workers ?? 2, seed: options.seed, onPhase: display.onPhase, onProgress: display.onProgress };
   let result: FleetResult;
   try {
-    result = scenario === 'archive'
+    result = scenario === 'filter'
+      ? await runFilterBench({ provider, databaseUrl, records: options.records ?? 100_000, seed: options.seed, onPhase: display.onPhase, onProgress: display.onProgress })
+      : scenario === 'archive'
       ? await runArchiveBench({
         ...common, archived: options.archived ?? 100_000, records: options.records ?? (options.archived ?? 100_000) + 10_000, changes: options.changes ?? 1000,
       })

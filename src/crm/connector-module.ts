@@ -1,11 +1,12 @@
 import type { ConnectionConfig } from './connection-config.js';
-import type { Connector, ListingSelection } from './connector.js';
+import type { Connector, ListingSelection, RecordFilter } from './connector.js';
 import type { DeveloperApp, ProviderEndpoints } from './endpoints.js';
 import type { FieldTables } from './field-codec.js';
 import type { HttpClient } from './http.js';
 import type { ObjectType, PlatformId } from './platforms.js';
 import type { ProviderError } from './provider-error.js';
 import type { Rate } from './rate-limiter.js';
+import type { FilterValueReader } from './record-filter.js';
 
 /**
  * What a CRM plugs into the engine, beside its registry entry (platforms.ts, data): everything here
@@ -38,6 +39,8 @@ export interface ConnectorModule {
    * it, and field mapping and two-way sync read it to know what each canonical field is in this CRM.
    */
   fields: FieldTables;
+  /** Selective sync (#16): how this CRM's field names look and how far its full listing can apply a filter. */
+  filters: FilterSupport;
   /** The CRM's error responses → our codes. Pure: status, body and headers in. */
   parseError(status: number, body: unknown, headers: Headers): ProviderError;
   rateLimits: RateLimits;
@@ -78,6 +81,25 @@ export interface ConnectorModule {
    */
   appWebhooks?: AppWebhooks;
 }
+
+/**
+ * What a CRM offers selective sync. The engine evaluates every filter on every listed record itself
+ * (record-filter.ts); a push-down only narrows what a FULL listing fetches, so it must select at
+ * least what local evaluation keeps. Incremental listings are never filtered at the CRM: a record
+ * that stopped matching would never be listed again, and so never removed.
+ */
+export interface FilterSupport {
+  /** The CRM's API-name rule, checked when a filter is saved (its field metadata is not read for this yet). */
+  fieldName: { pattern: RegExp; rule: string };
+  /** A field's raw value in a record's properties, where the CRM nests some (default: `properties[field]`). */
+  readValue?: FilterValueReader;
+  /** Whether a full listing of the object would apply this filter at the CRM, and if not, why. */
+  pushDown(object: ObjectType, filter: RecordFilter): FilterPushDown;
+  /** Records per listing request: the full listing as it is, and the listing a pushed-down filter uses. */
+  pageSize: { full: number; filtered: number };
+}
+
+export type FilterPushDown = { pushed: true } | { pushed: false; reason: string };
 
 export interface AppWebhooks {
   /** `http` sends no token: the developer key travels as the CRM wants it (the hook adds it). */

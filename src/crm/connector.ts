@@ -178,6 +178,11 @@ export interface Connector {
   /** How many live records the CRM holds (for progress bars); null when the CRM cannot say cheaply. */
   countRecords(object: ObjectType): Promise<number | null>;
   /**
+   * How many live records match a filter, counted by the CRM (a filter preview): for CRMs whose
+   * query can count with it. Absent, or null for a filter it cannot count: unknown.
+   */
+  countMatching?(object: ObjectType, filter: RecordFilter): Promise<number | null>;
+  /**
    * The given records as they are now (without associations: the engine reads those after), and
    * the ids the CRM no longer holds live. For changes a webhook named: read by id, they need no
    * listing and no search index (which trails writes). Absent: the engine lists the changes instead.

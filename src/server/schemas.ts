@@ -326,3 +326,52 @@ export const browsePageSchemas = {
   companies: withExample(browsePage(companySchema), { items: [{ ...exampleOf(companySchema), labels: { industry: 'Computer Software' } }], total: 312, page: 1, pageSize: 25 }, 'One numbered page and the total matching.'),
   deals: withExample(browsePage(dealSchema), { items: [{ ...exampleOf(dealSchema), labels: { stage: 'Contract sent' } }], total: 87, page: 1, pageSize: 25 }, 'One numbered page and the total matching.'),
 } as const;
+
+/** A filter's text as the CRM holds it (kept as typed, not trimmed); PostgreSQL's jsonb cannot hold NUL, and no value needs control characters. */
+const filterText = z.string().max(1000, 'is at most 1000 characters').refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), 'cannot contain control characters');
+const filterCondition = z.strictObject({
+  field: z.string().min(1).max(200).describe('The CRM field\'s API name (HubSpot internal name, Salesforce API name, Pipedrive key, Zoho api_name).'),
+  operator: z.enum(['equals', 'in', 'contains', 'known', 'unknown', 'before', 'after', 'greater', 'less']),
+  value: z.union([filterText, z.number(), z.boolean(), z.array(filterText).max(100)]).optional()
+    .describe('None for known/unknown; a list for in; an ISO date or instant for before/after; a number for greater/less.'),
+});
+const recordFilter = z.strictObject({ match: z.enum(['all', 'any']), conditions: z.array(filterCondition).max(50) });
+const exampleFilter = { match: 'all' as const, conditions: [{ field: 'lifecyclestage', operator: 'in' as const, value: ['customer', 'opportunity'] }, { field: 'email', operator: 'known' as const }] };
+
+/** Filters per object (PUT and preview): an object left out keeps its filter, null removes it. */
+export const filtersBodySchema = z.strictObject({ contacts: recordFilter.nullable().optional(), companies: recordFilter.nullable().optional(), deals: recordFilter.nullable().optional() });
+
+const recordItem = z.record(z.string(), z.unknown());
+const objectFilterReport = z.object({
+  filter: recordFilter.nullable(),
+  appliedAt: z.enum(['crm', 'pulse', 'none']).describe('crm: pushed into the full listing\'s query; pulse: every record is listed and Pulse keeps those that match; none: no filter.'),
+  reason: z.string().nullable(),
+  crm: z.object({ total: z.number().nullable(), matching: z.number().nullable(), note: z.string().nullable() }),
+  listingRequests: z.object({ filtered: z.number().nullable(), unfiltered: z.number().nullable() }),
+  local: z.object({ records: z.number(), matching: z.number(), sample: z.array(recordItem) }).optional(),
+});
+const exampleReport = {
+  filter: exampleFilter, appliedAt: 'crm' as const, reason: null, crm: { total: 100_000, matching: 9_870, note: null }, listingRequests: { filtered: 50, unfiltered: 1_000 },
+};
+const unfilteredReport = { filter: null, appliedAt: 'none' as const, reason: null, crm: { total: 2_400, matching: 2_400, note: null }, listingRequests: { filtered: 24, unfiltered: 24 } };
+
+export const filtersReportSchema = withExample(z.object({ objects: z.object({ contacts: objectFilterReport, companies: objectFilterReport, deals: objectFilterReport }) }), {
+  objects: { contacts: exampleReport, companies: unfilteredReport, deals: unfilteredReport },
+}, 'Per object: the saved filter, where it is applied, the CRM\'s counts and the listing requests a full sync spends with and without it.');
+
+export const filterPreviewSchema = withExample(z.object({ objects: z.object({ contacts: objectFilterReport, companies: objectFilterReport, deals: objectFilterReport }) }), {
+  objects: {
+    contacts: { ...exampleReport, local: { records: 1_240, matching: 131, sample: [{ remoteId: '1051', email: 'ada@example.com', firstName: 'Ada' }] } },
+    companies: { ...unfilteredReport, local: { records: 312, matching: 312, sample: [] } },
+    deals: { ...unfilteredReport, local: { records: 87, matching: 87, sample: [] } },
+  },
+}, 'What the proposed filters would sync: counted by the CRM where it can count with them, and among the records Pulse holds (with a few of them).');
+
+export const filtersSavedSchema = withExample(z.object({
+  filters: z.object({ contacts: recordFilter.nullable(), companies: recordFilter.nullable(), deals: recordFilter.nullable() }),
+  fullSync: z.object({ objects: z.array(z.enum(['contacts', 'companies', 'deals'])), logId: z.string().nullable() })
+    .describe('Objects whose filter changed are listed in full by this sync run (records that no longer match are removed).'),
+}), {
+  filters: { contacts: exampleFilter, companies: null, deals: null },
+  fullSync: { objects: ['contacts'], logId: '5c9a2e71-0f3b-4d8e-a1c6-7b2d9e4f6a13' },
+}, 'The saved filters, and the full sync their change started.');

@@ -1,5 +1,5 @@
 import { deletionModeOf, type DeletedListingCost, type DeletionMode } from '../crm/connector-module.js';
-import type { Connector, ListCursor, RecordPage } from '../crm/connector.js';
+import type { CanonicalRecord, Connector, ListCursor, RecordPage } from '../crm/connector.js';
 import type { ObjectType } from '../crm/platforms.js';
 import { ProviderError } from '../crm/provider-error.js';
 import { withUser, type Tx } from '../db/tenant.js';
@@ -41,6 +41,24 @@ export interface ObjectSyncContext {
   onWritten(object: ObjectType, count: number): void;
   /** Something the run did that a person reading the logs should know (not a failure). */
   onNotice(object: ObjectType, message: string): void;
+  /**
+   * Selective sync (#16): whether a listed or pushed record is kept. One that is not is removed like
+   * a deletion, whatever the listing (a full one pushed down to the CRM has left out most already).
+   * Absent: every record.
+   */
+  keeps?(object: ObjectType, record: CanonicalRecord): boolean;
+}
+
+/** A page's records split by the run's filter: those to write, and the ids to remove as filtered out. */
+function selected(run: ObjectSyncContext, object: ObjectType, records: CanonicalRecord[]): { kept: CanonicalRecord[]; filteredOut: string[] } {
+  if (!run.keeps) return { kept: records, filteredOut: [] };
+  const kept: CanonicalRecord[] = [];
+  const filteredOut: string[] = [];
+  for (const record of records) {
+    if (run.keeps(object, record)) kept.push(record);
+    else filteredOut.push(record.remoteId);
+  }
+  return { kept, filteredOut };
 }
 
 /** Re-read this much before the last run's start: provider indexes (HubSpot search) lag a little. */
@@ -110,6 +128,8 @@ async function syncFromState(run: ObjectSyncContext, object: ObjectType): Promis
     // Deletions a notification pushed are applied in any mode: where the CRM also lists deletions,
   // this is only sooner (and a deletion the listing reports again changes nothing).
   await applyNotifiedDeletions(run, object, inTx);
+    // A full listing through a search (a pushed-down filter) carries no associations: read them now.
+    await syncAssociations(run, object, inTx);
     return;
   }
 
@@ -153,7 +173,9 @@ export async function applyPushedChanges(run: ObjectSyncContext, object: ObjectT
     const events = await inTx((tx) => webhookEventsRepository(tx).pendingChanges(run.integrationId, object, PUSHED_READ_BATCH));
     if (events.length === 0) break;
     if (!readRecords) return syncFromState(run, object);
-    const { records, missing } = await readRecords(object, [...new Set(events.map((event) => event.remoteId))]);
+    const read = await readRecords(object, [...new Set(events.map((event) => event.remoteId))]);
+    const { kept: records, filteredOut } = selected(run, object, read.records);
+    const missing = [...read.missing, ...filteredOut];
     const written = await inTx(async (tx) => {
       await recordsRepository(tx, run.integrationId).upsertRows(object, [serializeRows(object, records)], null);
       const deleted = await recordsRepository(tx, run.integrationId).softDelete(object, missing);
@@ -243,8 +265,9 @@ async function listPages(
     let inFlight: Promise<RecordPage> | null = (await room(0)) ? run.connector.listRecords(object, first) : null;
     while (inFlight) {
       const page = await inFlight;
-      const deleted = page.deleted ?? [];
-      const count = page.records.length + deleted.length;
+      const { kept, filteredOut } = selected(run, object, page.records);
+      const deleted = [...(page.deleted ?? []), ...filteredOut];
+      const count = kept.length + deleted.length;
       // The process's share for this page, held until it is written: with many runs at once, the
       // listings that would overfill memory wait their turn here instead of asking for more.
       await run.budget.take(count, () => {
@@ -260,7 +283,7 @@ async function listPages(
         run.budget.give(count);
         return;
       }
-      arrived.push({ rows: serializeRows(object, page.records), count, deleted, next: page.next });
+      arrived.push({ rows: serializeRows(object, kept), count, deleted, next: page.next });
       buffered += count;
       signal('writer');
     }

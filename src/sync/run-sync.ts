@@ -1,7 +1,9 @@
-import type { Connector } from '../crm/connector.js';
+import type { Connector, ListingSelection } from '../crm/connector.js';
 import { subscribeNotifications } from '../crm/notifications.js';
 import { randomUUID } from 'node:crypto';
-import { integrationConnector } from '../crm/connectors.js';
+import { createConnector, integrationTarget } from '../crm/connectors.js';
+import { recordFiltersRepository } from '../db/record-filters-repository.js';
+import { runSelection } from './selection.js';
 import { moduleFor } from '../crm/modules.js';
 import { objectTypes, type ObjectType } from '../crm/platforms.js';
 import { ProviderError, type ProviderErrorCode } from '../crm/provider-error.js';
@@ -72,7 +74,11 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const services = {
     ...ctx.services, onRequest: () => { requests++; }, timeline: waits, outageWindowMs: ctx.config.PULSE_CRM_OUTAGE_WINDOW_MS,
   };
-  const connector = integrationConnector(ctx, integration, services);
+  // Selective sync: pushed into full listings by the connector where it can, applied to every record by the engine.
+  const { selection, keeps } = runSelection(integration.platform, await tenant((tx) => recordFiltersRepository(tx).get(job.integrationId)));
+  // Objects whose filter changed since their last full listing began list in full now (what it no longer selects goes).
+  const relist = await tenant((tx) => recordFiltersRepository(tx).relistDue(job.integrationId));
+  const connector = createConnector(ctx, services, { ...integrationTarget(ctx, integration), selection });
   const { deletions, reconcileEveryMs, deletedListing } = moduleFor(integration.platform);
   // Asked only where it matters: a deleted listing that costs the whole archive, while pushes arrive.
   const deletionsPushed = deletedListing === 'whole_archive' && integration.realtime.state === 'on'
@@ -86,7 +92,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     const pushed = syncType === 'webhook';
     // Notification channels that expire are renewed at every scheduled run (no-op for CRMs without them).
     if (!pushed) await subscribeNotifications(ctx, integration, services);
-    const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector) : null);
+    const expected = log.recordsExpected ?? (log.syncType === 'full' ? await expectedTotal(connector, integration.platform, selection) : null);
     if (expected !== null && log.recordsExpected === null) await tenant((tx) => syncLogsRepository(tx).expect(job.logId, expected));
     await ctx.events?.publish(job.userId, { type: 'sync.started', integrationId: job.integrationId, logId: job.logId, syncType: log.syncType, expected });
     // Labels are read at a full sync someone asked for (and whenever none are stored), not again by a run
@@ -97,13 +103,14 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
       if (failures.has(object)) return;
       try {
         await sync({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull: requestedFull || relist.includes(object), signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;
             lease.abort();
             throw new Error('another worker took this sync over');
           },
+          keeps,
           onNotice(object, message) {
             ctx.logger.warn({ integrationId: job.integrationId, logId: job.logId, object }, message);
           },
@@ -202,10 +209,19 @@ function runStatus(failures: Map<ObjectType, ProviderError | Error>, counts: Syn
   return quotaSpent || someObjectsSynced || someRecordsWritten ? 'partial' : 'failed';
 }
 
-/** The CRM's own count of what a full run will list; a progress bar is not worth failing a run for. */
-async function expectedTotal(connector: Connector): Promise<number | null> {
+/**
+ * The CRM's own count of what a full run will list; a progress bar is not worth failing a run for.
+ * An object whose filter the CRM applies lists what matches it (counted with the filter where the CRM
+ * can count it whole); one Pulse filters lists everything, and every record listed counts as progress.
+ */
+async function expectedTotal(connector: Connector, platform: Integration['platform'], selection: ListingSelection): Promise<number | null> {
+  const count = (object: ObjectType) => {
+    const filter = selection.filters[object];
+    if (!filter || !moduleFor(platform).filters.pushDown(object, filter).pushed) return connector.countRecords(object);
+    return connector.countMatching ? connector.countMatching(object, filter) : Promise.resolve(null);
+  };
   try {
-    const counts = await Promise.all(objectTypes.map((object) => connector.countRecords(object)));
+    const counts = await Promise.all(objectTypes.map(count));
     return counts.every((count) => count !== null) ? counts.reduce((sum, count) => sum! + count!, 0) : null;
   } catch {
     return null;

@@ -48,6 +48,14 @@ export function syncStateRepository(tx: Tx, integrationId: string) {
       return rows.map((row) => row.object);
     },
 
+    /** The object's next listing is a full one (what the integration selects of it changed): phase `full`, no position. */
+    async restartFull(object: ObjectType): Promise<void> {
+      await tx.query(
+        `UPDATE crm_sync_state SET phase = 'full', cursor = NULL, full_run = NULL, updated_at = now() WHERE integration_id = $1 AND object = $2`,
+        [integrationId, object],
+      );
+    },
+
     async save(object: ObjectType, state: SyncState): Promise<void> {
       await tx.query(
         `INSERT INTO crm_sync_state (integration_id, object, phase, cursor, full_run, high_water, deletions_checked_at, deletions_cursor, updated_at)

@@ -88,7 +88,8 @@ describe(`API hardening on ${engine}`, () => {
   describe('malformed input is a 400 naming the problem, never a 500', () => {
     const nul = 'a\u0000b';
     const cursor = (at: string, id = '0b6f7c1e-2f4a-4c7e-9a55-3f1d2b9e8c10') => encodeCursor(at, id);
-    const cases: [string, 'GET' | 'POST' | 'PATCH', string, unknown?][] = [
+    const filter = (condition: Record<string, unknown>) => ({ contacts: { match: 'all', conditions: [{ field: 'email', ...condition }] } });
+    const cases: [string, 'GET' | 'POST' | 'PATCH' | 'PUT', string, unknown?][] = [
       ['NUL in displayName', 'PATCH', '/api/integrations/:id', { displayName: nul }],
       ['control character in displayName', 'PATCH', '/api/integrations/:id', { displayName: 'a\u0007b' }],
       ['empty displayName', 'PATCH', '/api/integrations/:id', { displayName: '   ' }],
@@ -139,6 +140,13 @@ describe(`API hardening on ${engine}`, () => {
       ['records includeDeleted maybe', 'GET', '/api/contacts?includeDeleted=maybe'],
       ['records unknown parameter', 'GET', '/api/contacts?sort=name'],
       ['connection test of a non-UUID', 'POST', '/api/integrations/x/test'],
+      ['filter with an unknown operator', 'PUT', '/api/integrations/:id/filters', filter({ operator: 'like', value: 'x' })],
+      ['filter in an empty list', 'PUT', '/api/integrations/:id/filters', filter({ operator: 'in', value: [] })],
+      ['filter after a date that is not ISO', 'POST', '/api/integrations/:id/filters/preview', filter({ operator: 'after', value: 'yesterday' })],
+      ['filter greater than text', 'PUT', '/api/integrations/:id/filters', filter({ operator: 'greater', value: 'ten' })],
+      ['filter NUL in a value', 'PUT', '/api/integrations/:id/filters', filter({ operator: 'equals', value: nul })],
+      ['filter field that is no CRM field name', 'PUT', '/api/integrations/:id/filters', filter({ field: 'e-mail; DROP', operator: 'known' })],
+      ['filter of an unknown object', 'PUT', '/api/integrations/:id/filters', { leads: null }],
     ];
 
     // Every one is a 400: the request itself is wrong (nothing here names a missing resource). A body

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runArchiveBench } from '../../src/bench/archive.js';
 import { runCrashesBench } from '../../src/bench/crashes.js';
 import { runEmbeddedBench } from '../../src/bench/embedded.js';
+import { runFilterBench } from '../../src/bench/filter.js';
 import type { FleetResult } from '../../src/bench/fleet-result.js';
 import { writeFleetReport } from '../../src/bench/report.js';
 import { runRealtimeBench, writeRealtimeReport } from '../../src/bench/realtime.js';
@@ -12,7 +13,7 @@ import { runTenantsBench } from '../../src/bench/tenants.js';
 import { runCli } from '../helpers/process.js';
 
 /**
- * `pulse-crm bench --scenario tenants|crashes|realtime|archive` end to end at tiny sizes, on the PostgreSQL server
+ * `pulse-crm bench --scenario tenants|crashes|realtime|archive|filter` end to end at tiny sizes, on the PostgreSQL server
  * (separate worker processes need one): the scenarios run, every tenant ends equal to its emulator
  * account, the counts are exact and the reports carry every target. Nothing here asserts speed:
  * figures on a shared test machine mean nothing; the lead runs the real sizes on a quiet machine.
@@ -104,6 +105,18 @@ describe('bench scenarios at tiny sizes', () => {
     expect(result.targets.map((t) => t.name)).toEqual([
       expect.stringMatching(/no sweep due: wall time$/), expect.stringMatching(/no sweep due: requests$/), expect.stringMatching(/^equal to the emulator after the sweep/),
     ]);
+    expectReport(result);
+  }, 90_000);
+
+  it('filter: the filtered full sync searches only the marked records (no listing), spends fewer requests, and Pulse holds exactly them', async () => {
+    const result = await runFilterBench({ provider: 'hubspot', databaseUrl, records: 700, seed: 5 });
+    const data = result.data as any;
+    expect(result.differences).toEqual([]);
+    expect(data.marked).toEqual({ contacts: 49, companies: 7, deals: 14 });
+    expect(data.pushed).toEqual(['contacts', 'companies', 'deals']);
+    expect(data.filtered.byKind.list ?? 0).toBe(0);
+    expect(data.filtered.requests).toBeLessThan(data.unfiltered.requests);
+    expect(result.targets.map((t) => t.name)).toEqual([expect.stringMatching(/share of the unfiltered/), 'Pulse holds exactly the matching records']);
     expectReport(result);
   }, 90_000);
 

@@ -23,6 +23,19 @@ describe('the emulator\'s SOQL subset', () => {
     expect(test('NOT (Amount < 100)')).toBe(true);
   });
 
+  it('evaluates LIKE case-insensitively over the whole value: % any run, _ one character, a backslash escapes them', () => {
+    const row: Record<string, unknown> = { Name: 'Acme 100% Widgets_Q1', StageName: null };
+    const test = (soql: string) => matches(parseSoql(`SELECT Id FROM Opportunity WHERE ${soql}`).where, (name) => row[name], (name) => SOBJECTS.deals.fields.find((f) => f.name === name));
+    expect(test("Name LIKE '%widgets%'")).toBe(true);
+    expect(test("Name LIKE 'acme%'")).toBe(true);
+    expect(test("Name LIKE 'widgets%'")).toBe(false);
+    expect(test("Name LIKE 'Acme 1_0%'")).toBe(true);
+    expect(test("Name LIKE '%100\\% W%'")).toBe(true);
+    expect(test("Name LIKE '%1\\%%'")).toBe(false);
+    expect(test("Name LIKE '%s\\_Q1'")).toBe(true);
+    expect(test("StageName LIKE '%'")).toBe(false);
+  });
+
   it('answers MALFORMED_QUERY and INVALID_FIELD as Salesforce does', () => {
     const code = (soql: string) => {
       try {

@@ -7,13 +7,27 @@ import { writeFields } from '../field-codec.js';
 import { compareIds, mapRecord } from './mapping.js';
 import { accessTokenInfo, accountDetails, associationBatch, batchRead, recordList, searchResults, searchTotal, writtenRecords } from './responses.js';
 import { hubspotFields, hubspotLimits, hubspotObjects } from './spec.js';
+import { filterFields } from '../record-filter.js';
+import { hubspotFilterGroups, type HubspotFilter } from './filters.js';
 
 /**
  * HubSpot's requests. Full listing pages the list endpoint (100 per page, associations inline);
  * changes come from search on the modified-time property (200 per page, a new time window every
  * 10,000 results); deletions are the archived listing. https://developers.hubspot.com/docs/api/crm/contacts
+ * A full listing of an object with a selective-sync filter is a search with the filter's groups
+ * (filters.ts), paged the same way by time windows from the epoch; changes are never filtered here.
  */
-export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: ConnectorDeps): Connector {
+export function hubspotConnector({ http, endpoints, currentToken, lastWindow, selection }: ConnectorDeps): Connector {
+  /** What a listing asks for: the spec's properties and those the object's filter reads (the engine evaluates it). */
+  const propertiesOf = (object: ObjectType) => [...new Set([...hubspotObjects[object].properties, ...filterFields(selection?.filters[object])])];
+  /** The pushed-down groups of a full listing, or null when it lists everything. */
+  const fullListingGroups = (object: ObjectType): HubspotFilter[][] | null => {
+    const filter = selection?.filters[object];
+    if (!filter || filter.conditions.length === 0) return null;
+    const translated = hubspotFilterGroups(filter);
+    return 'groups' in translated ? translated.groups : null;
+  };
+
   async function listPage<O extends ObjectType>(object: O, after: string | undefined): Promise<RecordPage<O>> {
     const spec = hubspotObjects[object];
     const { data } = await http('GET', `/crm/v3/objects/${spec.path}`, {
@@ -21,7 +35,7 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
       query: {
         limit: hubspotLimits.listPageSize,
         archived: false,
-        properties: spec.properties.join(','),
+        properties: propertiesOf(object).join(','),
         associations: spec.associations.length ? spec.associations.join(',') : undefined,
         after,
       },
@@ -31,17 +45,18 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
     return { records, next: next ? { mode: 'full', position: { after: next } } : null };
   }
 
-  async function searchPage<O extends ObjectType>(object: O, cursor: ListCursor): Promise<RecordPage<O>> {
+  async function searchPage<O extends ObjectType>(object: O, cursor: ListCursor, groups: HubspotFilter[][] = [[]]): Promise<RecordPage<O>> {
     const spec = hubspotObjects[object];
     const position = (cursor.position ?? {}) as { after?: string; windowSince?: string };
-    const windowSince = position.windowSince ?? cursor.since!;
+    const windowSince = position.windowSince ?? cursor.since ?? new Date(0).toISOString();
+    const window = { propertyName: spec.modifiedProperty, operator: 'GTE', value: String(Date.parse(windowSince)) };
     const { data } = await http('POST', `/crm/v3/objects/${spec.path}/search`, {
       bucket: 'search',
       schema: searchResults,
       body: {
-        filterGroups: [{ filters: [{ propertyName: spec.modifiedProperty, operator: 'GTE', value: String(Date.parse(windowSince)) }] }],
+        filterGroups: groups.map((filters) => ({ filters: [...filters, window] })),
         sorts: [{ propertyName: spec.modifiedProperty, direction: 'ASCENDING' }],
-        properties: spec.properties,
+        properties: propertiesOf(object),
         limit: hubspotLimits.searchPageSize,
         after: position.after,
       },
@@ -65,6 +80,8 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
 
     async listRecords(object, cursor) {
       try {
+        const groups = cursor.mode === 'full' ? fullListingGroups(object) : null;
+        if (groups) return await searchPage(object, cursor, groups);
         return await (cursor.mode === 'full' ? listPage(object, (cursor.position as { after?: string } | undefined)?.after) : searchPage(object, cursor));
       } catch (error) {
         // HubSpot answers 400 to an `after` it does not accept (garbled, or past search's 10,000 cap):
@@ -93,7 +110,7 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
         // Ids HubSpot no longer holds live come back as errors of a 207 answer, not as a failure.
         const { data } = await http('POST', `/crm/v3/objects/${spec.path}/batch/read`, {
           schema: batchRead,
-          body: { inputs: remoteIds.slice(start, start + hubspotLimits.readBatchSize).map((id) => ({ id })), properties: spec.properties },
+          body: { inputs: remoteIds.slice(start, start + hubspotLimits.readBatchSize).map((id) => ({ id })), properties: propertiesOf(object) },
         });
         for (const record of data.results) {
           records.push(mapRecord(object, record, false));
@@ -107,6 +124,16 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
       // One search request with no filter answers with the total; HubSpot has no cheaper count.
       const { data } = await http('POST', `/crm/v3/objects/${hubspotObjects[object].path}/search`, {
         bucket: 'search', schema: searchTotal, body: { limit: 1, properties: ['hs_object_id'] },
+      });
+      return data.total;
+    },
+
+    async countMatching(object, filter) {
+      const translated = hubspotFilterGroups(filter);
+      // Only a filter search applies whole is counted: a part of one would overstate the records.
+      if (!('groups' in translated) || translated.groups.flat().length < filter.conditions.length) return null;
+      const { data } = await http('POST', `/crm/v3/objects/${hubspotObjects[object].path}/search`, {
+        bucket: 'search', schema: searchTotal, body: { filterGroups: translated.groups.map((filters) => ({ filters })), limit: 1, properties: ['hs_object_id'] },
       });
       return data.total;
     },

@@ -1,4 +1,5 @@
 import type { ConnectorModule } from '../connector-module.js';
+import { hubspotFilterSupport } from './filters.js';
 import { hubspotAppWebhooks } from './app-webhooks.js';
 import { hubspotConnector } from './connector.js';
 import { parseHubspotError } from './errors.js';
@@ -18,6 +19,7 @@ export const hubspotModule: ConnectorModule = {
   // archive, ~1,000 requests for 100k archived records. archivedAt is filtered on our side.
   deletedListing: 'whole_archive',
   fields: hubspotFields,
+  filters: hubspotFilterSupport,
   parseError: parseHubspotError,
   rateLimits: {
     fixed: { search: hubspotLimits.searchRate },

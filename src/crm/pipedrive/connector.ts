@@ -3,6 +3,7 @@ import type { Associations, CanonicalRecord, Connector, DeletionPage, FieldOptio
 import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { budgetResetsAt } from './errors.js';
+import { pipedriveListingParams } from './filters.js';
 import { mapAssociations, mapRecord, writeBody, type PipedriveRecord } from './mapping.js';
 import { currentUser, deletedRecord, fieldList, namedList, recordList, writtenRecord } from './responses.js';
 import { pipedriveLimits, pipedriveObjects } from './spec.js';
@@ -15,7 +16,7 @@ import { pipedriveLimits, pipedriveObjects } from './spec.js';
  * are fields of the records, so every page carries them. No batch writes: one record per call.
  * https://developers.pipedrive.com/docs/api/v1/Deals#getDeals (v2)
  */
-export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDeps): Connector {
+export function pipedriveConnector({ http, endpoints, lastWindow, selection }: ConnectorDeps): Connector {
   let dailyBudget: { limit: number; remaining: number } | null = null;
   /**
    * The most one request was seen to cost, learned from how `remaining` drops between answers
@@ -59,6 +60,12 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
     return response;
   };
 
+  /** A full listing narrowed by the ids a selective-sync filter names (filters.ts); changes are never narrowed. */
+  const fullListingParams = (object: ObjectType) => {
+    const filter = selection?.filters[object];
+    return (filter && pipedriveListingParams(object, filter)) ?? {};
+  };
+
   async function page<O extends ObjectType>(object: O, cursor: ListCursor): Promise<RecordPage<O>> {
     const position = cursor.position as { cursor?: string } | undefined;
     const changes = cursor.mode === 'changes';
@@ -67,7 +74,7 @@ export function pipedriveConnector({ http, endpoints, lastWindow }: ConnectorDep
       query: {
         limit: pipedriveLimits.pageSize,
         cursor: position?.cursor,
-        ...(changes ? { updated_since: toRfc3339(cursor.since!), sort_by: 'update_time', sort_direction: 'asc' } : {}),
+        ...(changes ? { updated_since: toRfc3339(cursor.since!), sort_by: 'update_time', sort_direction: 'asc' } : fullListingParams(object)),
       },
     });
     const records = (data.data ?? []).map((record) => mapRecord(object, record as PipedriveRecord));

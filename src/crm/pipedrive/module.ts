@@ -1,4 +1,5 @@
 import type { ConnectorModule } from '../connector-module.js';
+import { pipedriveFilterSupport } from './filters.js';
 import { pipedriveConnector } from './connector.js';
 import { parsePipedriveError } from './errors.js';
 import { pipedriveFields, pipedriveLimits } from './spec.js';
@@ -18,6 +19,7 @@ export const pipedriveModule: ConnectorModule = {
   // Deals' `status=deleted` listing takes `updated_since` (a deletion updates the deal).
   deletedListing: 'filtered',
   fields: pipedriveFields,
+  filters: pipedriveFilterSupport,
   parseError: parsePipedriveError,
   rateLimits: {
     readWindow(headers) {

@@ -10,6 +10,7 @@ import { BULK_JOBS_SPENT } from './errors.js';
 import { mapRecord, soqlDateTime, soqlString, toSalesforceValues, type SalesforceRecord } from './mapping.js';
 import { bulkJob, contactRoles, describeResult, introspection, limitsResult, organization, queryResult, recordCounts, saveResults, userInfo } from './responses.js';
 import { salesforceFields, salesforceLimits, salesforceObjects } from './spec.js';
+import { soqlWhere } from './filters.js';
 
 /**
  * Salesforce's requests, all on the connection's instance_url. A full listing pages by Id
@@ -38,7 +39,7 @@ function typedRow(row: Record<string, string>, types: Map<string, string>): Sale
   return out as SalesforceRecord;
 }
 
-export function salesforceConnector({ http: client, endpoints, currentToken }: ConnectorDeps): Connector {
+export function salesforceConnector({ http: client, endpoints, currentToken, selection }: ConnectorDeps): Connector {
   const base = `/services/data/${salesforceLimits.apiVersion}`;
   // Sync work spends the org's allocation and stops short of it (allocation.ts); the connection
   // test only observes it, so it can still say how much is used.
@@ -124,6 +125,14 @@ export function salesforceConnector({ http: client, endpoints, currentToken }: C
     });
   }
 
+  /** A selective-sync filter as the full listing's WHERE expression (filters.ts), null when it lists everything. */
+  async function filterWhere(object: ObjectType, filter = selection?.filters[object]): Promise<string | null> {
+    if (!filter || filter.conditions.length === 0) return null;
+    await fieldsOf(object);
+    const types = fieldTypes.get(object)!;
+    return soqlWhere(filter, (field) => types.get(field));
+  }
+
   async function fullPage<O extends ObjectType>(object: O, cursor: ListCursor, position: Position): Promise<RecordPage<O>> {
     if (position.bulk || (!position.after && !position.rest && (await countOf(object)) > salesforceLimits.bulkThreshold)) {
       const page = await bulkPage(object, cursor, position);
@@ -131,8 +140,10 @@ export function salesforceConnector({ http: client, endpoints, currentToken }: C
     }
     const size = Math.min(salesforceLimits.queryBatchSize, Math.max(salesforceLimits.minPageSize, Math.ceil((await countOf(object)) / salesforceLimits.pagesPerObject)));
     const fields = (await fieldsOf(object)).join(', ');
-    const after = position.after ? ` WHERE Id > ${soqlString(position.after)}` : '';
-    const { data } = await query(`SELECT ${fields} FROM ${salesforceObjects[object].sobject}${after} ORDER BY Id LIMIT ${size}`, queryResult);
+    const filter = await filterWhere(object);
+    const conditions = [filter && `(${filter})`, position.after && `Id > ${soqlString(position.after)}`].filter(Boolean);
+    const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+    const { data } = await query(`SELECT ${fields} FROM ${salesforceObjects[object].sobject}${where} ORDER BY Id LIMIT ${size}`, queryResult);
     const records = await withAssociations(object, data.records, true);
     const last = data.records.at(-1)?.Id;
     return { records, next: data.records.length === size && last ? { ...cursor, position: { after: last } } : null };
@@ -149,7 +160,9 @@ export function salesforceConnector({ http: client, endpoints, currentToken }: C
     let job = position.bulk;
     if (!job) {
       try {
-        const { data } = await http('POST', `${base}/jobs/query`, { schema: bulkJob, body: { operation: 'query', query: `SELECT ${fields.join(', ')} FROM ${salesforceObjects[object].sobject}` } });
+        const filter = await filterWhere(object);
+        const soql = `SELECT ${fields.join(', ')} FROM ${salesforceObjects[object].sobject}${filter ? ` WHERE ${filter}` : ''}`;
+        const { data } = await http('POST', `${base}/jobs/query`, { schema: bulkJob, body: { operation: 'query', query: soql } });
         job = { id: data.id, locator: null };
       } catch (error) {
         // No bulk jobs left today: the same listing through REST costs more requests, not a failed sync.
@@ -228,6 +241,15 @@ export function salesforceConnector({ http: client, endpoints, currentToken }: C
 
   return {
     platform: 'salesforce',
+
+    async countMatching(object, filter) {
+      const where = await filterWhere(object, filter);
+      // A count of part of the filter would overstate what syncs: only a whole one is counted.
+      const whole = where !== null && filter.conditions.every((c) => soqlWhere({ match: 'all', conditions: [c] }, (field) => fieldTypes.get(object)!.get(field)) !== null);
+      if (!whole) return null;
+      const { data } = await query(`SELECT COUNT() FROM ${salesforceObjects[object].sobject} WHERE ${where}`, queryResult);
+      return data.totalSize;
+    },
 
     async listRecords(object, cursor) {
       const position = (cursor.position ?? {}) as Position;

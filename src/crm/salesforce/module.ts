@@ -1,4 +1,5 @@
 import type { ConnectorModule } from '../connector-module.js';
+import { salesforceFilterSupport } from './filters.js';
 import { salesforceConnector } from './connector.js';
 import { parseSalesforceError } from './errors.js';
 import { salesforceOutboundMessages } from './outbound-messages.js';
@@ -20,6 +21,7 @@ export const salesforceModule: ConnectorModule = {
   // No deleted listing of its own: deletions ride the changes query, filtered by SystemModstamp.
   deletedListing: 'filtered',
   fields: salesforceFields,
+  filters: salesforceFilterSupport,
   parseError: parseSalesforceError,
   rateLimits: {},
   connector: salesforceConnector,

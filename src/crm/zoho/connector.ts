@@ -5,6 +5,7 @@ import type { ObjectType } from '../platforms.js';
 import { platforms } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { mapAssociations, mapRecord } from './mapping.js';
+import { filterFields } from '../record-filter.js';
 import { currentUser, deletedPage, fieldsMetadata, lookupsPage, orgDetails, recordCount, recordPage, recordsById, writeResults, type WriteRow } from './responses.js';
 import { dataCentreOf, orgLimits, zohoFields, zohoLimits, zohoModules } from './spec.js';
 
@@ -20,8 +21,10 @@ type Position =
   | { by: 'id'; token?: string }
   | { by: 'modified'; since: string; token?: string; served: number; newest?: string };
 
-export function zohoConnector({ http, endpoints, baseUrl, limits }: ConnectorDeps): Connector {
+export function zohoConnector({ http, endpoints, baseUrl, limits, selection }: ConnectorDeps): Connector {
   const base = (object: ObjectType) => `/crm/v8/${zohoModules[object].module}`;
+  /** What a listing asks for: the module's fields and those the object's selective-sync filter reads (the engine evaluates it). */
+  const fieldsOf = (object: ObjectType) => [...new Set([...zohoModules[object].fields, ...filterFields(selection?.filters[object])])].join(',');
 
   /** The org, read once: its edition and licenses set the credits and concurrency the engine keeps to. */
   let org: Promise<ReturnType<typeof orgDetails.parse>['org'][number]> | null = null;
@@ -47,7 +50,7 @@ export function zohoConnector({ http, endpoints, baseUrl, limits }: ConnectorDep
       schema: recordPage,
       headers: modified && !position.token ? { 'If-Modified-Since': position.since } : undefined,
       query: {
-        fields: spec.fields.join(','), per_page: zohoLimits.pageSize,
+        fields: fieldsOf(object), per_page: zohoLimits.pageSize,
         sort_by: modified ? 'Modified_Time' : 'id', sort_order: 'asc', page_token: position.token,
       },
     });
@@ -127,7 +130,7 @@ export function zohoConnector({ http, endpoints, baseUrl, limits }: ConnectorDep
       // way, lookups included. Ids Zoho no longer holds live are simply not in the answer.
       const records: CanonicalRecord<typeof object>[] = [];
       await inBatches(remoteIds, async (batch) => {
-        const { data } = await http('GET', base(object), { schema: recordsById, query: { ids: batch.join(','), fields: zohoModules[object].fields.join(',') } });
+        const { data } = await http('GET', base(object), { schema: recordsById, query: { ids: batch.join(','), fields: fieldsOf(object) } });
         for (const record of data?.data ?? []) records.push(mapRecord(object, record));
         return [];
       });

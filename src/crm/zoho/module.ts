@@ -1,6 +1,7 @@
 import type { ConnectorDeps, ConnectorModule, NotifyTarget } from '../connector-module.js';
 import { ProviderError } from '../provider-error.js';
 import { zohoConnector } from './connector.js';
+import { zohoFilterSupport } from './filters.js';
 import { parseZohoError } from './errors.js';
 import { creditCost, zohoFields, zohoLimits, zohoModules } from './spec.js';
 import { channelId, channelToken, zohoWebhooks } from './webhooks.js';
@@ -18,6 +19,7 @@ export const zohoModule: ConnectorModule = {
   // `/{module}/deleted` honours If-Modified-Since (304 when nothing was deleted since).
   deletedListing: 'filtered',
   fields: zohoFields,
+  filters: zohoFilterSupport,
   parseError: parseZohoError,
   rateLimits: {
     credits: { cost: creditCost },

@@ -1,6 +1,6 @@
 /**
  * The SOQL subset the emulator answers: SELECT fields (and parent fields like `Account.Name`, or
- * COUNT()), FROM one sObject, WHERE with = != <> > >= < <= IN / NOT IN, AND / OR / NOT and
+ * COUNT()), FROM one sObject, WHERE with = != <> > >= < <= IN / NOT IN, LIKE, AND / OR / NOT and
  * parentheses, string, number, boolean, null, date and datetime literals, ORDER BY (ASC/DESC,
  * NULLS FIRST/LAST), LIMIT and OFFSET. Anything else is MALFORMED_QUERY, an unknown field
  * INVALID_FIELD, an unknown object INVALID_TYPE, with Salesforce's wording.
@@ -18,7 +18,9 @@ export type Condition =
   | { kind: 'and' | 'or'; parts: Condition[] }
   | { kind: 'not'; part: Condition }
   | { kind: 'compare'; field: string; op: '=' | '!=' | '<' | '<=' | '>' | '>='; value: Value }
-  | { kind: 'in'; field: string; negated: boolean; values: Value[] };
+  | { kind: 'in'; field: string; negated: boolean; values: Value[] }
+  /** `pattern` as written between the quotes: `%` any run, `_` one character, a backslash escapes the next. */
+  | { kind: 'like'; field: string; pattern: string };
 
 export interface Query {
   fields: string[];
@@ -110,6 +112,12 @@ export function parseSoql(soql: string): Query {
       return { kind: 'in', field: name, negated, values };
     }
     if (negated) unexpected();
+    if (isWord('LIKE')) {
+      i++;
+      const t = tokens[i++];
+      if (t?.kind !== 'string') return (i--, unexpected());
+      return { kind: 'like', field: name, pattern: t.text.slice(1, -1) };
+    }
     const op = peek()?.kind === 'symbol' && ['=', '!=', '<>', '<', '<=', '>', '>='].includes(peek()!.text) ? tokens[i++]!.text : unexpected();
     return { kind: 'compare', field: name, op: (op === '<>' ? '!=' : op) as '=', value: value() };
   };
@@ -203,6 +211,10 @@ export function matches(c: Condition | null, read: FieldReader, fieldSpec: (name
       });
       return c.negated ? !found : found;
     }
+    case 'like': {
+      const raw = read(c.field);
+      return raw !== null && raw !== undefined && likeRegExp(c.pattern).test(String(raw));
+    }
     case 'compare': {
       const [a, b] = comparable(read(c.field), c.value, isDateType(fieldSpec(c.field)));
       if (c.op === '=') return a === b;
@@ -229,4 +241,17 @@ export function sortRows<R>(rows: R[], order: Query['orderBy'], read: (row: R, f
     }
     return 0;
   });
+}
+
+/** A LIKE pattern as a regular expression: case-insensitive like every SOQL text comparison, the whole value. */
+function likeRegExp(pattern: string): RegExp {
+  let source = '';
+  for (let k = 0; k < pattern.length; k++) {
+    const ch = pattern[k]!;
+    if (ch === '\\' && k + 1 < pattern.length) source += pattern[++k]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (ch === '%') source += '.*';
+    else if (ch === '_') source += '.';
+    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 'is');
 }
