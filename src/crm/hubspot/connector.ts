@@ -2,6 +2,7 @@ import type { ConnectorDeps } from '../connector-module.js';
 import type { Associations, CanonicalRecord, Connector, DeletionPage, ListCursor, Quota, RecordPage } from '../connector.js';
 import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
+import { hubspotField, type HubspotProperty } from './field-types.js';
 import { labelledProperties, pipelineOptions, propertyOptions, type HubspotPipeline } from './field-options.js';
 import { writeFields } from '../field-codec.js';
 import { compareIds, mapRecord } from './mapping.js';
@@ -166,6 +167,11 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
         options.push(...propertyOptions(target, data));
       }
       return options;
+    },
+
+    async describeFields(object) {
+      const { data } = await http<{ results?: HubspotProperty[] }>('GET', `/crm/v3/properties/${hubspotObjects[object].path}`, { label: '/crm/v3/properties/{object}' });
+      return (data.results ?? []).map(hubspotField);
     },
 
     async create(object, records) {

@@ -4,6 +4,7 @@ import { writeFields } from '../field-codec.js';
 import type { ObjectType } from '../platforms.js';
 import { platforms } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
+import { zohoField, type ZohoFieldMeta } from './field-types.js';
 import { mapAssociations, mapRecord } from './mapping.js';
 import { currentUser, deletedPage, fieldsMetadata, lookupsPage, orgDetails, recordCount, recordPage, recordsById, writeResults, type WriteRow } from './responses.js';
 import { dataCentreOf, orgLimits, zohoFields, zohoLimits, zohoModules } from './spec.js';
@@ -218,6 +219,11 @@ export function zohoConnector({ http, endpoints, baseUrl, limits }: ConnectorDep
         }
       }
       return options;
+    },
+
+    async describeFields(object) {
+      const { data } = await http('GET', '/crm/v8/settings/fields', { schema: fieldsMetadata, query: { module: zohoModules[object].module } });
+      return (data.fields as unknown as ZohoFieldMeta[]).map(zohoField);
     },
 
     async create(object, records) {
