@@ -3,7 +3,7 @@ import type { Integration } from '../db/integrations-repository.js';
 import { connectionEndpoints, type ConnectionConfig } from './connection-config.js';
 import type { AccountLimits, ConnectorDeps, RateWindow } from './connector-module.js';
 import { creditMeter } from './credit-meter.js';
-import type { Connector } from './connector.js';
+import type { Connector, ListingSelection } from './connector.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
 import { moduleFor } from './modules.js';
 import { platforms, type PlatformId } from './platforms.js';
@@ -22,6 +22,8 @@ export interface ConnectorTarget {
   /** Where the account lives (connection-config.ts); {} for CRMs with one API origin. */
   connectionConfig?: ConnectionConfig;
   tokens: TokenSource;
+  /** What the integration's settings ask of a listing (mapped properties, filters); absent: the defaults. */
+  selection?: ListingSelection;
 }
 
 export interface ConnectorServices {
@@ -104,13 +106,13 @@ export function connectorDeps(ctx: AppContext, services: ConnectorServices, targ
     },
   });
   return {
-    http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window, limits,
+    http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window, limits, selection: target.selection,
   };
 }
 
 /** A stored integration's connector: its account, where it lives, tokens refreshed by the token manager. */
-export function integrationConnector(ctx: AppContext, integration: Integration, services: ConnectorServices = ctx.services): Connector {
-  return createConnector(ctx, services, integrationTarget(ctx, integration));
+export function integrationConnector(ctx: AppContext, integration: Integration, services: ConnectorServices = ctx.services, selection?: ListingSelection): Connector {
+  return createConnector(ctx, services, { ...integrationTarget(ctx, integration), selection });
 }
 
 export function integrationTarget(ctx: AppContext, integration: Integration): ConnectorTarget {

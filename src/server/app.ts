@@ -12,6 +12,7 @@ import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { integrationRoutes } from './routes/integrations.js';
+import { fieldMappingRoutes } from './routes/field-mappings.js';
 import { platformRoutes } from './routes/platforms.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { connectionRoutes } from './routes/connection.js';
@@ -102,6 +103,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     await routes.register(healthRoutes(ctx));
     await routes.register(platformRoutes(ctx));
     await routes.register(integrationRoutes(ctx));
+    await routes.register(fieldMappingRoutes(ctx));
     await routes.register(oauthRoutes(ctx));
     await routes.register(connectionRoutes(ctx));
     await routes.register(realtimeSetupRoutes(ctx));

@@ -11,6 +11,7 @@ import { withUser } from '../db/tenant.js';
 import { webhookEventsRepository } from '../db/webhook-events-repository.js';
 import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
+import { mappingsForRun, refreshFieldMetadataForRun } from './field-mappings.js';
 import { applyPushedChanges, OVERLAP_MS, syncObject } from './object-sync.js';
 import { archiveSweepEveryMs } from './archive-sweep.js';
 import { processRecordBudget } from './record-budget.js';
@@ -72,7 +73,9 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const services = {
     ...ctx.services, onRequest: () => { requests++; }, timeline: waits, outageWindowMs: ctx.config.PULSE_CRM_OUTAGE_WINDOW_MS,
   };
-  const connector = integrationConnector(ctx, integration, services);
+  // Custom field mappings (#16): the listing asks for the CRM fields they read; rows carry their values.
+  const mapped = await mappingsForRun(ctx, job.userId, job.integrationId, integration.platform);
+  const connector = integrationConnector(ctx, integration, services, { properties: mapped.properties, filters: {} });
   const { deletions, reconcileEveryMs, deletedListing } = moduleFor(integration.platform);
   // Asked only where it matters: a deleted listing that costs the whole archive, while pushes arrive.
   const deletionsPushed = deletedListing === 'whole_archive' && integration.realtime.state === 'on'
@@ -93,11 +96,12 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     // that is full only because it resumes a cut one: that run read them minutes ago, and on a CRM with
     // few, large pages they would be a good part of what the resumed run costs.
     await refreshFieldOptions(ctx, job, connector, job.full);
+    await refreshFieldMetadataForRun(ctx, job, connector, job.full);
     const syncObjects = (sync: typeof syncObject, requestedFull: boolean) => Promise.allSettled(objectTypes.map(async (object) => {
       if (failures.has(object)) return;
       try {
         await sync({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull, signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull, signal: lease.signal, customFields: mapped.customFields, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;

@@ -48,6 +48,14 @@ export function syncStateRepository(tx: Tx, integrationId: string) {
       return rows.map((row) => row.object);
     },
 
+    /**
+     * Has the next run list the object in full (from the start), keeping what it knows of deletions:
+     * for data the stored records lack (a newly mapped CRM field). Nothing to do before a first listing.
+     */
+    async relist(object: ObjectType): Promise<void> {
+      await tx.query(`UPDATE crm_sync_state SET phase = 'full', cursor = NULL, updated_at = now() WHERE integration_id = $1 AND object = $2`, [integrationId, object]);
+    },
+
     async save(object: ObjectType, state: SyncState): Promise<void> {
       await tx.query(
         `INSERT INTO crm_sync_state (integration_id, object, phase, cursor, full_run, high_water, deletions_checked_at, deletions_cursor, updated_at)

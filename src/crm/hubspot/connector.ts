@@ -14,7 +14,10 @@ import { hubspotFields, hubspotLimits, hubspotObjects } from './spec.js';
  * changes come from search on the modified-time property (200 per page, a new time window every
  * 10,000 results); deletions are the archived listing. https://developers.hubspot.com/docs/api/crm/contacts
  */
-export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: ConnectorDeps): Connector {
+export function hubspotConnector({ http, endpoints, currentToken, lastWindow, selection }: ConnectorDeps): Connector {
+  /** The field table's properties and those the integration's custom mappings read (HubSpot sends only what is asked for). */
+  const propertiesOf = (object: ObjectType) => [...new Set([...hubspotObjects[object].properties, ...(selection?.properties[object] ?? [])])];
+
   async function listPage<O extends ObjectType>(object: O, after: string | undefined): Promise<RecordPage<O>> {
     const spec = hubspotObjects[object];
     const { data } = await http('GET', `/crm/v3/objects/${spec.path}`, {
@@ -22,7 +25,7 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
       query: {
         limit: hubspotLimits.listPageSize,
         archived: false,
-        properties: spec.properties.join(','),
+        properties: propertiesOf(object).join(','),
         associations: spec.associations.length ? spec.associations.join(',') : undefined,
         after,
       },
@@ -42,7 +45,7 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
       body: {
         filterGroups: [{ filters: [{ propertyName: spec.modifiedProperty, operator: 'GTE', value: String(Date.parse(windowSince)) }] }],
         sorts: [{ propertyName: spec.modifiedProperty, direction: 'ASCENDING' }],
-        properties: spec.properties,
+        properties: propertiesOf(object),
         limit: hubspotLimits.searchPageSize,
         after: position.after,
       },
@@ -94,7 +97,7 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow }: 
         // Ids HubSpot no longer holds live come back as errors of a 207 answer, not as a failure.
         const { data } = await http('POST', `/crm/v3/objects/${spec.path}/batch/read`, {
           schema: batchRead,
-          body: { inputs: remoteIds.slice(start, start + hubspotLimits.readBatchSize).map((id) => ({ id })), properties: spec.properties },
+          body: { inputs: remoteIds.slice(start, start + hubspotLimits.readBatchSize).map((id) => ({ id })), properties: propertiesOf(object) },
         });
         for (const record of data.results) {
           records.push(mapRecord(object, record, false));

@@ -1,5 +1,6 @@
 import type { ConnectorModule } from '../connector-module.js';
 import { pipedriveConnector } from './connector.js';
+import { isCustomFieldKey } from './field-types.js';
 import { parsePipedriveError } from './errors.js';
 import { pipedriveFields, pipedriveLimits } from './spec.js';
 import { pipedriveSubscriptions } from './subscriptions.js';
@@ -18,6 +19,8 @@ export const pipedriveModule: ConnectorModule = {
   // Deals' `status=deleted` listing takes `updated_since` (a deletion updates the deal).
   deletedListing: 'filtered',
   fields: pipedriveFields,
+  // v2 records carry custom fields by their hash key under `custom_fields`, the standard ones on top.
+  fieldPath: (field) => (isCustomFieldKey(field) ? ['custom_fields', field] : [field]),
   parseError: parsePipedriveError,
   rateLimits: {
     readWindow(headers) {

@@ -21,7 +21,9 @@ type Position =
   | { by: 'id'; token?: string }
   | { by: 'modified'; since: string; token?: string; served: number; newest?: string };
 
-export function zohoConnector({ http, endpoints, baseUrl, limits }: ConnectorDeps): Connector {
+export function zohoConnector({ http, endpoints, baseUrl, limits, selection }: ConnectorDeps): Connector {
+  /** The field table's fields and those the integration's custom mappings read (`fields=` is required and limits the answer). */
+  const fieldsOf = (object: ObjectType) => [...new Set([...zohoModules[object].fields, ...(selection?.properties[object] ?? [])])].join(',');
   const base = (object: ObjectType) => `/crm/v8/${zohoModules[object].module}`;
 
   /** The org, read once: its edition and licenses set the credits and concurrency the engine keeps to. */
@@ -48,7 +50,7 @@ export function zohoConnector({ http, endpoints, baseUrl, limits }: ConnectorDep
       schema: recordPage,
       headers: modified && !position.token ? { 'If-Modified-Since': position.since } : undefined,
       query: {
-        fields: spec.fields.join(','), per_page: zohoLimits.pageSize,
+        fields: fieldsOf(object), per_page: zohoLimits.pageSize,
         sort_by: modified ? 'Modified_Time' : 'id', sort_order: 'asc', page_token: position.token,
       },
     });
@@ -128,7 +130,7 @@ export function zohoConnector({ http, endpoints, baseUrl, limits }: ConnectorDep
       // way, lookups included. Ids Zoho no longer holds live are simply not in the answer.
       const records: CanonicalRecord<typeof object>[] = [];
       await inBatches(remoteIds, async (batch) => {
-        const { data } = await http('GET', base(object), { schema: recordsById, query: { ids: batch.join(','), fields: zohoModules[object].fields.join(',') } });
+        const { data } = await http('GET', base(object), { schema: recordsById, query: { ids: batch.join(','), fields: fieldsOf(object) } });
         for (const record of data?.data ?? []) records.push(mapRecord(object, record));
         return [];
       });
