@@ -6,7 +6,10 @@
  * the listing that fetches it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readValue } from '../../src/crm/field-codec.js';
 import type { PlatformId } from '../../src/crm/platforms.js';
+import { asSystem } from '../../src/db/tenant.js';
+import { pulseFieldTypes } from '../../src/sync/custom-fields.js';
 import type { Integration } from '../../src/db/integrations-repository.js';
 import { adminCall, availablePlatforms, connectThroughConsent } from '../conformance/harness.js';
 import { engine } from '../helpers/database.js';
@@ -41,6 +44,18 @@ describe(`custom field mapping on ${engine}`, () => {
 
   /** The value a mapping must give, from the raw properties Pulse stored (Pipedrive keeps custom fields under custom_fields). */
   const raw = (properties: Record<string, any>, name: string) => (/^[0-9a-f]{40}$/.test(name) ? properties.custom_fields?.[name] : properties[name]);
+
+  it('reads raw values in SQL (re-deriving) exactly as the sync reads them in JavaScript', async () => {
+    const raws: unknown[] = ['42', '-3.50', ' 7 ', '1e3', '12abc', '1e400', '', 'Yes', 'no', '1', 'GOLD', 'constructor', 203, 0, true, null,
+      '2024-06-30', '1719705600000', '2024-06-30T23:30:00.000-0200', '2024-06-30T10:00:00', '2024-06-30 10:00:00Z', '2024-01-01T00:00:00.000+0000',
+      '2024-06-30T10:00:00.123456Z', '30/06/2024', { id: '4001', name: 'Ada' }, { name: 'no id' }, ['a']];
+    const cases = pulseFieldTypes.flatMap((type) => raws.map((raw) => ({ raw, type, options: type === 'enumeration' ? { GOLD: 'Gold', 203: 'Gold' } : null })));
+    const { rows } = await asSystem(product.ctx.db.pool, (tx) => tx.query(
+      `SELECT pulse_mapped_value(c.raw, c.type, c.options) AS value FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (raw jsonb, type text, options jsonb)) WITH ORDINALITY AS c(raw, type, options, n) ORDER BY n`,
+      [JSON.stringify(cases)],
+    ));
+    expect(rows.map((row) => row.value)).toEqual(cases.map((c) => readValue(c.raw, c.type, c.options)));
+  });
 
   for (const platform of availablePlatforms) {
     it(`${platform}: metadata with labels, a mapped enumeration and number in the data API, refusals, and re-derived changes`, async () => {
