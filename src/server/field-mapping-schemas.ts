@@ -25,7 +25,7 @@ export const fieldListSchema = withExample(z.object({
 }, 'The object\'s fields as the CRM describes them (cached per integration; refresh with POST …/fields/refresh).');
 
 export const fieldsRefreshedSchema = withExample(z.object({
-  fetchedAt: z.string(), fields: z.record(objectParam, z.number()),
+  fetchedAt: z.string(), fields: z.object({ contacts: z.number(), companies: z.number(), deals: z.number() }),
 }), { fetchedAt: '2026-03-02T10:05:12.481Z', fields: { contacts: 14, companies: 13, deals: 13 } }, 'Read again from the CRM: how many fields each object has.');
 
 const options = z.record(z.string(), z.string().max(500)).nullable().optional()

@@ -33,6 +33,10 @@ const errorResponses: Record<number, { description: string; example: ErrorBody }
     description: 'The CRM is listed but cannot be connected yet.',
     example: error('unsupported_platform', 'Acme CRM is listed but cannot be connected yet. Choose one of the CRMs marked available for now.'),
   },
+  502: {
+    description: 'The CRM refused or failed a request this needed (its field metadata); the message says what it answered.',
+    example: error('provider_error', 'HubSpot did not give its field metadata: the connection\'s grant lacks a scope this needs.'),
+  },
   503: {
     description: 'This process cannot do it now (no job queue, no event bus, or the database is not reachable).',
     example: error('not_ready', 'This server runs no job queue; start it with "pulse-crm start" or "pulse-crm server".'),

@@ -4,6 +4,7 @@ import { integrationConnector } from '../../crm/connectors.js';
 import type { CrmField } from '../../crm/connector.js';
 import { moduleFor } from '../../crm/modules.js';
 import { objectTypes, platforms, type ObjectType } from '../../crm/platforms.js';
+import { ProviderError } from '../../crm/provider-error.js';
 import { integrationsRepository, type Integration } from '../../db/integrations-repository.js';
 import { withUser } from '../../db/tenant.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -36,11 +37,20 @@ export function fieldMappingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       if (!found) throw notFound('Integration');
       return found;
     };
+    /** Reads metadata from the CRM; its failure is a 502 saying what the CRM answered, not a 500. */
+    const readFromCrm = async (integration: Integration, userId: string, objects?: ObjectType[]) => {
+      try {
+        await refreshFieldMetadata(ctx, userId, integration.id, integrationConnector(ctx, integration), objects);
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        throw new AppError('provider_error', `${platforms[integration.platform].name} did not give its field metadata: ${error.message}`, { code: error.code });
+      }
+    };
     /** The stored metadata, read from the CRM first if none is stored yet. */
     const fieldsOf = async (userId: string, integration: Integration, object: ObjectType) => {
       const stored = await tenant(userId, (tx) => fieldMetadataRepository(tx).list(integration.id, object));
       if (stored.fetchedAt) return stored;
-      await refreshFieldMetadata(ctx, userId, integration.id, integrationConnector(ctx, integration), [object]);
+      await readFromCrm(integration, userId, [object]);
       return tenant(userId, (tx) => fieldMetadataRepository(tx).list(integration.id, object));
     };
     const checked = (integration: Integration, object: ObjectType, proposed: ProposedMapping[], fields: CrmField[]): FieldMapping[] => {
@@ -69,7 +79,7 @@ export function fieldMappingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       const integration = await integrationOf(request.caller.userId, request.params.id);
-      await refreshFieldMetadata(ctx, request.caller.userId, integration.id, integrationConnector(ctx, integration));
+      await readFromCrm(integration, request.caller.userId);
       const lists = await tenant(request.caller.userId, (tx) => Promise.all(objectTypes.map((object) => fieldMetadataRepository(tx).list(integration.id, object))));
       return {
         fetchedAt: lists[0]?.fetchedAt ?? new Date().toISOString(),
