@@ -96,7 +96,6 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     // that is full only because it resumes a cut one: that run read them minutes ago, and on a CRM with
     // few, large pages they would be a good part of what the resumed run costs.
     await refreshFieldOptions(ctx, job, connector, job.full);
-    await refreshFieldMetadataForRun(ctx, job, connector, job.full);
     const syncObjects = (sync: typeof syncObject, requestedFull: boolean) => Promise.allSettled(objectTypes.map(async (object) => {
       if (failures.has(object)) return;
       try {
@@ -139,6 +138,9 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     }
     const bug = outcomes.find((outcome) => outcome.status === 'rejected');
     if (bug) throw bug.reason;
+    // Field metadata (#16) after the records: it serves mapping choices, not this run, so a CRM's daily
+    // budget is spent on records first, and a run that already failed somewhere spends nothing more.
+    if (!pushed && failures.size === 0 && !lease.signal.aborted) await refreshFieldMetadataForRun(ctx, job, connector, job.full);
   } finally {
     clearInterval(heartbeat);
   }

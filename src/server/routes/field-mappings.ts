@@ -130,7 +130,7 @@ export function fieldMappingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         return { rederived, missing };
       });
       let logId: string | null = null;
-      if (missing.length && ctx.sync) logId = (await ctx.sync.request({ userId, integrationId: integration.id, byPerson: true })).logId;
+      if (missing.length && ctx.sync) logId = (await ctx.sync.request({ userId, integrationId: integration.id })).logId;
       await ctx.events?.publish(userId, { type: 'integration.updated', integrationId: integration.id });
       return {
         object,
