@@ -11,7 +11,7 @@ import { withUser } from '../db/tenant.js';
 import { webhookEventsRepository } from '../db/webhook-events-repository.js';
 import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
-import { mappingsForRun, refreshFieldMetadataForRun } from './field-mappings.js';
+import { mappingsForRun, refreshFieldMetadataForRun, settleMappingsChangedDuringRun } from './field-mappings.js';
 import { applyPushedChanges, OVERLAP_MS, syncObject } from './object-sync.js';
 import { archiveSweepEveryMs } from './archive-sweep.js';
 import { processRecordBudget } from './record-budget.js';
@@ -141,6 +141,10 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     // Field metadata (#16) after the records: it serves mapping choices, not this run, so a CRM's daily
     // budget is spent on records first, and a run that already failed somewhere spends nothing more.
     if (!pushed && failures.size === 0 && !lease.signal.aborted) await refreshFieldMetadataForRun(ctx, job, connector, job.full);
+    if (!lease.signal.aborted) {
+      const resettled = await settleMappingsChangedDuringRun(ctx, job.userId, job.integrationId, integration.platform, mapped.loaded);
+      if (resettled.length) ctx.logger.info({ integrationId: job.integrationId, logId: job.logId, objects: resettled }, 'field mappings changed during the run: custom fields re-derived');
+    }
   } finally {
     clearInterval(heartbeat);
   }

@@ -57,6 +57,25 @@ describe(`custom field mapping on ${engine}`, () => {
     expect(rows.map((row) => row.value)).toEqual(cases.map((c) => readValue(c.raw, c.type, c.options)));
   });
 
+  it('mappings saved while a run lists: the run settles them at its end, and the next run fetches the new field', async () => {
+    const platform: PlatformId = 'hubspot';
+    const sub = 'mapper-during-run';
+    const integration: Integration = await connectThroughConsent(product.ctx, platform, sub);
+    expect(await syncAndWait(product.ctx, integration.userId, integration.id)).toMatchObject({ status: 'success' });
+    // The next run's first contacts page is held while the mapping is saved: that run loaded no mappings.
+    await adminCall(product.sandbox.urls.hubspot!, 'POST', '/_sandbox/faults', { kind: 'hang', next: 1, hangMs: 1500, pathPrefix: '/crm/v3/objects/contacts' });
+    const { logId } = await product.ctx.sync!.request({ userId: integration.userId, integrationId: integration.id, full: true });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const saved = await ok(sub, 'PUT', `/api/integrations/${integration.id}/mappings`, { object: 'contacts', mappings: [{ pulseField: 'tier', crmField: 'loyalty_tier', pulseType: 'enumeration' }] });
+    expect(saved).toMatchObject({ outcome: 'full_sync_scheduled', fetch: { fields: ['loyalty_tier'], logId } });
+    expect(await waitForRun(product.ctx, logId)).toMatchObject({ status: 'success' });
+    // The run that was going did not ask for the field; the one after it lists contacts again, with it.
+    expect(await syncAndWait(product.ctx, integration.userId, integration.id)).toMatchObject({ syncType: 'full', status: 'success' });
+    const { items } = await ok(sub, 'GET', `/api/contacts?integrationId=${integration.id}&limit=100`);
+    expect(items.filter((item: any) => item.customFields.tier !== null).length).toBeGreaterThan(0);
+    for (const item of items) expect(item.customFields.tier ?? null).toBe(item.properties.loyalty_tier ? item.properties.loyalty_tier.charAt(0) + item.properties.loyalty_tier.slice(1).toLowerCase() : null);
+  });
+
   for (const platform of availablePlatforms) {
     it(`${platform}: metadata with labels, a mapped enumeration and number in the data API, refusals, and re-derived changes`, async () => {
       const sub = `mapper-${platform}`;
