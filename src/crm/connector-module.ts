@@ -41,6 +41,12 @@ export interface ConnectorModule {
   fields: FieldTables;
   /** Selective sync (#16): how this CRM's field names look and how far its full listing can apply a filter. */
   filters: FilterSupport;
+  /**
+   * Where a CRM field's value sits in a record's stored `properties` (the raw JSON), as a JSON path,
+   * when it is not at the top under its own name (Pipedrive's custom fields under `custom_fields`).
+   * Custom field mappings read values there, at sync time and when re-deriving from stored data.
+   */
+  fieldPath?(field: string): string[];
   /** The CRM's error responses → our codes. Pure: status, body and headers in. */
   parseError(status: number, body: unknown, headers: Headers): ProviderError;
   rateLimits: RateLimits;

@@ -196,6 +196,11 @@ export interface Connector {
   quota(): Promise<Quota[]>;
   /** The CRM's labels for coded field values, from its metadata (a few requests; not per record). */
   fieldOptions(): Promise<FieldOption[]>;
+  /**
+   * Every field of one object as the CRM's metadata API describes it (one request or a few), its
+   * own types mapped onto ours: what custom field mappings are chosen from and checked against.
+   */
+  describeFields(object: ObjectType): Promise<CrmField[]>;
   /** Writes take our canonical fields; the connector maps them to the CRM's properties (null clears a value). */
   create<O extends ObjectType>(object: O, records: { fields: Partial<FieldsOf[O]> }[]): Promise<WriteResult[]>;
   update<O extends ObjectType>(object: O, records: { remoteId: string; fields: Partial<FieldsOf[O]> }[]): Promise<WriteResult[]>;

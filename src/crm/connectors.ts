@@ -22,7 +22,7 @@ export interface ConnectorTarget {
   /** Where the account lives (connection-config.ts); {} for CRMs with one API origin. */
   connectionConfig?: ConnectionConfig;
   tokens: TokenSource;
-  /** The integration's mappings and filters, for a sync run's listings (connector-module.ts). */
+  /** What the integration's settings ask of a listing (mapped properties, filters); absent: the defaults. */
   selection?: ListingSelection;
 }
 
@@ -106,14 +106,13 @@ export function connectorDeps(ctx: AppContext, services: ConnectorServices, targ
     },
   });
   return {
-    http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window, limits,
-    selection: target.selection,
+    http, baseUrl: endpoints.apiBaseUrl, endpoints, connection, currentToken: () => target.tokens.token(), lastWindow: () => window, limits, selection: target.selection,
   };
 }
 
 /** A stored integration's connector: its account, where it lives, tokens refreshed by the token manager. */
-export function integrationConnector(ctx: AppContext, integration: Integration, services: ConnectorServices = ctx.services): Connector {
-  return createConnector(ctx, services, integrationTarget(ctx, integration));
+export function integrationConnector(ctx: AppContext, integration: Integration, services: ConnectorServices = ctx.services, selection?: ListingSelection): Connector {
+  return createConnector(ctx, services, { ...integrationTarget(ctx, integration), selection });
 }
 
 export function integrationTarget(ctx: AppContext, integration: Integration): ConnectorTarget {

@@ -69,3 +69,55 @@ export function writeFields<O extends ObjectType>(table: FieldTable<O>, fields: 
 
 /** The provider properties a table reads (what a listing must ask for). */
 export const propertiesOf = <O extends ObjectType>(table: FieldTable<O>): string[] => Object.values(table as Record<string, FieldCodec<unknown>>).map((codec) => codec.property);
+
+/**
+ * Reading a raw CRM value as one of our field types, for custom field mappings (a CRM field → a named
+ * Pulse field). Strict on purpose: the same rules are written in SQL (pulse_mapped_value, migration
+ * 024) to re-derive mapped values from stored properties, and the two must agree on every input.
+ * Lookups and owners arrive as ids, or as objects with an `id` (Zoho's `{ name, id }`).
+ */
+export function scalarText(raw: unknown): string | null {
+  if (raw === undefined || raw === null || raw === '') return null;
+  if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  if (typeof raw === 'object' && !Array.isArray(raw) && 'id' in raw) {
+    const id = (raw as { id: unknown }).id;
+    return id === undefined || id === null || (typeof id === 'object') ? null : String(id);
+  }
+  return null;
+}
+
+// Bounded, so that every match is a finite double in JavaScript and in PostgreSQL's float8 alike.
+const NUMERIC = /^\s*[-+]?(\d{1,30}\.?\d{0,30}|\.\d{1,30})([eE][-+]?\d{1,2})?\s*$/;
+const DAY = /^\d{4}-\d\d-\d\d$/;
+const ZONED = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d(:?\d\d)?)$/;
+const LOCAL = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$/;
+
+/** Epoch milliseconds or ISO 8601 (no offset: UTC), as a Date; null for anything else. */
+function strictInstant(value: string): Date | null {
+  let at: Date | null = null;
+  if (/^\d{1,15}$/.test(value)) at = new Date(Number(value));
+  else if (DAY.test(value)) at = new Date(`${value}T00:00:00Z`);
+  else if (ZONED.test(value)) at = new Date(value.replace(' ', 'T').replace(/([+-]\d\d)(\d\d)$/, '$1:$2').replace(/([+-]\d\d)$/, '$1:00'));
+  else if (LOCAL.test(value)) at = new Date(`${value.replace(' ', 'T')}Z`);
+  return at && !Number.isNaN(at.getTime()) ? at : null;
+}
+
+export type ValueType = 'text' | 'number' | 'currency' | 'date' | 'datetime' | 'boolean' | 'enumeration' | 'lookup' | 'owner';
+
+/** One raw value as a Pulse field of `type`; `options` maps an enumeration's CRM values to ours. */
+export function readValue(raw: unknown, type: ValueType, options?: Record<string, string> | null): string | number | boolean | null {
+  const value = scalarText(raw);
+  if (value === null) return null;
+  switch (type) {
+    case 'number':
+    case 'currency': return NUMERIC.test(value) ? Number(value) : null;
+    case 'boolean': {
+      const lower = value.toLowerCase();
+      return ['true', '1', 'yes'].includes(lower) ? true : ['false', '0', 'no'].includes(lower) ? false : null;
+    }
+    case 'date': return DAY.test(value) ? value : strictInstant(value)?.toISOString().slice(0, 10) ?? null;
+    case 'datetime': return strictInstant(value)?.toISOString() ?? null;
+    case 'enumeration': return options && Object.hasOwn(options, value) ? options[value]! : value;
+    default: return value;
+  }
+}

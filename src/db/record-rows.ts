@@ -13,7 +13,7 @@ const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => 
 export function recordRows(object: ObjectType) {
   const spec = recordTables[object];
   const columns = ['id', 'integration_id', 'remote_id', ...spec.fields.map(([c]) => c), ...spec.associations.map(([c]) => c),
-    'properties', 'remote_created_at', 'remote_updated_at', 'deleted_at', 'updated_at'];
+    'properties', 'custom_fields', 'remote_created_at', 'remote_updated_at', 'deleted_at', 'updated_at'];
   const fieldNames = columns.map((column) => [column, camel(column)] as const);
   /** The row shaped like the response schema (the serializer validates it on the way out). */
   const toItem = (row: Record<string, unknown>) => {

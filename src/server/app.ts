@@ -13,6 +13,7 @@ import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { filterRoutes } from './routes/filters.js';
+import { fieldMappingRoutes } from './routes/field-mappings.js';
 import { platformRoutes } from './routes/platforms.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { connectionRoutes } from './routes/connection.js';
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     await routes.register(platformRoutes(ctx));
     await routes.register(integrationRoutes(ctx));
     await routes.register(filterRoutes(ctx));
+    await routes.register(fieldMappingRoutes(ctx));
     await routes.register(oauthRoutes(ctx));
     await routes.register(connectionRoutes(ctx));
     await routes.register(realtimeSetupRoutes(ctx));

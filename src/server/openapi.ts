@@ -33,6 +33,10 @@ const errorResponses: Record<number, { description: string; example: ErrorBody }
     description: 'The CRM is listed but cannot be connected yet.',
     example: error('unsupported_platform', 'Acme CRM is listed but cannot be connected yet. Choose one of the CRMs marked available for now.'),
   },
+  502: {
+    description: 'The CRM refused or failed a request this needed (its field metadata); the message says what it answered.',
+    example: error('provider_error', 'HubSpot did not give its field metadata: the connection\'s grant lacks a scope this needs.'),
+  },
   503: {
     description: 'This process cannot do it now (no job queue, no event bus, or the database is not reachable).',
     example: error('not_ready', 'This server runs no job queue; start it with "pulse-crm start" or "pulse-crm server".'),
@@ -124,6 +128,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
         { name: 'integrations', description: 'Your connected CRMs' },
         { name: 'sync', description: 'Sync runs and live events' },
         { name: 'data', description: 'Synced contacts, companies and deals' },
+        { name: 'fields', description: 'The CRM\'s fields and your custom field mappings' },
         { name: 'filters', description: 'Selective sync: which records of each object are synced' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },

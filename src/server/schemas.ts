@@ -221,6 +221,7 @@ const recordBase = {
   integrationId: z.uuid(),
   remoteId: z.string(),
   properties: z.record(z.string(), z.unknown()),
+  customFields: z.record(z.string(), z.unknown()).describe('Values of your custom field mappings, by Pulse field name (PUT /api/integrations/{id}/mappings)'),
   remoteCreatedAt: text,
   remoteUpdatedAt: text,
   deletedAt: text,
@@ -233,6 +234,7 @@ const recordExampleBase = {
   deletedAt: null,
   updatedAt: '2026-03-02T10:05:12.481236Z',
   ownerId: '83920114',
+  customFields: {},
 };
 export const contactSchema = withExample(z.object({
   ...recordBase, firstName: text, lastName: text, email: text, phone: text, jobTitle: text, ownerId: text,

@@ -5,6 +5,7 @@ import { ProviderError } from '../crm/provider-error.js';
 import { withUser, type Tx } from '../db/tenant.js';
 import { webhookEventsRepository } from '../db/webhook-events-repository.js';
 import { sweepDue } from './archive-sweep.js';
+import type { CustomFieldsReader } from './custom-fields.js';
 import type { RecordBudget } from './record-budget.js';
 import { recordsRepository, serializeRows } from './records-repository.js';
 import { syncStateRepository, type SyncState } from './sync-state-repository.js';
@@ -39,6 +40,8 @@ export interface ObjectSyncContext {
   countWritten(tx: Tx, object: ObjectType, count: number): Promise<void>;
   /** After that transaction committed, with the same count: for live progress. */
   onWritten(object: ObjectType, count: number): void;
+  /** The integration's custom field mappings, per object, as rows are written (custom-fields.ts); absent: none. */
+  customFields?: Partial<Record<ObjectType, CustomFieldsReader>>;
   /** Something the run did that a person reading the logs should know (not a failure). */
   onNotice(object: ObjectType, message: string): void;
   /**
@@ -177,7 +180,7 @@ export async function applyPushedChanges(run: ObjectSyncContext, object: ObjectT
     const { kept: records, filteredOut } = selected(run, object, read.records);
     const missing = [...read.missing, ...filteredOut];
     const written = await inTx(async (tx) => {
-      await recordsRepository(tx, run.integrationId).upsertRows(object, [serializeRows(object, records)], null);
+      await recordsRepository(tx, run.integrationId).upsertRows(object, [serializeRows(object, records, run.customFields?.[object])], null);
       const deleted = await recordsRepository(tx, run.integrationId).softDelete(object, missing);
       await run.countWritten(tx, object, records.length + deleted);
       await webhookEventsRepository(tx).markProcessed(events.map((event) => event.id));
@@ -283,7 +286,7 @@ async function listPages(
         run.budget.give(count);
         return;
       }
-      arrived.push({ rows: serializeRows(object, kept), count, deleted, next: page.next });
+      arrived.push({ rows: serializeRows(object, kept, run.customFields?.[object]), count, deleted, next: page.next });
       buffered += count;
       signal('writer');
     }

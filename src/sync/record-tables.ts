@@ -1,5 +1,6 @@
 import type { Associations, CanonicalRecord } from '../crm/connector.js';
 import type { ObjectType } from '../crm/platforms.js';
+import type { CustomFieldsReader } from './custom-fields.js';
 
 /**
  * How each unified object is stored: its table, typed columns (from the canonical fields) and the
@@ -31,14 +32,18 @@ export const recordTables: Record<ObjectType, RecordTable> = {
   },
 };
 
-/** One row as the JSON document the upsert reads with jsonb_to_recordset. */
-export function toRow(object: ObjectType, record: CanonicalRecord): Record<string, unknown> {
+/** Records written without an integration's mappings (tests, tools) carry no custom fields. */
+const noCustomFields: CustomFieldsReader = () => ({});
+
+/** One row as the JSON document the upsert reads with jsonb_to_recordset; `customFields` reads the mapped values (custom-fields.ts). */
+export function toRow(object: ObjectType, record: CanonicalRecord, customFields: CustomFieldsReader = noCustomFields): Record<string, unknown> {
   const spec = recordTables[object];
   const row: Record<string, unknown> = {
     remote_id: record.remoteId,
     properties: record.properties,
     remote_created_at: record.remoteCreatedAt,
     remote_updated_at: record.remoteUpdatedAt,
+    custom_fields: customFields(record.properties),
   };
   for (const [column, field] of spec.fields) row[column] = (record.fields as unknown as Record<string, unknown>)[field] ?? null;
   for (const [column, other] of spec.associations) row[column] = record.associations ? (record.associations[other] ?? []) : null;

@@ -1,6 +1,7 @@
 import type { Associations, CanonicalRecord } from '../crm/connector.js';
 import type { ObjectType } from '../crm/platforms.js';
 import type { Tx } from '../db/tenant.js';
+import type { CustomFieldsReader } from './custom-fields.js';
 import { associationRow, recordTables, toRow } from './record-tables.js';
 
 /**
@@ -11,7 +12,7 @@ import { associationRow, recordTables, toRow } from './record-tables.js';
 const recordsetType = (object: ObjectType) => {
   const spec = recordTables[object];
   return [
-    'remote_id text', 'properties jsonb', 'remote_created_at timestamptz', 'remote_updated_at timestamptz',
+    'remote_id text', 'properties jsonb', 'remote_created_at timestamptz', 'remote_updated_at timestamptz', 'custom_fields jsonb',
     ...spec.fields.map(([column, , type]) => `${column} ${type}`),
     ...spec.associations.map(([column]) => `${column} jsonb`),
   ].join(', ');
@@ -22,13 +23,14 @@ const textArray = (expr: string) => `CASE WHEN ${expr} IS NULL THEN NULL ELSE AR
 function upsertSql(object: ObjectType): string {
   const { table, fields, associations } = recordTables[object];
   const rawColumns = ['properties', 'remote_created_at', 'remote_updated_at'];
-  const dataColumns = [...rawColumns, ...fields.map(([c]) => c)];
+  // custom_fields is content (what Pulse reads of the record, 024_field_mappings.sql), like the typed columns.
+  const dataColumns = [...rawColumns, 'custom_fields', ...fields.map(([c]) => c)];
   const assocColumns = associations.map(([c]) => c);
   const insertColumns = ['integration_id', 'user_id', 'remote_id', 'seen_run', ...dataColumns, ...assocColumns];
   const selectList = ['$1::uuid', 'pulse_current_user_id()', 'r.remote_id', '$3::uuid', ...dataColumns.map((c) => `r.${c}`), ...assocColumns.map((c) => textArray(`r.${c}`))];
   const keep = (c: string) => `coalesce(EXCLUDED.${c}, ${table}.${c})`;
   // Content: what Pulse reads of a record, its modified time and raw properties aside (022_content_changed_at.sql).
-  const contentChanged = [...fields.map(([c]) => `${table}.${c} IS DISTINCT FROM EXCLUDED.${c}`), ...assocColumns.map((c) => `${table}.${c} IS DISTINCT FROM ${keep(c)}`), `${table}.deleted_at IS NOT NULL`].join(' OR ');
+  const contentChanged = [...['custom_fields', ...fields.map(([c]) => c)].map((c) => `${table}.${c} IS DISTINCT FROM EXCLUDED.${c}`), ...assocColumns.map((c) => `${table}.${c} IS DISTINCT FROM ${keep(c)}`), `${table}.deleted_at IS NOT NULL`].join(' OR ');
   const changed = [...rawColumns.map((c) => `${table}.${c} IS DISTINCT FROM EXCLUDED.${c}`), contentChanged].join(' OR ');
   const columnNames = recordsetType(object).split(', ').map((definition) => definition.split(' ')[0]);
   // A batch may hold a record twice (pages that overlap, as a CRM's time windows re-read their
@@ -54,8 +56,8 @@ const upserts = new Map<ObjectType, string>();
  * bytes of one binary `jsonb` parameter: joining strings instead made a batch-sized string to flatten
  * and encode again in the driver (bench: ~0.4 s of the worker's CPU per 100k records).
  */
-export function serializeRows(object: ObjectType, records: CanonicalRecord[]): Buffer {
-  return Buffer.from(records.map((record) => JSON.stringify(toRow(object, record))).join(','));
+export function serializeRows(object: ObjectType, records: CanonicalRecord[], customFields?: CustomFieldsReader): Buffer {
+  return Buffer.from(records.map((record) => JSON.stringify(toRow(object, record, customFields))).join(','));
 }
 
 // jsonb's binary input: a version byte (1), then the document as text.

@@ -1,7 +1,7 @@
 import type { Connector, ListingSelection } from '../crm/connector.js';
 import { subscribeNotifications } from '../crm/notifications.js';
 import { randomUUID } from 'node:crypto';
-import { createConnector, integrationTarget } from '../crm/connectors.js';
+import { integrationConnector } from '../crm/connectors.js';
 import { recordFiltersRepository } from '../db/record-filters-repository.js';
 import { runSelection } from './selection.js';
 import { moduleFor } from '../crm/modules.js';
@@ -13,6 +13,7 @@ import { withUser } from '../db/tenant.js';
 import { webhookEventsRepository } from '../db/webhook-events-repository.js';
 import type { AppContext } from '../app-context.js';
 import { refreshFieldOptions } from './field-options.js';
+import { mappingsForRun, refreshFieldMetadataForRun, settleMappingsChangedDuringRun } from './field-mappings.js';
 import { applyPushedChanges, OVERLAP_MS, syncObject } from './object-sync.js';
 import { archiveSweepEveryMs } from './archive-sweep.js';
 import { processRecordBudget } from './record-budget.js';
@@ -78,7 +79,9 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
   const { selection, keeps } = runSelection(integration.platform, await tenant((tx) => recordFiltersRepository(tx).get(job.integrationId)));
   // Objects whose filter changed since their last full listing began list in full now (what it no longer selects goes).
   const relist = await tenant((tx) => recordFiltersRepository(tx).relistDue(job.integrationId));
-  const connector = createConnector(ctx, services, { ...integrationTarget(ctx, integration), selection });
+  // Custom field mappings (#16): the listing asks for the CRM fields they read; rows carry their values.
+  const mapped = await mappingsForRun(ctx, job.userId, job.integrationId, integration.platform);
+  const connector = integrationConnector(ctx, integration, services, { ...selection, properties: mapped.properties });
   const { deletions, reconcileEveryMs, deletedListing } = moduleFor(integration.platform);
   // Asked only where it matters: a deleted listing that costs the whole archive, while pushes arrive.
   const deletionsPushed = deletedListing === 'whole_archive' && integration.realtime.state === 'on'
@@ -103,7 +106,7 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
       if (failures.has(object)) return;
       try {
         await sync({
-          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull: requestedFull || relist.includes(object), signal: lease.signal, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
+          pool: ctx.db.pool, userId: job.userId, integrationId: job.integrationId, connector, deletions, reconcileEveryMs, deletedListing, archiveSweepEveryMs: archiveSweep, runId: job.logId, requestedFull: requestedFull || relist.includes(object), signal: lease.signal, customFields: mapped.customFields, budget: processRecordBudget(ctx.config.PULSE_WORKER_RECORD_BUDGET),
           async countWritten(tx, object, count) {
             // In the page's own transaction: a run presumed dead (another worker owns it now) commits nothing more.
             if (await syncLogsRepository(tx).addWritten(job.logId, runToken, object, count)) return;
@@ -142,6 +145,13 @@ export async function runSync(ctx: AppContext, job: SyncJob): Promise<SyncLog | 
     }
     const bug = outcomes.find((outcome) => outcome.status === 'rejected');
     if (bug) throw bug.reason;
+    // Field metadata (#16) after the records: it serves mapping choices, not this run, so a CRM's daily
+    // budget is spent on records first, and a run that already failed somewhere spends nothing more.
+    if (!pushed && failures.size === 0 && !lease.signal.aborted) await refreshFieldMetadataForRun(ctx, job, connector, job.full);
+    if (!lease.signal.aborted) {
+      const resettled = await settleMappingsChangedDuringRun(ctx, job.userId, job.integrationId, integration.platform, mapped.loaded);
+      if (resettled.length) ctx.logger.info({ integrationId: job.integrationId, logId: job.logId, objects: resettled }, 'field mappings changed during the run: custom fields re-derived');
+    }
   } finally {
     clearInterval(heartbeat);
   }

@@ -48,7 +48,10 @@ export function syncStateRepository(tx: Tx, integrationId: string) {
       return rows.map((row) => row.object);
     },
 
-    /** The object's next listing is a full one (what the integration selects of it changed): phase `full`, no position. */
+    /**
+     * Has the next run list the object in full from the start (what the integration selects of it, or
+     * reads of it, changed), keeping what it knows of deletions. Nothing to do before a first listing.
+     */
     async restartFull(object: ObjectType): Promise<void> {
       await tx.query(
         `UPDATE crm_sync_state SET phase = 'full', cursor = NULL, full_run = NULL, updated_at = now() WHERE integration_id = $1 AND object = $2`,

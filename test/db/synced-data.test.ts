@@ -49,7 +49,7 @@ describe(`synced data for people on ${engine}`, () => {
 
   it('reads the labels once per full sync, not at incremental runs', async () => {
     const first = (await admin(product.sandbox, 'GET', '/_sandbox/requests')).byKind as Record<string, number>;
-    expect(first.metadata).toBe(2); // the deal pipelines and the industry property
+    expect(first.metadata).toBe(5); // the deal pipelines and the industry property; each object's field metadata (#16)
     await admin(product.sandbox, 'DELETE', '/_sandbox/requests');
     expect(await syncAndWait(product.ctx, integration.userId, integration.id)).toMatchObject({ syncType: 'incremental', status: 'success' });
     expect(((await admin(product.sandbox, 'GET', '/_sandbox/requests')).byKind as Record<string, number>).metadata ?? 0).toBe(0);

@@ -2,6 +2,7 @@ import type { ConnectorDeps } from '../connector-module.js';
 import type { Associations, CanonicalRecord, Connector, DeletionPage, ListCursor, Quota, RecordPage } from '../connector.js';
 import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
+import { hubspotField, type HubspotProperty } from './field-types.js';
 import { labelledProperties, pipelineOptions, propertyOptions, type HubspotPipeline } from './field-options.js';
 import { writeFields } from '../field-codec.js';
 import { compareIds, mapRecord } from './mapping.js';
@@ -18,8 +19,8 @@ import { hubspotFilterGroups, type HubspotFilter } from './filters.js';
  * (filters.ts), paged the same way by time windows from the epoch; changes are never filtered here.
  */
 export function hubspotConnector({ http, endpoints, currentToken, lastWindow, selection }: ConnectorDeps): Connector {
-  /** What a listing asks for: the spec's properties and those the object's filter reads (the engine evaluates it). */
-  const propertiesOf = (object: ObjectType) => [...new Set([...hubspotObjects[object].properties, ...filterFields(selection?.filters[object])])];
+  /** The field table's properties, those the integration's custom mappings read and those its filter reads (HubSpot sends only what is asked for). */
+  const propertiesOf = (object: ObjectType) => [...new Set([...hubspotObjects[object].properties, ...(selection?.properties[object] ?? []), ...filterFields(selection?.filters[object])])];
   /** The pushed-down groups of a full listing, or null when it lists everything. */
   const fullListingGroups = (object: ObjectType): HubspotFilter[][] | null => {
     const filter = selection?.filters[object];
@@ -193,6 +194,11 @@ export function hubspotConnector({ http, endpoints, currentToken, lastWindow, se
         options.push(...propertyOptions(target, data));
       }
       return options;
+    },
+
+    async describeFields(object) {
+      const { data } = await http<{ results?: HubspotProperty[] }>('GET', `/crm/v3/properties/${hubspotObjects[object].path}`, { label: '/crm/v3/properties/{object}' });
+      return (data.results ?? []).map(hubspotField);
     },
 
     async create(object, records) {

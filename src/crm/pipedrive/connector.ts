@@ -4,6 +4,7 @@ import type { ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { budgetResetsAt } from './errors.js';
 import { pipedriveListingParams } from './filters.js';
+import { pipedriveField, type PipedriveFieldMeta } from './field-types.js';
 import { mapAssociations, mapRecord, writeBody, type PipedriveRecord } from './mapping.js';
 import { currentUser, deletedRecord, fieldList, namedList, recordList, writtenRecord } from './responses.js';
 import { pipedriveLimits, pipedriveObjects } from './spec.js';
@@ -167,6 +168,19 @@ export function pipedriveConnector({ http, endpoints, lastWindow, selection }: C
       const industry = (orgFields.data ?? []).find((f) => f.key === 'industry');
       for (const [i, o] of (industry?.options ?? []).entries()) options.push({ object: 'companies', field: 'industry', value: String(o.id), label: o.label, displayOrder: i });
       return options;
+    },
+
+    async describeFields(object) {
+      // v1 is where field metadata lives; 500 per page covers any account's fields in a request or two.
+      const path = `/api/v1/${pipedriveObjects[object].entity}Fields`;
+      const fields: PipedriveFieldMeta[] = [];
+      for (let start: number | undefined = 0; start !== undefined;) {
+        const page: { data: { data: unknown[] | null; additional_data?: unknown } } = await spend('GET', path, { schema: fieldList, query: { start, limit: 500 } });
+        fields.push(...((page.data.data ?? []) as PipedriveFieldMeta[]));
+        const pagination: { more_items_in_collection?: boolean; next_start?: number } | undefined = (page.data.additional_data as { pagination?: { more_items_in_collection?: boolean; next_start?: number } } | undefined)?.pagination;
+        start = pagination?.more_items_in_collection ? pagination.next_start : undefined;
+      }
+      return fields.map(pipedriveField);
     },
 
     // One record per call (Pipedrive has no batch writes); the shared limiter keeps them within the burst.

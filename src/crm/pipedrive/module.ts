@@ -1,6 +1,7 @@
 import type { ConnectorModule } from '../connector-module.js';
 import { pipedriveFilterSupport } from './filters.js';
 import { pipedriveConnector } from './connector.js';
+import { isCustomFieldKey } from './field-types.js';
 import { parsePipedriveError } from './errors.js';
 import { pipedriveFields, pipedriveLimits } from './spec.js';
 import { pipedriveSubscriptions } from './subscriptions.js';
@@ -20,6 +21,8 @@ export const pipedriveModule: ConnectorModule = {
   deletedListing: 'filtered',
   fields: pipedriveFields,
   filters: pipedriveFilterSupport,
+  // v2 records carry custom fields by their hash key under `custom_fields`, the standard ones on top.
+  fieldPath: (field) => (isCustomFieldKey(field) ? ['custom_fields', field] : [field]),
   parseError: parsePipedriveError,
   rateLimits: {
     readWindow(headers) {

@@ -7,6 +7,7 @@ import { objectTypes, type ObjectType } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
 import { allocationMeter, allocationStop, readApiUsage, type ApiUsage } from './allocation.js';
 import { BULK_JOBS_SPENT } from './errors.js';
+import { salesforceField, type SalesforceDescribeField } from './field-types.js';
 import { mapRecord, soqlDateTime, soqlString, toSalesforceValues, type SalesforceRecord } from './mapping.js';
 import { bulkJob, contactRoles, describeResult, introspection, limitsResult, organization, queryResult, recordCounts, saveResults, userInfo } from './responses.js';
 import { salesforceFields, salesforceLimits, salesforceObjects } from './spec.js';
@@ -333,6 +334,11 @@ export function salesforceConnector({ http: client, endpoints, currentToken, sel
         values.filter((v) => v.active !== false).forEach((v, displayOrder) => options.push({ object, field, value: v.value, label: v.label, displayOrder }));
       }
       return options;
+    },
+
+    async describeFields(object) {
+      const { data } = await http('GET', `${base}/sobjects/${salesforceObjects[object].sobject}/describe`, { schema: describeResult });
+      return (data.fields as SalesforceDescribeField[]).map(salesforceField);
     },
 
     async checks() {

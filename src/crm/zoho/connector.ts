@@ -4,6 +4,7 @@ import { writeFields } from '../field-codec.js';
 import type { ObjectType } from '../platforms.js';
 import { platforms } from '../platforms.js';
 import { ProviderError } from '../provider-error.js';
+import { zohoField, type ZohoFieldMeta } from './field-types.js';
 import { mapAssociations, mapRecord } from './mapping.js';
 import { filterFields } from '../record-filter.js';
 import { currentUser, deletedPage, fieldsMetadata, lookupsPage, orgDetails, recordCount, recordPage, recordsById, writeResults, type WriteRow } from './responses.js';
@@ -24,7 +25,7 @@ type Position =
 export function zohoConnector({ http, endpoints, baseUrl, limits, selection }: ConnectorDeps): Connector {
   const base = (object: ObjectType) => `/crm/v8/${zohoModules[object].module}`;
   /** What a listing asks for: the module's fields and those the object's selective-sync filter reads (the engine evaluates it). */
-  const fieldsOf = (object: ObjectType) => [...new Set([...zohoModules[object].fields, ...filterFields(selection?.filters[object])])].join(',');
+  const fieldsOf = (object: ObjectType) => [...new Set([...zohoModules[object].fields, ...(selection?.properties[object] ?? []), ...filterFields(selection?.filters[object])])].join(',');
 
   /** The org, read once: its edition and licenses set the credits and concurrency the engine keeps to. */
   let org: Promise<ReturnType<typeof orgDetails.parse>['org'][number]> | null = null;
@@ -221,6 +222,11 @@ export function zohoConnector({ http, endpoints, baseUrl, limits, selection }: C
         }
       }
       return options;
+    },
+
+    async describeFields(object) {
+      const { data } = await http('GET', '/crm/v8/settings/fields', { schema: fieldsMetadata, query: { module: zohoModules[object].module } });
+      return (data.fields as unknown as ZohoFieldMeta[]).map(zohoField);
     },
 
     async create(object, records) {

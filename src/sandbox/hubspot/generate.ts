@@ -8,7 +8,7 @@ import { buildPools, gappedIds, linkColumn, slug, spreadTimes, type NamePools } 
 import { hash32, pick, stringKey, unit } from '../core/random.js';
 import { emptyDataset, type Dataset, type SandboxUser } from '../core/store.js';
 import { OBJECTS, type ObjectType } from './objects.js';
-import { DEAL_STAGES, DEAL_TYPES, INDUSTRIES, LEAD_STATUSES, LIFECYCLE_STAGES } from './properties.js';
+import { DEAL_STAGES, DEAL_TYPES, INDUSTRIES, LEAD_STATUSES, LIFECYCLE_STAGES, PRIORITIES, TIERS } from './properties.js';
 
 export interface RecordCounts {
   contacts: number;
@@ -78,6 +78,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
     annualrevenue: String((1 + (hash32(seed, kO ^ 8, i) % 5000)) * 10000),
     lifecyclestage: pick(LIFECYCLE_STAGES, seed, kO ^ 9, i),
     hubspot_owner_id: owner(kO ^ 10, i),
+    customer_tier: pick(TIERS, seed, kO ^ 11, i),
+    health_score: String(hash32(seed, kO ^ 12, i) % 101),
   });
 
   const deriveContact = (i: number): Props => {
@@ -99,6 +101,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
       lifecyclestage: pick(LIFECYCLE_STAGES, seed, kC ^ 9, i),
       hs_lead_status: pick(LEAD_STATUSES, seed, kC ^ 10, i),
       hubspot_owner_id: owner(kC ^ 11, i),
+      loyalty_tier: unit(seed, kC ^ 12, i) < 0.6 ? pick(TIERS, seed, kC ^ 13, i) : '',
+      engagement_score: String(hash32(seed, kC ^ 14, i) % 101),
     };
   };
 
@@ -117,6 +121,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
       dealtype: pick(DEAL_TYPES, seed, kD ^ 8, i),
       description: '',
       hubspot_owner_id: owner(kD ^ 9, i),
+      deal_priority: pick(PRIORITIES, seed, kD ^ 10, i),
+      discount_percent: String(hash32(seed, kD ^ 11, i) % 31),
     };
   };
 

@@ -46,7 +46,7 @@ export function registerMetadataRoutes(app: FastifyInstance, ctx: HubspotContext
     externalOptions: p.name === 'hubspot_owner_id',
     hasUniqueValue: p.name === 'email' || p.name === 'hs_object_id',
     hidden: false,
-    hubspotDefined: true,
+    hubspotDefined: !p.custom,
     modificationMetadata: { archivable: false, readOnlyDefinition: true, readOnlyValue: !!p.readOnly },
     formField: !p.readOnly,
   });

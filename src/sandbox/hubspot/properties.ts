@@ -13,6 +13,8 @@ export interface PropertyDef {
   groupName: string;
   options?: string[];
   readOnly?: boolean;
+  /** Made by the account (`hubspotDefined: false`), not one of HubSpot's own. */
+  custom?: boolean;
 }
 
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'];
@@ -20,10 +22,15 @@ export const LEAD_STATUSES = ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUAL
 export const INDUSTRIES = ['COMPUTER_SOFTWARE', 'FINANCIAL_SERVICES', 'HOSPITAL_HEALTH_CARE', 'RETAIL', 'MARKETING_AND_ADVERTISING', 'INFORMATION_TECHNOLOGY_AND_SERVICES', 'CONSTRUCTION', 'EDUCATION_MANAGEMENT'];
 export const DEAL_STAGES = ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost'];
 export const DEAL_TYPES = ['newbusiness', 'existingbusiness'];
+/** Options of the account's custom properties: coded values, words as labels (`GOLD` → "Gold"). */
+export const TIERS = ['BRONZE', 'SILVER', 'GOLD', 'PLATINUM'];
+export const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH'];
 
 const text = (name: string, label: string, groupName: string): PropertyDef => ({ name, label, type: 'string', fieldType: 'text', groupName });
 const num = (name: string, label: string, groupName: string): PropertyDef => ({ name, label, type: 'number', fieldType: 'number', groupName });
 const select = (name: string, label: string, groupName: string, options: string[]): PropertyDef => ({ name, label, type: 'enumeration', fieldType: 'select', groupName, options });
+/** The account's own properties, as a portal has them: a picklist and a number per object. */
+const custom = (def: PropertyDef): PropertyDef => ({ ...def, groupName: 'custom_properties', custom: true });
 const system = (modified: string): PropertyDef[] => [
   { name: 'createdate', label: 'Create Date', type: 'datetime', fieldType: 'date', groupName: 'system', readOnly: true },
   { name: modified, label: 'Last Modified Date', type: 'datetime', fieldType: 'date', groupName: 'system', readOnly: true },
@@ -43,6 +50,8 @@ export const PROPERTIES: Record<ObjectType, PropertyDef[]> = {
     text('country', 'Country/Region', 'contactinformation'),
     select('lifecyclestage', 'Lifecycle Stage', 'contactinformation', LIFECYCLE_STAGES),
     select('hs_lead_status', 'Lead Status', 'sales_properties', LEAD_STATUSES),
+    custom(select('loyalty_tier', 'Loyalty Tier', '', TIERS)),
+    custom(num('engagement_score', 'Engagement Score', '')),
     ...system('lastmodifieddate'),
   ],
   companies: [
@@ -56,6 +65,8 @@ export const PROPERTIES: Record<ObjectType, PropertyDef[]> = {
     num('numberofemployees', 'Number of Employees', 'companyinformation'),
     num('annualrevenue', 'Annual Revenue', 'companyinformation'),
     select('lifecyclestage', 'Lifecycle Stage', 'companyinformation', LIFECYCLE_STAGES),
+    custom(select('customer_tier', 'Customer Tier', '', TIERS)),
+    custom(num('health_score', 'Health Score', '')),
     ...system('hs_lastmodifieddate'),
   ],
   deals: [
@@ -66,6 +77,8 @@ export const PROPERTIES: Record<ObjectType, PropertyDef[]> = {
     select('dealstage', 'Deal Stage', 'dealinformation', DEAL_STAGES),
     select('dealtype', 'Deal Type', 'dealinformation', DEAL_TYPES),
     { ...text('description', 'Deal Description', 'dealinformation'), fieldType: 'textarea' },
+    custom(select('deal_priority', 'Deal Priority', '', PRIORITIES)),
+    custom(num('discount_percent', 'Discount (%)', '')),
     ...system('hs_lastmodifieddate'),
   ],
 };

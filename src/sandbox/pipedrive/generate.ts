@@ -6,7 +6,7 @@ import { Collection, type Props } from '../core/collection.js';
 import { buildPools, gappedIds, linkColumn, slug, spreadTimes, type NamePools } from '../core/generator.js';
 import { hash32, pick, stringKey, unit } from '../core/random.js';
 import { emptyDataset, type Dataset, type SandboxUser } from '../core/store.js';
-import { CURRENCIES, customKey, DEAL_STATUSES, INDUSTRIES, STAGES, type ObjectType } from './objects.js';
+import { CURRENCIES, customKey, DEAL_STATUSES, INDUSTRIES, PRIORITIES, STAGES, TIERS, type ObjectType } from './objects.js';
 
 export interface RecordCounts { contacts: number; companies: number; deals: number }
 
@@ -38,6 +38,12 @@ const phone = (seed: number, key: number, i: number) => {
 export const LEAD_SOURCE = customKey('contacts', 'Lead source');
 export const ORG_PHONE = customKey('companies', 'Phone');
 export const DEAL_SOURCE = customKey('deals', 'Source');
+const LOYALTY_TIER = customKey('contacts', 'Loyalty tier');
+const ENGAGEMENT = customKey('contacts', 'Engagement score');
+const CUSTOMER_TIER = customKey('companies', 'Customer tier');
+const HEALTH = customKey('companies', 'Health score');
+const PRIORITY = customKey('deals', 'Priority');
+const DISCOUNT = customKey('deals', 'Discount %');
 
 export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxUser[], anchor = DEFAULT_ANCHOR): Dataset {
   const p = poolsFor(seed);
@@ -66,6 +72,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
     website: companyDomain(i),
     industry: String(pick(INDUSTRIES, seed, kO ^ 6, i).id),
     [ORG_PHONE]: phone(seed, kO ^ 3, i),
+    [CUSTOMER_TIER]: String(pick(TIERS, seed, kO ^ 11, i).id),
+    [HEALTH]: String(hash32(seed, kO ^ 12, i) % 101),
   });
 
   const deriveContact = (i: number): Props => {
@@ -82,6 +90,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
       owner_id: owner(kC ^ 11, i),
       job_title: pick(p.jobTitles, seed, kC ^ 6, i),
       [LEAD_SOURCE]: pick(['Web form', 'Event', 'Referral', 'Import'], seed, kC ^ 7, i),
+      [LOYALTY_TIER]: String(pick(TIERS, seed, kC ^ 12, i).id),
+      [ENGAGEMENT]: String(hash32(seed, kC ^ 13, i) % 101),
     };
   };
 
@@ -101,6 +111,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
       owner_id: owner(kD ^ 9, i),
       expected_close_date: new Date(close).toISOString().slice(0, 10),
       [DEAL_SOURCE]: pick(['Web', 'Referral', 'Event', 'Outbound'], seed, kD ^ 13, i),
+      [PRIORITY]: String(pick(PRIORITIES, seed, kD ^ 14, i).id),
+      [DISCOUNT]: String(hash32(seed, kD ^ 15, i) % 31),
     };
   };
 

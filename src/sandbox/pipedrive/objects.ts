@@ -38,16 +38,32 @@ const hashKey = (name: string) => createHash('sha1').update(`pulse-sandbox:${nam
 export interface CustomField {
   key: string;
   name: string;
-  fieldType: 'varchar' | 'phone' | 'enum';
+  fieldType: 'varchar' | 'phone' | 'enum' | 'double';
   options?: { id: number; label: string }[];
 }
 
 export const INDUSTRIES = ['Software', 'Manufacturing', 'Retail', 'Healthcare', 'Finance', 'Education', 'Logistics', 'Media'].map((label, i) => ({ id: 101 + i, label }));
 
+/** An account's own picklists: numeric option ids, what records carry; the labels come from the fields metadata. */
+export const TIERS = ['Bronze', 'Silver', 'Gold', 'Platinum'].map((label, i) => ({ id: 201 + i, label }));
+export const PRIORITIES = ['Low', 'Medium', 'High'].map((label, i) => ({ id: 301 + i, label }));
+
 export const CUSTOM_FIELDS: Record<ObjectType, CustomField[]> = {
-  contacts: [{ key: hashKey('person:lead_source'), name: 'Lead source', fieldType: 'varchar' }],
-  companies: [{ key: hashKey('organization:phone'), name: 'Phone', fieldType: 'phone' }],
-  deals: [{ key: hashKey('deal:source'), name: 'Source', fieldType: 'varchar' }],
+  contacts: [
+    { key: hashKey('person:lead_source'), name: 'Lead source', fieldType: 'varchar' },
+    { key: hashKey('person:loyalty_tier'), name: 'Loyalty tier', fieldType: 'enum', options: TIERS },
+    { key: hashKey('person:engagement_score'), name: 'Engagement score', fieldType: 'double' },
+  ],
+  companies: [
+    { key: hashKey('organization:phone'), name: 'Phone', fieldType: 'phone' },
+    { key: hashKey('organization:customer_tier'), name: 'Customer tier', fieldType: 'enum', options: TIERS },
+    { key: hashKey('organization:health_score'), name: 'Health score', fieldType: 'double' },
+  ],
+  deals: [
+    { key: hashKey('deal:source'), name: 'Source', fieldType: 'varchar' },
+    { key: hashKey('deal:priority'), name: 'Priority', fieldType: 'enum', options: PRIORITIES },
+    { key: hashKey('deal:discount'), name: 'Discount %', fieldType: 'double' },
+  ],
 };
 
 export const customKey = (type: ObjectType, name: string) => CUSTOM_FIELDS[type].find((f) => f.name === name)!.key;

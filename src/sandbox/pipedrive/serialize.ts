@@ -31,7 +31,7 @@ function customFields(type: ObjectType, props: Props): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of CUSTOM_FIELDS[type]) {
     const raw = props[field.key];
-    out[field.key] = raw === undefined || raw === '' ? null : field.fieldType === 'enum' ? Number(raw) : raw;
+    out[field.key] = raw === undefined || raw === '' ? null : field.fieldType === 'enum' || field.fieldType === 'double' ? Number(raw) : raw;
   }
   return ordered(out);
 }

@@ -7,7 +7,7 @@ import { Collection, type Props } from '../core/collection.js';
 import { buildPools, gappedIds, linkColumn, slug, spreadTimes, type NamePools } from '../core/generator.js';
 import { hash32, pick, stringKey, unit } from '../core/random.js';
 import { emptyDataset, type Dataset, type SandboxAccount, type SandboxUser } from '../core/store.js';
-import { FIRST_ID, INDUSTRIES, LEAD_SOURCES, OBJECT_TYPES, STAGES, TIERS, type ObjectType } from './objects.js';
+import { FIRST_ID, INDUSTRIES, LEAD_SOURCES, OBJECT_TYPES, PRIORITIES, STAGES, TIERS, type ObjectType } from './objects.js';
 
 export interface RecordCounts { contacts: number; companies: number; deals: number }
 
@@ -56,7 +56,7 @@ export function seedDataset(seed: number, counts: RecordCounts, users: SandboxUs
     Name: companyName(i), Website: `www.${domain(i)}`, Industry: pick(INDUSTRIES, seed, kA ^ 3, i), Phone: phone(hash32(seed, kA ^ 4, i)),
     BillingCity: pick(p.cities, seed, kA ^ 5, i), BillingCountry: pick(p.countries, seed, kA ^ 6, i),
     NumberOfEmployees: String(5 + (hash32(seed, kA ^ 7, i) % 5000)), AnnualRevenue: String((1 + (hash32(seed, kA ^ 8, i) % 5000)) * 10000),
-    OwnerId: owner(kA ^ 9, i), Customer_Tier__c: pick(TIERS, seed, kA ^ 10, i),
+    OwnerId: owner(kA ^ 9, i), Customer_Tier__c: pick(TIERS, seed, kA ^ 10, i), Health_Score__c: String(hash32(seed, kA ^ 11, i) % 101),
   });
   const deriveContact = (i: number): Props => {
     const first = pick(p.firstNames, seed, kC ^ 2, i);
@@ -66,7 +66,7 @@ export function seedDataset(seed: number, counts: RecordCounts, users: SandboxUs
       FirstName: first, LastName: last, Email: `${slug(first)}.${slug(last)}${i}@${account >= 0 ? domain(account) : 'example.com'}`,
       Phone: phone(hash32(seed, kC ^ 4, i)), Title: pick(p.jobTitles, seed, kC ^ 5, i), MailingCity: pick(p.cities, seed, kC ^ 6, i),
       MailingCountry: pick(p.countries, seed, kC ^ 7, i), LeadSource: pick(LEAD_SOURCES, seed, kC ^ 8, i), OwnerId: owner(kC ^ 9, i),
-      Loyalty_Tier__c: unit(seed, kC ^ 10, i) < 0.3 ? pick(TIERS, seed, kC ^ 11, i) : '',
+      Loyalty_Tier__c: unit(seed, kC ^ 10, i) < 0.3 ? pick(TIERS, seed, kC ^ 11, i) : '', Engagement_Score__c: String(hash32(seed, kC ^ 12, i) % 101),
     };
   };
   const dealTimes = spreadTimes(seed, kO, counts.deals, anchor);
@@ -79,6 +79,7 @@ export function seedDataset(seed: number, counts: RecordCounts, users: SandboxUs
       CloseDate: day(dealTimes.created[i]! + Math.floor(unit(seed, kO ^ 7, i) * 180) * 86_400_000),
       Probability: String(stage === 'Closed Won' ? 100 : stage === 'Closed Lost' ? 0 : 10 * (1 + (STAGES.indexOf(stage) % 9))),
       CurrencyIsoCode: 'USD', OwnerId: owner(kO ^ 8, i), Renewal__c: unit(seed, kO ^ 9, i) < 0.2 ? 'true' : 'false',
+      Deal_Priority__c: pick(PRIORITIES, seed, kO ^ 10, i), Discount_Percent__c: String(hash32(seed, kO ^ 11, i) % 31),
     };
   };
   const make = (type: ObjectType, k: number, count: number, derive: (i: number) => Props, times = spreadTimes(seed, k, count, anchor)) =>

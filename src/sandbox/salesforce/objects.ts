@@ -45,6 +45,7 @@ export const INDUSTRIES = ['Agriculture', 'Banking', 'Biotechnology', 'Communica
 export const STAGES = ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
 export const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
 export const TIERS = ['Bronze', 'Silver', 'Gold', 'Platinum'];
+export const PRIORITIES = ['Low', 'Medium', 'High'];
 
 export const SOBJECTS: Record<ObjectType, SObjectSpec> = {
   contacts: {
@@ -61,6 +62,7 @@ export const SOBJECTS: Record<ObjectType, SObjectSpec> = {
       { name: 'LeadSource', type: 'picklist', label: 'Lead Source', picklist: LEAD_SOURCES },
       ACCOUNT, OWNER,
       { name: 'Loyalty_Tier__c', type: 'picklist', label: 'Loyalty Tier', picklist: TIERS },
+      { name: 'Engagement_Score__c', type: 'double', label: 'Engagement Score' },
     ],
   },
   companies: {
@@ -77,6 +79,7 @@ export const SOBJECTS: Record<ObjectType, SObjectSpec> = {
       { name: 'AnnualRevenue', type: 'currency', label: 'Annual Revenue' },
       OWNER,
       { name: 'Customer_Tier__c', type: 'picklist', label: 'Customer Tier', picklist: TIERS },
+      { name: 'Health_Score__c', type: 'double', label: 'Health Score' },
     ],
   },
   deals: {
@@ -93,6 +96,8 @@ export const SOBJECTS: Record<ObjectType, SObjectSpec> = {
       // The record type selects the sales process (the stages a deal moves through).
       { name: 'RecordTypeId', type: 'reference', label: 'Record Type ID', referenceTo: 'RecordType' },
       { name: 'Renewal__c', type: 'boolean', label: 'Renewal' },
+      { name: 'Deal_Priority__c', type: 'picklist', label: 'Deal Priority', picklist: PRIORITIES },
+      { name: 'Discount_Percent__c', type: 'double', label: 'Discount (%)' },
     ],
   },
 };

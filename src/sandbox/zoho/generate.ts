@@ -9,7 +9,7 @@ import { buildPools, gappedIds, linkColumn, slug, spreadTimes, type NamePools } 
 import { hash32, pick, stringKey, unit } from '../core/random.js';
 import { emptyDataset, type Dataset, type SandboxUser } from '../core/store.js';
 import { toSecond } from './ids.js';
-import { DEAL_STAGES, DEAL_TYPES, INDUSTRIES, LEAD_SOURCES, MODULES, type ObjectType } from './modules.js';
+import { DEAL_STAGES, DEAL_TYPES, INDUSTRIES, LEAD_SOURCES, MODULES, PRIORITIES, TIERS, type ObjectType } from './modules.js';
 
 export interface RecordCounts {
   contacts: number;
@@ -88,6 +88,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
     Billing_Country: pick(p.countries, seed, kA ^ 5, i),
     Employees: String(5 + (hash32(seed, kA ^ 7, i) % 5000)),
     Annual_Revenue: String((1 + (hash32(seed, kA ^ 8, i) % 5000)) * 10000),
+    Customer_Tier: pick(TIERS, seed, kA ^ 11, i),
+    Health_Score: String(hash32(seed, kA ^ 12, i) % 101),
   });
 
   const deriveContact = (i: number): Props => {
@@ -105,6 +107,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
       Mailing_City: pick(p.cities, seed, kC ^ 7, i),
       Mailing_Country: pick(p.countries, seed, kC ^ 8, i),
       Lead_Source: pick(LEAD_SOURCES, seed, kC ^ 9, i),
+      Loyalty_Tier: pick(TIERS, seed, kC ^ 12, i),
+      Engagement_Score: String(hash32(seed, kC ^ 13, i) % 101),
     };
   };
 
@@ -121,6 +125,8 @@ export function seedDataset(seed: number, counts: RecordCounts, owners: SandboxU
       Pipeline: 'Standard (Standard)',
       Closing_Date: new Date(close).toISOString().slice(0, 10),
       Type: pick(DEAL_TYPES, seed, kD ^ 8, i),
+      Deal_Priority: pick(PRIORITIES, seed, kD ^ 10, i),
+      Discount_Percent: String(hash32(seed, kD ^ 11, i) % 31),
     };
   };
 

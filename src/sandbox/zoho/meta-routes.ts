@@ -57,7 +57,7 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: ZohoContext): void
     if (!type) return sendZohoError(reply, 400, req.query.module ? 'INVALID_MODULE' : 'REQUIRED_PARAM_MISSING', req.query.module ? 'The module name given seems to be invalid' : 'One of the expected parameter is missing', { param_name: 'module' });
     return {
       fields: MODULES[type].fields.map((f, i) => ({
-        api_name: f.api_name, field_label: f.label, display_label: f.label, data_type: f.type, id: toZohoId(82_000_000 + i), system_mandatory: !!f.mandatory, read_only: !!f.system,
+        api_name: f.api_name, field_label: f.label, display_label: f.label, data_type: f.type, id: toZohoId(82_000_000 + i), system_mandatory: !!f.mandatory, read_only: !!f.system, custom_field: !!f.custom,
         ...(f.picklist ? { pick_list_values: f.picklist.map((value, order) => ({ display_value: value, actual_value: value, sequence_number: order + 1 })) } : {}),
         ...(f.lookup ? { lookup: { module: { api_name: MODULES[f.lookup].apiName } } } : {}),
       })),

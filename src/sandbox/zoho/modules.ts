@@ -18,6 +18,8 @@ export interface FieldSpec {
   picklist?: readonly string[];
   /** For lookups: the object whose record this field points at. */
   lookup?: ObjectType;
+  /** Made by the org (`custom_field: true` in the fields metadata), not one of Zoho's standard fields. */
+  custom?: boolean;
 }
 
 export interface ModuleSpec {
@@ -36,6 +38,8 @@ export const LEAD_SOURCES = ['Advertisement', 'Cold Call', 'Employee Referral', 
 export const DEAL_STAGES = ['Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'] as const;
 export const DEAL_TYPES = ['New Business', 'Existing Business'] as const;
 export const PIPELINES = ['Standard (Standard)'] as const;
+export const TIERS = ['Bronze', 'Silver', 'Gold', 'Platinum'] as const;
+export const PRIORITIES = ['Low', 'Medium', 'High'] as const;
 
 const owner: FieldSpec = { api_name: 'Owner', label: 'Owner', type: 'ownerlookup' };
 const system: FieldSpec[] = [
@@ -57,6 +61,8 @@ export const MODULES: Record<ObjectType, ModuleSpec> = {
       { api_name: 'Mailing_Country', label: 'Mailing Country', type: 'text' },
       { api_name: 'Lead_Source', label: 'Lead Source', type: 'picklist', picklist: LEAD_SOURCES },
       { api_name: 'Account_Name', label: 'Account Name', type: 'lookup', lookup: 'companies' },
+      { api_name: 'Loyalty_Tier', label: 'Loyalty Tier', type: 'picklist', picklist: TIERS, custom: true },
+      { api_name: 'Engagement_Score', label: 'Engagement Score', type: 'integer', custom: true },
       ...system,
     ],
   },
@@ -72,6 +78,8 @@ export const MODULES: Record<ObjectType, ModuleSpec> = {
       { api_name: 'Billing_Country', label: 'Billing Country', type: 'text' },
       { api_name: 'Employees', label: 'Employees', type: 'integer' },
       { api_name: 'Annual_Revenue', label: 'Annual Revenue', type: 'currency' },
+      { api_name: 'Customer_Tier', label: 'Customer Tier', type: 'picklist', picklist: TIERS, custom: true },
+      { api_name: 'Health_Score', label: 'Health Score', type: 'integer', custom: true },
       ...system,
     ],
   },
@@ -88,6 +96,8 @@ export const MODULES: Record<ObjectType, ModuleSpec> = {
       { api_name: 'Type', label: 'Type', type: 'picklist', picklist: DEAL_TYPES },
       { api_name: 'Account_Name', label: 'Account Name', type: 'lookup', lookup: 'companies' },
       { api_name: 'Contact_Name', label: 'Contact Name', type: 'lookup', lookup: 'contacts' },
+      { api_name: 'Deal_Priority', label: 'Deal Priority', type: 'picklist', picklist: PRIORITIES, custom: true },
+      { api_name: 'Discount_Percent', label: 'Discount (%)', type: 'integer', custom: true },
       ...system,
     ],
   },
