@@ -60,6 +60,12 @@ export function fieldMappingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       if (problems.length) throw new AppError('validation_failed', problems.join(' '), { problems });
       return mappings;
     };
+    /** A PUT's or preview's body checked against the CRM's fields: the integration, the object and the complete mappings. */
+    const proposal = async (userId: string, id: string, body: { object: ObjectType; mappings: ProposedMapping[] }) => {
+      const integration = await integrationOf(userId, id);
+      const { fields } = await fieldsOf(userId, integration, body.object);
+      return { integration, object: body.object, mappings: checked(integration, body.object, body.mappings, fields), path: fieldPathOf(integration.platform) };
+    };
 
     app.get('/api/integrations/:id/fields', {
       schema: {
@@ -115,11 +121,7 @@ export function fieldMappingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       const userId = request.caller.userId;
-      const { object } = request.body;
-      const integration = await integrationOf(userId, request.params.id);
-      const { fields } = await fieldsOf(userId, integration, object);
-      const mappings = checked(integration, object, request.body.mappings, fields);
-      const path = fieldPathOf(integration.platform);
+      const { integration, object, mappings, path } = await proposal(userId, request.params.id, request.body);
       const { rederived, missing } = await tenant(userId, async (tx) => {
         const repository = fieldMappingsRepository(tx, integration.id);
         await repository.replace(object, mappings);
@@ -148,11 +150,7 @@ export function fieldMappingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       const userId = request.caller.userId;
-      const { object } = request.body;
-      const integration = await integrationOf(userId, request.params.id);
-      const { fields } = await fieldsOf(userId, integration, object);
-      const mappings = checked(integration, object, request.body.mappings, fields);
-      const path = fieldPathOf(integration.platform);
+      const { integration, object, mappings, path } = await proposal(userId, request.params.id, request.body);
       const { sample, missing } = await tenant(userId, async (tx) => {
         const repository = fieldMappingsRepository(tx, integration.id);
         return { sample: await repository.sample(object, PREVIEW_RECORDS), missing: new Set(await repository.neverFetched(object, mappings, path)) };
