@@ -1,4 +1,4 @@
-import type { FilterCondition, RecordFilter } from './connector.js';
+import type { CrmField, CrmFieldType, FilterCondition, RecordFilter } from './connector.js';
 
 /**
  * Selective sync's filters (#16), read the same way by every CRM: what a condition means on a
@@ -44,9 +44,8 @@ export function conditionProblem(condition: FilterCondition): string | null {
 
 /**
  * What is wrong with a filter for a CRM whose field names follow `fieldName`, with the path of the
- * part at fault; null when it is valid. Field names are checked against the CRM's naming rule only:
- * a well-formed name the CRM does not know is found by the first sync (the CRM refuses the query or
- * the records simply lack it), until field metadata is read for this.
+ * part at fault; null when it is valid. This needs no CRM: whether the CRM has the fields, and of
+ * which types, is checked next against its metadata (filterFieldsProblem).
  */
 export function filterProblem(filter: RecordFilter, fieldName: { pattern: RegExp; rule: string }): { path: string; message: string } | null {
   if (filter.conditions.length > MAX_CONDITIONS) return { path: 'conditions', message: `A filter takes at most ${MAX_CONDITIONS} conditions; this one has ${filter.conditions.length}.` };
@@ -54,6 +53,35 @@ export function filterProblem(filter: RecordFilter, fieldName: { pattern: RegExp
     if (!fieldName.pattern.test(condition.field)) return { path: `conditions.${index}.field`, message: `"${condition.field}" is not a field name: ${fieldName.rule}.` };
     const problem = conditionProblem(condition);
     if (problem) return { path: `conditions.${index}.value`, message: problem };
+  }
+  return null;
+}
+
+/**
+ * The field types each operator means something for. Equality, lists and presence apply to any field;
+ * a substring to text (and the values of a picklist); an order to numbers or to dates, never to both
+ * by one operator, so a value is never read as the wrong kind.
+ */
+const operatorTypes: Record<FilterCondition['operator'], readonly CrmFieldType[] | 'any'> = {
+  equals: 'any', in: 'any', known: 'any', unknown: 'any',
+  contains: ['text', 'enumeration'],
+  before: ['date', 'datetime'], after: ['date', 'datetime'],
+  greater: ['number', 'currency'], less: ['number', 'currency'],
+};
+
+/**
+ * What is wrong with a filter against the CRM's fields of the object (its metadata): a field it does
+ * not have, or an operator that means nothing for the field's type; null when every condition fits.
+ */
+export function filterFieldsProblem(filter: RecordFilter, fields: CrmField[], where: string): { path: string; message: string } | null {
+  const byName = new Map(fields.map((field) => [field.name, field]));
+  for (const [index, condition] of filter.conditions.entries()) {
+    const field = byName.get(condition.field);
+    if (!field) return { path: `conditions.${index}.field`, message: `${where} has no field "${condition.field}": the fields API lists the ones it has.` };
+    const types = operatorTypes[condition.operator];
+    if (types !== 'any' && !types.includes(field.type)) {
+      return { path: `conditions.${index}.operator`, message: `"${condition.operator}" does not apply to ${field.label} (${field.name}), a ${field.type} field: it applies to ${types.join(' or ')} fields.` };
+    }
   }
   return null;
 }

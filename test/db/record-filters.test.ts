@@ -57,6 +57,13 @@ describe.each(availablePlatforms)(`%s selective sync on ${engine}`, (platform) =
     const date = await api('PUT', `/api/integrations/${integration.id}/filters`, { contacts: { match: 'all', conditions: [{ field: title, operator: 'after', value: 'last tuesday' }] } });
     expect(date.status).toBe(400);
     expect(date.body.error.message).toContain('ISO 8601');
+    // Against the CRM's own fields (its metadata): one it does not have, and an order on a text field.
+    const unknown = await api('PUT', `/api/integrations/${integration.id}/filters`, { contacts: { match: 'all', conditions: [{ field: 'no_such_field_x', operator: 'known' }] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'validation_failed', details: { path: 'body.contacts.conditions.0.field' }, message: expect.stringContaining('has no field "no_such_field_x"') });
+    const order = await api('POST', `/api/integrations/${integration.id}/filters/preview`, { contacts: { match: 'all', conditions: [{ field: title, operator: 'after', value: '2025-01-01' }] } });
+    expect(order.status).toBe(400);
+    expect(order.body.error).toMatchObject({ details: { path: 'body.contacts.conditions.0.operator' }, message: expect.stringContaining('applies to date or datetime fields') });
     expect((await api('GET', `/api/integrations/${integration.id}/filters`)).body.objects.contacts.filter).toBeNull();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FilterCondition, RecordFilter } from '../../src/crm/connector.js';
-import { conditionProblem, filterProblem, matchesCondition, matchesFilter } from '../../src/crm/record-filter.js';
+import type { CrmField, FilterCondition, RecordFilter } from '../../src/crm/connector.js';
+import { conditionProblem, filterFieldsProblem, filterProblem, matchesCondition, matchesFilter } from '../../src/crm/record-filter.js';
 
 /** Selective sync's local evaluation: the definition of "matches" every CRM's push-down must cover. */
 const condition = (operator: FilterCondition['operator'], value?: FilterCondition['value']): FilterCondition => ({ field: 'f', operator, value });
@@ -88,5 +88,28 @@ describe('a filter\'s problems, as the API refuses them', () => {
       .toEqual({ path: 'conditions.1.field', message: '"Bad Name" is not a field name: lower case letters and underscores.' });
     expect(filterProblem({ match: 'any', conditions: [{ field: 'ok', operator: 'in', value: [] }] }, rule)?.path).toBe('conditions.0.value');
     expect(filterProblem({ match: 'any', conditions: [{ field: 'ok', operator: 'in', value: ['a'] }] }, rule)).toBeNull();
+  });
+});
+
+describe('filterFieldsProblem (against the CRM\'s fields)', () => {
+  const fields: CrmField[] = [
+    { name: 'jobtitle', label: 'Job Title', type: 'text', readOnly: false, required: false, custom: false },
+    { name: 'closedate', label: 'Close Date', type: 'datetime', readOnly: false, required: false, custom: false },
+    { name: 'amount', label: 'Amount', type: 'currency', readOnly: false, required: false, custom: false },
+    { name: 'tier', label: 'Tier', type: 'enumeration', options: [{ value: 'GOLD', label: 'Gold' }], readOnly: false, required: false, custom: true },
+  ];
+  const check = (field: string, operator: FilterCondition['operator']) => filterFieldsProblem({ match: 'all', conditions: [{ field, operator }] }, fields, "HubSpot's deals");
+
+  it('accepts each operator on the types it means something for', () => {
+    for (const [field, operator] of [['jobtitle', 'contains'], ['tier', 'contains'], ['closedate', 'before'], ['closedate', 'after'], ['amount', 'greater'], ['amount', 'less'], ['tier', 'in'], ['amount', 'known']] as const) {
+      expect(check(field, operator)).toBeNull();
+    }
+  });
+
+  it('refuses a field the CRM does not have, and an operator that means nothing for the field\'s type, naming the path', () => {
+    expect(check('nope', 'known')).toEqual({ path: 'conditions.0.field', message: 'HubSpot\'s deals has no field "nope": the fields API lists the ones it has.' });
+    expect(check('jobtitle', 'after')).toMatchObject({ path: 'conditions.0.operator', message: expect.stringContaining('applies to date or datetime fields') });
+    expect(check('closedate', 'greater')).toMatchObject({ path: 'conditions.0.operator' });
+    expect(check('amount', 'contains')).toMatchObject({ path: 'conditions.0.operator' });
   });
 });

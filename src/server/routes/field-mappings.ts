@@ -1,16 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { integrationConnector } from '../../crm/connectors.js';
 import type { CrmField } from '../../crm/connector.js';
 import { moduleFor } from '../../crm/modules.js';
 import { objectTypes, platforms, type ObjectType } from '../../crm/platforms.js';
-import { ProviderError } from '../../crm/provider-error.js';
 import { integrationsRepository, type Integration } from '../../db/integrations-repository.js';
 import { withUser } from '../../db/tenant.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { AppContext } from '../../app-context.js';
 import { checkMappings, customFieldsReader, reservedNames, type FieldMapping, type ProposedMapping } from '../../sync/custom-fields.js';
-import { fieldPathOf, refreshFieldMetadata } from '../../sync/field-mappings.js';
+import { fieldPathOf } from '../../sync/field-mappings.js';
+import { crmFieldsOf, readFieldsFromCrm } from '../crm-fields.js';
 import { fieldMappingsRepository } from '../../sync/field-mappings-repository.js';
 import { fieldMetadataRepository } from '../../sync/field-metadata-repository.js';
 import { recordTables } from '../../sync/record-tables.js';
@@ -37,22 +36,8 @@ export function fieldMappingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       if (!found) throw notFound('Integration');
       return found;
     };
-    /** Reads metadata from the CRM; its failure is a 502 saying what the CRM answered, not a 500. */
-    const readFromCrm = async (integration: Integration, userId: string, objects?: ObjectType[]) => {
-      try {
-        await refreshFieldMetadata(ctx, userId, integration.id, integrationConnector(ctx, integration), objects);
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        throw new AppError('provider_error', `${platforms[integration.platform].name} did not give its field metadata: ${error.message}`, { code: error.code });
-      }
-    };
-    /** The stored metadata, read from the CRM first if none is stored yet. */
-    const fieldsOf = async (userId: string, integration: Integration, object: ObjectType) => {
-      const stored = await tenant(userId, (tx) => fieldMetadataRepository(tx).list(integration.id, object));
-      if (stored.fetchedAt) return stored;
-      await readFromCrm(integration, userId, [object]);
-      return tenant(userId, (tx) => fieldMetadataRepository(tx).list(integration.id, object));
-    };
+    const readFromCrm = (integration: Integration, userId: string, objects?: ObjectType[]) => readFieldsFromCrm(ctx, userId, integration, objects);
+    const fieldsOf = (userId: string, integration: Integration, object: ObjectType) => crmFieldsOf(ctx, userId, integration, object);
     const checked = (integration: Integration, object: ObjectType, proposed: ProposedMapping[], fields: CrmField[]): FieldMapping[] => {
       const table = moduleFor(integration.platform).fields[object] as Record<string, unknown>;
       const reserved = reservedNames(Object.keys(table), recordTables[object].associations.map(([column]) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())));

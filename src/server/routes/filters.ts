@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RecordFilter } from '../../crm/connector.js';
 import { moduleFor } from '../../crm/modules.js';
-import { objectTypes, type ObjectType } from '../../crm/platforms.js';
-import { filterProblem } from '../../crm/record-filter.js';
+import { objectTypes, platforms, type ObjectType } from '../../crm/platforms.js';
+import { filterFieldsProblem, filterProblem } from '../../crm/record-filter.js';
 import { integrationsRepository, type Integration } from '../../db/integrations-repository.js';
 import { recordFiltersRepository, type RecordFilters } from '../../db/record-filters-repository.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -10,6 +10,7 @@ import { filterReport } from '../../sync/filter-preview.js';
 import { syncStateRepository } from '../../sync/sync-state-repository.js';
 import type { AppContext } from '../../app-context.js';
 import { errorBodySchema, filterPreviewSchema, filtersBodySchema, filtersReportSchema, filtersSavedSchema, idParams } from '../schemas.js';
+import { crmFieldsOf } from '../crm-fields.js';
 import { asCaller } from '../tenant-request.js';
 
 /**
@@ -44,7 +45,7 @@ export function filterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       const integration = await findIntegration(request, request.params.id);
-      const proposed = checkedFilters(integration, request.body);
+      const proposed = await checkedFilters(ctx, request.caller.userId, integration, request.body);
       const changed = await asCaller(ctx, request, async (tx) => {
         const objects = await recordFiltersRepository(tx).put(integration.id, proposed);
         // The next run lists these objects in full: what no longer matches is not seen, so it is removed.
@@ -67,7 +68,7 @@ export function filterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       const integration = await findIntegration(request, request.params.id);
-      const proposed = checkedFilters(integration, request.body);
+      const proposed = await checkedFilters(ctx, request.caller.userId, integration, request.body);
       const saved = await asCaller(ctx, request, (tx) => recordFiltersRepository(tx).get(integration.id));
       // Objects the proposal does not name keep their saved filter; null previews none.
       const filters: RecordFilters = { ...saved };
@@ -77,14 +78,23 @@ export function filterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   };
 }
 
-/** The body's filters, each checked against the CRM's field-name rule and its operator's value (400 naming the path). */
-function checkedFilters(integration: Integration, body: Partial<Record<ObjectType, RecordFilter | null>>): Partial<Record<ObjectType, RecordFilter | null>> {
+/**
+ * The body's filters, each checked against the CRM's field-name rule and its operator's value, then
+ * against the CRM's fields of the object (their metadata, read once if none is stored): 400 naming the path.
+ */
+async function checkedFilters(ctx: AppContext, userId: string, integration: Integration, body: Partial<Record<ObjectType, RecordFilter | null>>): Promise<Partial<Record<ObjectType, RecordFilter | null>>> {
   const { fieldName } = moduleFor(integration.platform).filters;
+  const refuse = (object: ObjectType, problem: { path: string; message: string }) =>
+    new AppError('validation_failed', `body.${object}.${problem.path}: ${problem.message}`, { path: `body.${object}.${problem.path}` });
   for (const object of objectTypes) {
     const filter = body[object];
     if (!filter) continue;
     const problem = filterProblem(filter, fieldName);
-    if (problem) throw new AppError('validation_failed', `body.${object}.${problem.path}: ${problem.message}`, { path: `body.${object}.${problem.path}` });
+    if (problem) throw refuse(object, problem);
+    if (filter.conditions.length === 0) continue;
+    const { fields } = await crmFieldsOf(ctx, userId, integration, object);
+    const mismatch = filterFieldsProblem(filter, fields, `${platforms[integration.platform].name}'s ${object}`);
+    if (mismatch) throw refuse(object, mismatch);
   }
   return body;
 }
