@@ -44,6 +44,9 @@ export const FiltersEditor = withPulseCrm(function FiltersEditor({ integrationId
   const [drafts, setDrafts] = useState<DraftCondition[]>([]);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
   const [attempt, setAttempt] = useState(0);
+  // Keyboard focus follows the edit: into a new condition's field, back to "Add a condition" after a removal.
+  const [addedKey, setAddedKey] = useState<number | null>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
 
   const adopt = (filter: RecordFilter | null) => {
     setMatch(filter?.match ?? 'all');
@@ -86,7 +89,11 @@ export const FiltersEditor = withPulseCrm(function FiltersEditor({ integrationId
     if (outcome.kind !== 'busy') setOutcome({ kind: 'idle' });
   };
   // A new condition starts without a field; picking one sets the operators its type allows.
-  const addCondition = () => edit(() => setDrafts((current) => [...current, { key: nextKey.current++, field: '', operator: operatorsFor(undefined)[0]!, text: '', list: [] }]));
+  const addCondition = () => edit(() => {
+    const key = nextKey.current++;
+    setAddedKey(key);
+    setDrafts((current) => [...current, { key, field: '', operator: operatorsFor(undefined)[0]!, text: '', list: [] }]);
+  });
 
   const run = async (action: 'preview' | 'save') => {
     setOutcome({ kind: 'busy', action });
@@ -103,7 +110,10 @@ export const FiltersEditor = withPulseCrm(function FiltersEditor({ integrationId
       }
     } catch (failure) {
       const error = failure as Error;
-      setOutcome({ kind: 'failed', message: error.message, condition: error instanceof ApiError ? conditionIndexOf(error.details) : null });
+      const condition = error instanceof ApiError ? conditionIndexOf(error.details) : null;
+      // Beside its condition the message needs no path (`body.contacts.conditions.0.value: …`).
+      const message = condition === null ? error.message : error.message.replace(/^body\.[\w.]+: /, '');
+      setOutcome({ kind: 'failed', message, condition });
     }
   };
 
@@ -137,15 +147,19 @@ export const FiltersEditor = withPulseCrm(function FiltersEditor({ integrationId
               draft={draft}
               fields={known}
               error={conditionError(index)}
+              focusOnMount={draft.key === addedKey}
               onChange={(next) => edit(() => setDrafts((current) => current.map((item) => (item.key === draft.key ? next : item))))}
-              onRemove={() => edit(() => setDrafts((current) => current.filter((item) => item.key !== draft.key)))}
+              onRemove={() => edit(() => {
+                setDrafts((current) => current.filter((item) => item.key !== draft.key));
+                addButton.current?.focus();
+              })}
             />
           ))}
         </ol>
       )}
 
       <div className="pcrm-filters__edit">
-        <button type="button" className="pcrm-button pcrm-button--small" disabled={fields === null} onClick={addCondition}>Add a condition</button>
+        <button ref={addButton} type="button" className="pcrm-button pcrm-button--small" disabled={fields === null} onClick={addCondition}>Add a condition</button>
         {drafts.length > 0 && (
           <button type="button" className="pcrm-button pcrm-button--small pcrm-button--danger" onClick={() => edit(() => setDrafts([]))}>Clear filter</button>
         )}

@@ -15,12 +15,14 @@ interface Props {
   fields: FilterableField[];
   /** The API's message about this condition, shown under it. */
   error?: string;
+  /** Just added by the person: the field box takes the focus. */
+  focusOnMount?: boolean;
   onChange: (draft: DraftCondition) => void;
   onRemove: () => void;
 }
 
 /** One condition: the CRM field (searched by label), an operator that fits its type, and a value input that fits both. */
-export function FilterConditionRow({ index, draft, fields, error, onChange, onRemove }: Props) {
+export function FilterConditionRow({ index, draft, fields, error, focusOnMount, onChange, onRemove }: Props) {
   const id = useId();
   const field = fields.find((candidate) => candidate.name === draft.field);
   const [typed, setTyped] = useState(field ? fieldChoiceText(field, fields) : draft.field);
@@ -57,6 +59,8 @@ export function FilterConditionRow({ index, draft, fields, error, onChange, onRe
             value={typed}
             placeholder="Search fields"
             autoComplete="off"
+            // Only right after "Add a condition": that is where the person is headed.
+            autoFocus={focusOnMount}
             aria-invalid={typed !== '' && !field ? true : undefined}
             aria-describedby={described}
             onChange={(event) => pickField(event.target.value)}

@@ -54,7 +54,7 @@ export function FilterPreview({ object, report }: { object: RecordKind; report: 
           <dt>Full sync cost</dt>
           <dd>
             {listingRequests.filtered === null
-              ? 'Not estimated'
+              ? appliedAt === 'pulse' ? 'As without the filter: every record is listed' : 'Not estimated'
               : <>About <strong>{count(listingRequests.filtered)}</strong> listing {listingRequests.filtered === 1 ? 'request' : 'requests'}</>}
             {listingRequests.unfiltered !== null && listingRequests.filtered !== listingRequests.unfiltered &&
               <span className="pcrm-muted"> instead of {count(listingRequests.unfiltered)} without the filter</span>}
