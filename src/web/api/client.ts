@@ -1,4 +1,7 @@
 import type {
+  FilterPreview, FiltersBody, FiltersReport, FiltersSaved,
+} from './types';
+import type {
   BrowsePage, ConnectionCheck, IntegrationDto, Page, PlatformDto, RealtimeSetupDto, RecordKind, RecordsByKind, SyncLogDto,
 } from './types';
 
@@ -96,6 +99,12 @@ export function createApiClient({ baseUrl = '', getToken }: ApiClientOptions = {
     recordCounts: (integrationId?: string) => request<Record<RecordKind, number>>('GET', `/api/record-counts${query({ integrationId })}`),
     records: <K extends RecordKind>(kind: K, params: { integrationId?: string; includeDeleted?: boolean; limit?: number; cursor?: string | null }) =>
       request<Page<RecordsByKind[K]>>('GET', `/api/${kind}${query(params)}`),
+    // Selective sync (#16)
+    filters: (id: string) => request<FiltersReport>('GET', `/api/integrations/${id}/filters`),
+    /** What the proposed filters would sync and cost; nothing is saved. */
+    previewFilters: (id: string, body: FiltersBody) => request<FilterPreview>('POST', `/api/integrations/${id}/filters/preview`, body),
+    /** Saves; a changed filter lists its object in full at once (the answer's `fullSync`). */
+    saveFilters: (id: string, body: FiltersBody) => request<FiltersSaved>('PUT', `/api/integrations/${id}/filters`, body),
   };
 }
 

@@ -35,3 +35,17 @@ export interface BrowsePage<K extends RecordKind> {
 export type OAuthResultMessage =
   | { source: 'pulse-crm'; type: 'oauth-result'; ok: true; integrationId: string; reconnected?: boolean }
   | { source: 'pulse-crm'; type: 'oauth-result'; ok: false; reason: string; message: string };
+
+/* Selective sync (#16): filters per object, what each costs and what a proposal would sync. */
+import type { z } from 'zod';
+import type { filterPreviewSchema, filtersReportSchema, filtersSavedSchema } from '../../server/schemas';
+export type { FilterCondition, RecordFilter } from '../../crm/connector';
+export type FilterOperator = import('../../crm/connector').FilterCondition['operator'];
+/** Per object: the saved filter, where it is applied, the CRM's counts and the listing requests with and without it. */
+export type FiltersReport = z.infer<typeof filtersReportSchema>;
+/** One object's report; a preview's also holds `local` (Pulse's records that match, with a few of them). */
+export type ObjectFilterReport = FiltersReport['objects'][RecordKind];
+export type FilterPreview = z.infer<typeof filterPreviewSchema>;
+export type FiltersSaved = z.infer<typeof filtersSavedSchema>;
+/** PUT and preview bodies: an object left out keeps its filter, null removes it. */
+export type FiltersBody = Partial<Record<RecordKind, import('../../crm/connector').RecordFilter | null>>;
