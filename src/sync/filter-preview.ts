@@ -28,17 +28,19 @@ export interface ObjectFilterReport {
 }
 
 const SAMPLE_SIZE = 5;
+/** A report that spends no CRM request (the saved filters as a page loads them): counts left out, saying how to get them. */
+const NOT_COUNTED: ObjectFilterReport['crm'] = { total: null, matching: null, note: 'Not counted: ?counts=true or a preview asks the CRM.' };
 const LOCAL_BATCH = 2_000;
 
 export async function filterReport(
-  ctx: AppContext, userId: string, integration: Integration, filters: RecordFilters, options: { local: boolean },
+  ctx: AppContext, userId: string, integration: Integration, filters: RecordFilters, options: { local: boolean; crmCounts: boolean },
 ): Promise<Record<ObjectType, ObjectFilterReport>> {
   const connector = integrationConnector(ctx, integration);
   const module = moduleFor(integration.platform);
   const entries = await Promise.all(objectTypes.map(async (object): Promise<[ObjectType, ObjectFilterReport]> => {
     const filter = filters[object] && filters[object]!.conditions.length > 0 ? filters[object]! : null;
     const pushDown = filter ? module.filters.pushDown(object, filter) : null;
-    const crm = await crmCounts(connector, object, filter);
+    const crm = options.crmCounts ? await crmCounts(connector, object, filter) : NOT_COUNTED;
     const pages = (count: number | null, size: number) => (count === null ? null : Math.max(1, Math.ceil(count / size)));
     const unfiltered = pages(crm.total, module.filters.pageSize.full);
     const report: ObjectFilterReport = {

@@ -98,7 +98,12 @@ describe.each(availablePlatforms)(`%s selective sync on ${engine}`, (platform) =
     const contains = await api('POST', `/api/integrations/${integration.id}/filters/preview`, { contacts: substring });
     expect(contains.body.objects.contacts.local).toMatchObject({ records: 5, matching: 5 });
     expect(contains.body.objects.contacts.crm.matching).toBe(moduleFor(platform).filters.pushDown('contacts', substring as never).pushed ? 5 : null);
-    const report = await api('GET', `/api/integrations/${integration.id}/filters`);
+    // A page loading the saved filters spends no CRM request; `counts=true` asks the CRM for the cost.
+    const requestsBefore = ((await emulator.admin('GET', '/_sandbox/requests')) as { total: number }).total;
+    const loaded = await api('GET', `/api/integrations/${integration.id}/filters`);
+    expect(loaded.body.objects.contacts).toMatchObject({ filter, appliedAt: pushed ? 'crm' : 'pulse', crm: { total: null, matching: null } });
+    expect(((await emulator.admin('GET', '/_sandbox/requests')) as { total: number }).total).toBe(requestsBefore);
+    const report = await api('GET', `/api/integrations/${integration.id}/filters?counts=true`);
     expect(report.body.objects.contacts).toMatchObject({ filter, appliedAt: pushed ? 'crm' : 'pulse' });
     if (pushed) expect(report.body.objects.contacts.listingRequests.filtered).toBeLessThanOrEqual(report.body.objects.contacts.listingRequests.unfiltered);
   });

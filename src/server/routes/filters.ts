@@ -9,6 +9,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { filterReport } from '../../sync/filter-preview.js';
 import { syncStateRepository } from '../../sync/sync-state-repository.js';
 import type { AppContext } from '../../app-context.js';
+import { z } from 'zod';
 import { errorBodySchema, filterPreviewSchema, filtersBodySchema, filtersReportSchema, filtersSavedSchema, idParams } from '../schemas.js';
 import { crmFieldsOf } from '../crm-fields.js';
 import { asCaller } from '../tenant-request.js';
@@ -18,6 +19,8 @@ import { asCaller } from '../tenant-request.js';
  * full listing or applied by Pulse), and a preview of proposed ones before they are saved. Saving a
  * changed filter lists that object in full at the next run, which removes what no longer matches.
  */
+const filtersQuery = z.object({ counts: z.enum(['true', 'false']).optional().describe('Ask the CRM for its counts (a few requests; on Zoho, credits).') });
+
 export function filterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     const errors = { 400: errorBodySchema, 404: errorBodySchema };
@@ -30,12 +33,13 @@ export function filterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/api/integrations/:id/filters', {
       schema: {
         operationId: 'getFilters', summary: 'An integration\'s sync filters, where each is applied and what a full sync costs with it', tags: ['filters'],
-        params: idParams, response: { 200: filtersReportSchema, ...errors },
+        description: 'Spends no CRM request unless `counts=true`: then the CRM counts each object (with its filter where it can), for the listing requests a full sync would spend.',
+        params: idParams, querystring: filtersQuery, response: { 200: filtersReportSchema, ...errors },
       },
     }, async (request) => {
       const integration = await findIntegration(request, request.params.id);
       const filters = await asCaller(ctx, request, (tx) => recordFiltersRepository(tx).get(integration.id));
-      return { objects: await filterReport(ctx, request.caller.userId, integration, filters, { local: false }) };
+      return { objects: await filterReport(ctx, request.caller.userId, integration, filters, { local: false, crmCounts: request.query.counts === 'true' }) };
     });
 
     app.put('/api/integrations/:id/filters', {
@@ -73,7 +77,7 @@ export function filterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       // Objects the proposal does not name keep their saved filter; null previews none.
       const filters: RecordFilters = { ...saved };
       for (const object of objectTypes) if (object in proposed) filters[object] = proposed[object] ?? undefined;
-      return { objects: await filterReport(ctx, request.caller.userId, integration, filters, { local: true }) };
+      return { objects: await filterReport(ctx, request.caller.userId, integration, filters, { local: true, crmCounts: true }) };
     });
   };
 }
