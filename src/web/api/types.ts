@@ -35,3 +35,17 @@ export interface BrowsePage<K extends RecordKind> {
 export type OAuthResultMessage =
   | { source: 'pulse-crm'; type: 'oauth-result'; ok: true; integrationId: string; reconnected?: boolean }
   | { source: 'pulse-crm'; type: 'oauth-result'; ok: false; reason: string; message: string };
+
+// --- Custom field mappings (#16) -------------------------------------------------------------
+import type { z } from 'zod';
+import type {
+  crmFieldSchema, mappingInputSchema, mappingsPreviewSchema, mappingsSavedSchema, mappingsSchema,
+} from '../../server/field-mapping-schemas';
+/** One CRM field as `GET /api/integrations/:id/fields` describes it. */
+export type CrmField = z.infer<typeof crmFieldSchema>;
+export type PulseFieldType = CrmField['type'];
+/** A custom mapping as the page edits and sends it. */
+export type MappingInput = z.infer<typeof mappingInputSchema>;
+export type FieldMappingsDto = z.infer<typeof mappingsSchema>;
+export type MappingsSaved = z.infer<typeof mappingsSavedSchema>;
+export type MappingsPreview = z.infer<typeof mappingsPreviewSchema>;
