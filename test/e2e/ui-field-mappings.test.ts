@@ -75,6 +75,8 @@ describe.each(available)('%s: Fields & filters', { timeout: 180_000 }, (id) => {
   it('maps a custom picklist and number in the wizard: refused when incompatible, previewed, saved, synced to the data API', async () => {
     const context = await browser.newContext({ viewport: viewports.desktop });
     const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
       await page.goto(`${app.baseUrl}/settings`);
       await page.getByRole('button', { name: 'Connect CRM' }).first().click();
@@ -120,8 +122,13 @@ describe.each(available)('%s: Fields & filters', { timeout: 180_000 }, (id) => {
 
       // Preview before saving: the first sync did not ask for these fields, so the preview says a fetch is needed.
       await section.getByRole('button', { name: 'Preview' }).click();
-      await section.getByText(/^Preview on \d+ of/).waitFor();
-      await section.getByText(/ (from stored data|needs a fetch)$/).first().waitFor();
+      try {
+        await section.getByText(/^Preview on \d+ of/).waitFor({ timeout: 10_000 });
+        await section.getByText(/ (from stored data|needs a fetch)$/).first().waitFor();
+      } catch (error) {
+        await screenshot(page, `FAILED-fields-${id}-preview`);
+        throw error;
+      }
       await screenshot(page, `fields-${id}-1280-step-preview-before-save`);
 
       // Saved: the answer says what happened (here, most likely, a listing that fetches the new fields).
@@ -173,6 +180,7 @@ describe.each(available)('%s: Fields & filters', { timeout: 180_000 }, (id) => {
       expect([...want.values()].some((values) => values.tier !== null)).toBe(true);
       await dialog.getByText('Sync finished').waitFor({ timeout: 90_000 });
       await dialog.getByRole('button', { name: 'Done' }).click();
+      expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
     }

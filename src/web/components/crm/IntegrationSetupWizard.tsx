@@ -26,7 +26,7 @@ type Stage =
   | { step: 0; error?: string }
   | { step: 1; platform: PlatformDto; error?: string; integrationId?: string }
   | { step: 2; platform?: PlatformDto; integrationId: string }
-  | { step: 3; integrationId: string }
+  | { step: 3; platform?: PlatformDto; integrationId: string }
   | { step: 4; integrationId: string };
 
 /** The guided setup: choose a CRM, authorize it, test the connection, optionally choose fields and filters, watch the first sync. */
@@ -85,7 +85,7 @@ function WizardBody({ onClose, onComplete, resumeIntegrationId, resumeError }: I
           <ConnectionTest
             integrationId={stage.integrationId}
             platformName={platformName}
-            onContinue={() => setStage({ step: 3, integrationId: stage.integrationId })}
+            onContinue={() => setStage({ step: 3, platform, integrationId: stage.integrationId })}
             onReconnect={() => setStage(platform ? { step: 1, platform, integrationId: stage.integrationId } : { step: 0 })}
           />
         )}

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { CrmField, FieldMappingsDto, MappingInput, MappingsPreview, MappingsSaved, PulseFieldType, RecordKind } from '../../../api/types';
 import { ApiError } from '../../../api/client';
 import { usePulseCrm } from '../PulseCrmProvider';
@@ -84,20 +84,20 @@ export function MappingsEditor({ integrationId, object, crmName, fields, mapping
   return (
     <div className="pcrm-stack">
       <div className="pcrm-table-scroll" role="region" tabIndex={0} aria-label={`Default mappings of ${objectWords[object]}`}>
-        <table className="pcrm-table pcrm-mappings">
+        <table className="pcrm-table pcrm-mappings" role="table">
           <caption className="pcrm-visually-hidden">Default mappings: the unified columns every CRM fills</caption>
-          <thead>
-            <tr><th scope="col">{crmName} field</th><th scope="col">Type</th><th scope="col">Pulse field</th><th scope="col">Direction</th></tr>
+          <thead role="rowgroup">
+            <tr role="row"><th scope="col">{crmName} field</th><th scope="col">Type</th><th scope="col">Pulse field</th><th scope="col">Direction</th></tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {(mappings?.defaults ?? []).map((mapping) => {
               const field = byName.get(mapping.crmField);
               return (
-                <tr key={mapping.pulseField}>
-                  <td><FieldName field={field} name={mapping.crmField} /></td>
-                  <td>{field ? <span className="pcrm-tag">{field.type}</span> : <span className="pcrm-muted">—</span>}</td>
-                  <td><code>{mapping.pulseField}</code> <span className="pcrm-tag pcrm-tag--optional">default</span></td>
-                  <td>CRM → Pulse</td>
+                <tr key={mapping.pulseField} role="row">
+                  <td role="cell" data-label={`${crmName} field`}><FieldName field={field} name={mapping.crmField} /></td>
+                  <td role="cell" data-label="Type">{field ? <span className="pcrm-tag">{field.type}</span> : <span className="pcrm-muted">—</span>}</td>
+                  <td role="cell" data-label="Pulse field"><code>{mapping.pulseField}</code> <span className="pcrm-tag pcrm-tag--optional">default</span></td>
+                  <td role="cell" data-label="Direction">CRM → Pulse</td>
                 </tr>
               );
             })}
@@ -188,6 +188,7 @@ export function MappingsEditor({ integrationId, object, crmName, fields, mapping
 /** What the PUT did, in the person's words: values computed now, or the listing that fetches a new field. */
 function SavedOutcome({ saved, crmName }: { saved: MappingsSaved; crmName: string }) {
   const fields = saved.fetch.fields.map((name) => `"${name}"`).join(', ');
+  const one = saved.fetch.fields.length === 1;
   return (
     <div className="pcrm-alert pcrm-alert--ok">
       <p>
@@ -195,18 +196,24 @@ function SavedOutcome({ saved, crmName }: { saved: MappingsSaved; crmName: strin
         {saved.outcome === 'rederived'
           ? `${saved.rederived.toLocaleString('en-US')} ${saved.object} re-derived now from stored data, without asking ${crmName}.`
           : saved.outcome === 'full_sync_scheduled'
-            ? `Stored data re-derived now (${saved.rederived.toLocaleString('en-US')} ${saved.object}); ${fields} never fetched yet, so a sync of ${saved.object} has started to fetch it.`
-            : `Stored data re-derived now (${saved.rederived.toLocaleString('en-US')} ${saved.object}); ${fields} arrives with the next full sync.`}
+            ? `Stored data re-derived now (${saved.rederived.toLocaleString('en-US')} ${saved.object}); ${fields} ${one ? 'was' : 'were'} never fetched, so a sync of ${saved.object} has started to fetch ${one ? 'it' : 'them'}.`
+            : `Stored data re-derived now (${saved.rederived.toLocaleString('en-US')} ${saved.object}); ${fields} ${one ? 'arrives' : 'arrive'} with the next full sync.`}
       </p>
     </div>
   );
 }
 
 function MappingsPreviewTable({ preview }: { preview: MappingsPreview }) {
+  // The preview lands below the buttons, often out of view in the dialog: bring it in.
+  const ref = useRef<HTMLElement>(null);
+  // Braces: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [preview]);
   const columns = preview.mappings.map((mapping) => mapping.pulseField);
   const show = (value: unknown) => (value === null || value === undefined ? '—' : String(value));
   return (
-    <section className="pcrm-stack" aria-label="Preview">
+    <section ref={ref} className="pcrm-stack" aria-label="Preview">
       <p role="status">
         Preview on {preview.records.length} of {preview.total.toLocaleString('en-US')} synced {preview.object}; nothing is saved.
       </p>
@@ -219,13 +226,13 @@ function MappingsPreviewTable({ preview }: { preview: MappingsPreview }) {
       </ul>
       {preview.records.length > 0 && columns.length > 0 && (
         <div className="pcrm-table-scroll" role="region" tabIndex={0} aria-label="Previewed records">
-          <table className="pcrm-table pcrm-preview">
-            <thead><tr><th scope="col">Record</th>{columns.map((column) => <th key={column} scope="col">{column}</th>)}</tr></thead>
-            <tbody>
+          <table className="pcrm-table pcrm-preview" role="table">
+            <thead role="rowgroup"><tr role="row"><th scope="col">Record</th>{columns.map((column) => <th key={column} scope="col">{column}</th>)}</tr></thead>
+            <tbody role="rowgroup">
               {preview.records.map((record) => (
-                <tr key={record.remoteId}>
-                  <td><code>{record.remoteId}</code></td>
-                  {columns.map((column) => <td key={column}>{show(record.customFields[column])}</td>)}
+                <tr key={record.remoteId} role="row">
+                  <td role="cell" data-label="Record"><code>{record.remoteId}</code></td>
+                  {columns.map((column) => <td key={column} role="cell" data-label={column}>{show(record.customFields[column])}</td>)}
                 </tr>
               ))}
             </tbody>
