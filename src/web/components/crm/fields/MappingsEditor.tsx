@@ -83,6 +83,9 @@ export function MappingsEditor({ integrationId, object, crmName, fields, mapping
   const listId = `${id}-crm-fields`;
   return (
     <div className="pcrm-stack">
+      {/* Open at first, so the defaults are reviewed; a person who knows them folds them away. */}
+      <details className="pcrm-defaults" open>
+      <summary className="pcrm-subtitle">Default mappings ({mappings?.defaults.length ?? 0})</summary>
       <div className="pcrm-table-scroll" role="region" tabIndex={0} aria-label={`Default mappings of ${objectWords[object]}`}>
         <table className="pcrm-table pcrm-mappings" role="table">
           <caption className="pcrm-visually-hidden">Default mappings: the unified columns every CRM fills</caption>
@@ -95,8 +98,8 @@ export function MappingsEditor({ integrationId, object, crmName, fields, mapping
               return (
                 <tr key={mapping.pulseField} role="row">
                   <td role="cell" data-label={`${crmName} field`}><FieldName field={field} name={mapping.crmField} /></td>
-                  <td role="cell" data-label="Type">{field ? <span className="pcrm-tag">{field.type}</span> : <span className="pcrm-muted">—</span>}</td>
-                  <td role="cell" data-label="Pulse field"><code>{mapping.pulseField}</code> <span className="pcrm-tag pcrm-tag--optional">default</span></td>
+                  <td role="cell" data-label="Type"><span>{field ? <span className="pcrm-tag">{field.type}</span> : <span className="pcrm-muted">—</span>}</span></td>
+                  <td role="cell" data-label="Pulse field"><span><code>{mapping.pulseField}</code> <span className="pcrm-tag pcrm-tag--optional">default</span></span></td>
                   <td role="cell" data-label="Direction">CRM → Pulse</td>
                 </tr>
               );
@@ -104,6 +107,7 @@ export function MappingsEditor({ integrationId, object, crmName, fields, mapping
           </tbody>
         </table>
       </div>
+      </details>
 
       <datalist id={listId}>
         {(fields ?? []).map((field) => (

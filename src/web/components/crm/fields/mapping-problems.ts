@@ -1,12 +1,10 @@
-import type { MappingInput } from '../../../api/types';
-
 /**
  * Puts each of the API's 400 problems next to the row it names. The server words every problem with
  * the row's Pulse field name in quotes, or else its CRM field name in quotes or brackets
  * (src/sync/custom-fields.ts). The Pulse name is tried first: it is unique per object, while two rows
  * may map the same CRM field. A problem naming no row is shown above the rows.
  */
-export function problemsByRow(problems: string[], rows: Pick<MappingInput, 'pulseField' | 'crmField'>[]): { rows: string[][]; general: string[] } {
+export function problemsByRow(problems: string[], rows: { pulseField: string; crmField: string }[]): { rows: string[][]; general: string[] } {
   const byRow = rows.map(() => [] as string[]);
   const general: string[] = [];
   for (const problem of problems) {
