@@ -53,6 +53,7 @@ async function finishWizard(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog', { name: 'Connect a CRM' });
   await dialog.getByText('All set: Pulse can sync HubSpot.').waitFor({ timeout: 60_000 });
   await dialog.getByRole('button', { name: 'Continue' }).click();
+  await dialog.getByRole('button', { name: 'Use the defaults' }).click();
   await dialog.getByRole('heading', { name: 'Your CRM is connected' }).waitFor();
   await dialog.getByText(/in progress: [\d,]+ of [\d,]+ records|records synced/).first().waitFor({ timeout: 60_000 });
   await dialog.getByRole('button', { name: 'Done' }).click();

@@ -68,6 +68,7 @@ describe.each(available)('%s through the setup wizard', { timeout: 180_000 }, (i
       await dialog.getByText(`All set: Pulse can sync ${name}.`).waitFor({ timeout: 60_000 });
       await screenshot(page, `every-crm-${id}-1280-test-passed`);
       await dialog.getByRole('button', { name: 'Continue' }).click();
+      await dialog.getByRole('button', { name: 'Use the defaults' }).click();
       await dialog.getByRole('heading', { name: 'Your CRM is connected' }).waitFor();
       await dialog.getByRole('button', { name: 'Done' }).click();
       await page.goto(`${app.baseUrl}/`);

@@ -105,6 +105,7 @@ for (const [size, viewport] of Object.entries(viewports)) {
       expect((await dialog.getByRole('listitem').filter({ hasText: 'API quota' }).textContent())!.match(/\d+ (\/|of) \d+/g)).toHaveLength(1);
       await screenshot(page, `wizard-${size}-3-test-passed`);
       await dialog.getByRole('button', { name: 'Continue' }).click();
+      await dialog.getByRole('button', { name: 'Use the defaults' }).click();
       await dialog.getByRole('heading', { name: 'Your CRM is connected' }).waitFor();
       await dialog.getByText('Read contacts').waitFor();
       await dialog.getByText(/fetches only what changed, every 15 minutes/).waitFor();

@@ -113,6 +113,7 @@ export async function connectThroughWizard(page: Page, app: RunningApp, crm = 'H
   await allowInPopup(await popupOpened);
   await dialog.getByText(`All set: Pulse can sync ${crm}.`).waitFor({ timeout: 60_000 });
   await dialog.getByRole('button', { name: 'Continue' }).click();
+  await dialog.getByRole('button', { name: 'Use the defaults' }).click();
   await dialog.getByRole('heading', { name: 'Your CRM is connected' }).waitFor();
 }
 

@@ -1,5 +1,6 @@
 import type {
   FilterPreview, FiltersBody, FiltersReport, FiltersSaved,
+  CrmField, FieldMappingsDto, MappingInput, MappingsPreview, MappingsSaved,
 } from './types';
 import type {
   BrowsePage, ConnectionCheck, IntegrationDto, Page, PlatformDto, RealtimeSetupDto, RecordKind, RecordsByKind, SyncLogDto,
@@ -99,6 +100,17 @@ export function createApiClient({ baseUrl = '', getToken }: ApiClientOptions = {
     recordCounts: (integrationId?: string) => request<Record<RecordKind, number>>('GET', `/api/record-counts${query({ integrationId })}`),
     records: <K extends RecordKind>(kind: K, params: { integrationId?: string; includeDeleted?: boolean; limit?: number; cursor?: string | null }) =>
       request<Page<RecordsByKind[K]>>('GET', `/api/${kind}${query(params)}`),
+    // --- Custom field mappings (#16)
+    /** The CRM's fields of one object (cached by Pulse; read from the CRM the first time). */
+    crmFields: (id: string, object: RecordKind) =>
+      request<{ object: RecordKind; fetchedAt: string | null; fields: CrmField[] }>('GET', `/api/integrations/${id}/fields${query({ object })}`),
+    refreshCrmFields: (id: string) => request<{ fetchedAt: string; fields: Record<RecordKind, number> }>('POST', `/api/integrations/${id}/fields/refresh`),
+    fieldMappings: (id: string) => request<FieldMappingsDto>('GET', `/api/integrations/${id}/mappings`),
+    saveFieldMappings: (id: string, object: RecordKind, mappings: MappingInput[]) =>
+      request<MappingsSaved>('PUT', `/api/integrations/${id}/mappings`, { object, mappings }),
+    previewFieldMappings: (id: string, object: RecordKind, mappings: MappingInput[]) =>
+      request<MappingsPreview>('POST', `/api/integrations/${id}/mappings/preview`, { object, mappings }),
+
     // Selective sync (#16)
     filters: (id: string) => request<FiltersReport>('GET', `/api/integrations/${id}/filters`),
     /** What the proposed filters would sync and cost; nothing is saved. */

@@ -49,3 +49,16 @@ export type FilterPreview = z.infer<typeof filterPreviewSchema>;
 export type FiltersSaved = z.infer<typeof filtersSavedSchema>;
 /** PUT and preview bodies: an object left out keeps its filter, null removes it. */
 export type FiltersBody = Partial<Record<RecordKind, import('../../crm/connector').RecordFilter | null>>;
+
+// --- Custom field mappings (#16) -------------------------------------------------------------
+import type {
+  crmFieldSchema, mappingInputSchema, mappingsPreviewSchema, mappingsSavedSchema, mappingsSchema,
+} from '../../server/field-mapping-schemas';
+/** One CRM field as `GET /api/integrations/:id/fields` describes it. */
+export type CrmField = z.infer<typeof crmFieldSchema>;
+export type PulseFieldType = CrmField['type'];
+/** A custom mapping as the page edits and sends it. */
+export type MappingInput = z.infer<typeof mappingInputSchema>;
+export type FieldMappingsDto = z.infer<typeof mappingsSchema>;
+export type MappingsSaved = z.infer<typeof mappingsSavedSchema>;
+export type MappingsPreview = z.infer<typeof mappingsPreviewSchema>;

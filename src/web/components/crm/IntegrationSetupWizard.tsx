@@ -6,6 +6,7 @@ import { usePlatforms } from './hooks/use-platforms';
 import { useResource } from './hooks/use-resource';
 import { Modal } from './ui/Modal';
 import { ConnectionTest } from './wizard/ConnectionTest';
+import { FieldsStep } from './wizard/FieldsStep';
 import { OAuthConfiguration } from './wizard/OAuthConfiguration';
 import { PlatformSelector } from './wizard/PlatformSelector';
 import { SetupComplete } from './wizard/SetupComplete';
@@ -25,9 +26,10 @@ type Stage =
   | { step: 0; error?: string }
   | { step: 1; platform: PlatformDto; error?: string; integrationId?: string }
   | { step: 2; platform?: PlatformDto; integrationId: string }
-  | { step: 3; integrationId: string };
+  | { step: 3; platform?: PlatformDto; integrationId: string }
+  | { step: 4; integrationId: string };
 
-/** The guided setup: choose a CRM, authorize it, test the connection, watch the first sync. */
+/** The guided setup: choose a CRM, authorize it, test the connection, optionally choose fields and filters, watch the first sync. */
 export const IntegrationSetupWizard = withPulseCrm(function IntegrationSetupWizard(props: IntegrationSetupWizardProps) {
   return (
     <Modal isOpen={props.isOpen} onClose={props.onClose} labelledBy="pcrm-wizard-title" initialFocus="pcrm-step-title">
@@ -83,11 +85,14 @@ function WizardBody({ onClose, onComplete, resumeIntegrationId, resumeError }: I
           <ConnectionTest
             integrationId={stage.integrationId}
             platformName={platformName}
-            onContinue={() => setStage({ step: 3, integrationId: stage.integrationId })}
+            onContinue={() => setStage({ step: 3, platform, integrationId: stage.integrationId })}
             onReconnect={() => setStage(platform ? { step: 1, platform, integrationId: stage.integrationId } : { step: 0 })}
           />
         )}
         {stage.step === 3 && (
+          <FieldsStep integrationId={stage.integrationId} platformName={platformName} onContinue={() => setStage({ step: 4, integrationId: stage.integrationId })} />
+        )}
+        {stage.step === 4 && (
           <SetupComplete
             integrationId={stage.integrationId}
             onDone={(integration) => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { IntegrationDto, PlatformDto } from '../../../api/types';
 import { useSyncState } from '../PulseCrmProvider';
+import { FieldsSettingsButton } from '../fields/FieldsSettings';
 import { PlatformMark } from '../ui/PlatformMark';
 import { RelativeTime } from '../ui/RelativeTime';
 import { displayStatus, rateLimitWait, retryPending } from '../ui/status';
@@ -61,6 +62,7 @@ export function IntegrationStatusCard({ integration, platform }: { integration: 
         <button type="button" className="pcrm-button pcrm-button--small" aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>
           {showHistory ? 'Hide history' : 'History'}
         </button>
+        <FieldsSettingsButton integration={integration} crmName={platform?.name ?? integration.platform} />
       </div>
       {showHistory && <SyncHistory integrationId={integration.id} changeKey={`${live?.running?.logId ?? ''}:${live?.finished?.logId ?? ''}`} />}
     </article>

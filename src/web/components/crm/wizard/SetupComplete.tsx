@@ -5,7 +5,7 @@ import { useResource } from '../hooks/use-resource';
 import { ErrorNotice, Loading } from '../ui/states';
 import { SyncProgress, SyncResult } from '../ui/SyncProgress';
 
-/** Step 4: what was connected, the first sync as it runs, and what to do next. */
+/** Step 5: what was connected, the first sync as it runs, and what to do next. */
 export function SetupComplete({ integrationId, onDone }: { integrationId: string; onDone: (integration: IntegrationDto) => void }) {
   const { api } = usePulseCrm();
   const integration = useResource(() => api.integration(integrationId), [api, integrationId]);

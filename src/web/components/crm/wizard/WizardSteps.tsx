@@ -1,4 +1,4 @@
-export const wizardSteps = ['Choose CRM', 'Authorize', 'Test connection', 'Done'] as const;
+export const wizardSteps = ['Choose CRM', 'Authorize', 'Test connection', 'Fields & filters', 'Done'] as const;
 
 /** Where the person is in the wizard; the current step is announced as such. */
 export function WizardSteps({ current }: { current: number }) {
