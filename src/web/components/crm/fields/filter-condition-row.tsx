@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { FilterOperator } from '../../../api/types';
 import type { FilterableField } from './FiltersEditor';
 import { fieldKind, operatorLabels, operatorsFor, type DraftCondition } from './filter-operators';
@@ -26,6 +26,12 @@ export function FilterConditionRow({ index, draft, fields, error, focusOnMount, 
   const id = useId();
   const field = fields.find((candidate) => candidate.name === draft.field);
   const [typed, setTyped] = useState(field ? fieldChoiceText(field, fields) : draft.field);
+  // A saved condition can mount before the CRM's fields have loaded, showing its API name: once they
+  // arrive, show the label the person picks fields by (unless they have typed something else since).
+  const shown = field ? fieldChoiceText(field, fields) : null;
+  useEffect(() => {
+    if (shown) setTyped((current) => (current === draft.field ? shown : current));
+  }, [shown, draft.field]);
   const number = index + 1;
   const operators = operatorsFor(field);
   const kind = fieldKind(field);
