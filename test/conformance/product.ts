@@ -18,13 +18,34 @@ export interface ConformanceProduct {
 }
 
 export async function startConformanceProduct(platform: PlatformId, options: { env?: Record<string, string>; records: EmulatorOptions['records'] }): Promise<ConformanceProduct> {
+  // The port is chosen before the emulator, the database's socket and the workers start (they need
+  // the product's URL), so one of them, or another process on the machine, may take it meanwhile
+  // (EADDRINUSE, seen in CI): then everything starts again on another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(platform, options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startOnFreePort(platform: PlatformId, options: { env?: Record<string, string>; records: EmulatorOptions['records'] }): Promise<ConformanceProduct> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const emulator = await startEmulator(platform, { redirectUri: `${baseUrl}/crm/oauth/callback`, records: options.records });
   const ctx = await createTestContext({ PUBLIC_URL: baseUrl, ...options.env }, emulator.wiring);
   const services = await startSyncServices(ctx, { workers: 2, scheduler: false });
   const app = await buildApp(ctx, { serveWeb: false });
-  await app.listen({ port, host: '127.0.0.1' });
+  try {
+    await app.listen({ port, host: '127.0.0.1' });
+  } catch (error) {
+    await app.close();
+    await services.stop();
+    await ctx.close();
+    await emulator.close();
+    throw error;
+  }
   await subscribeNotifications(emulator, baseUrl);
   return {
     baseUrl,
