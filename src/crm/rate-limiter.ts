@@ -43,28 +43,20 @@ const SAFETY = 1.01;
 const SLACK_MS = 150;
 
 /**
- * Slots reserved per statement, as time: one statement per request was the sync's bottleneck (each a
- * commit on one hot row, waited for before the request goes: a 100k full sync took 13.6 s with it and
- * 7.1 s without any limiter, measured). A block of this much of the account's rate, in one statement,
- * keeps the spacing (the block is a contiguous run of the shared schedule) at a fraction of the cost.
+ * Slots reserved per statement, as time. A statement per request (a commit on one hot row, waited for
+ * before the request goes) costs little on a quiet server but doubled a 100k full sync when PostgreSQL
+ * was short of CPU (13.6 s against 7.1 s with no limiter, bench/results/2026-12-03-write-path.md). A
+ * block of this much of the account's rate, in one statement, keeps the spacing (the block is a
+ * contiguous run of the shared schedule) at a fraction of the cost.
  */
 const BLOCK_MS = 250;
 const MAX_BLOCK = 25;
-
-/**
- * How long a key nobody knows a rate for goes without asking again. A request with no rate asks
- * whether another process learned one; when none did, asking before every request cost as much as
- * the block above (the bench's unlimited tier). A rate learned meanwhile is this process's own to
- * learn from the same CRM's headers, or applies within this long.
- */
-const UNKNOWN_RATE_RECHECK_MS = 1_000;
 
 /** Slots this process holds for a key: the next one's time (local clock) and how many are left. */
 interface Block { next: number; left: number; spacingMs: number }
 
 export function postgresRateLimiter(pool: pg.Pool): RateLimiter {
   const blocks = new Map<string, Block>();
-  const noRateUntil = new Map<string, number>();
 
   /** Reserves `count` consecutive slots; returns when the first is due and the spacing the key has. */
   async function reserve(key: string, spacingMs: number | null, count: number): Promise<Block> {
@@ -81,16 +73,16 @@ export function postgresRateLimiter(pool: pg.Pool): RateLimiter {
   return {
     async acquire(key, rate) {
       const spacingMs = rate && rate.max > 0 ? (rate.windowMs * SAFETY + SLACK_MS) / rate.max : null;
-      if (spacingMs === null && (noRateUntil.get(key) ?? 0) > Date.now()) return;
       let block = blocks.get(key);
       // A block is used while its rate is still the one asked for and its next slot has not passed
       // by more than a slot: a slot used late would land closer to the next one than the spacing.
       const usable = block && block.left > 0 && spacingMs !== null && block.spacingMs === spacingMs && block.next >= Date.now() - spacingMs;
       if (!usable) {
-        // Unknown rate: one slot at the rate another process learned, if any (nothing to space a block by).
+        // Unknown rate: one slot at the rate another connector or process learned, if any. Asked every
+        // time: a connector that has not seen the CRM's headers yet must be spaced by one that has
+        // (skipping the question for a second let a connection's second connector overflow a 3/s window).
         const count = spacingMs ? Math.max(1, Math.min(MAX_BLOCK, Math.floor(BLOCK_MS / spacingMs))) : 1;
         blocks.set(key, (block = await reserve(key, spacingMs, count)));
-        if (!block.spacingMs) noRateUntil.set(key, Date.now() + UNKNOWN_RATE_RECHECK_MS);
       }
       const due = block!.next;
       block!.next += block!.spacingMs;
