@@ -42,52 +42,18 @@ const SLOT_POLL_MS = 15;
 const SAFETY = 1.01;
 const SLACK_MS = 150;
 
-/**
- * Slots reserved per statement, as time. A statement per request (a commit on one hot row, waited for
- * before the request goes) costs little on a quiet server but doubled a 100k full sync when PostgreSQL
- * was short of CPU (13.6 s against 7.1 s with no limiter, bench/results/2026-12-03-write-path.md). A
- * block of this much of the account's rate, in one statement, keeps the spacing (the block is a
- * contiguous run of the shared schedule) at a fraction of the cost.
- */
-const BLOCK_MS = 250;
-const MAX_BLOCK = 25;
-
-/** Slots this process holds for a key: the next one's time (local clock) and how many are left. */
-interface Block { next: number; left: number; spacingMs: number }
-
 export function postgresRateLimiter(pool: pg.Pool): RateLimiter {
-  const blocks = new Map<string, Block>();
-
-  /** Reserves `count` consecutive slots; returns when the first is due and the spacing the key has. */
-  async function reserve(key: string, spacingMs: number | null, count: number): Promise<Block> {
-    const { rows } = await pool.query<{ wait_ms: number; spacing_ms: number | null }>(
-      `INSERT INTO rate_limits AS r (key, tat, spacing_ms) VALUES ($1, clock_timestamp() + make_interval(secs => coalesce($2::float8, 0) * $3 / 1000.0), $2::float8)
-       ON CONFLICT (key) DO UPDATE SET spacing_ms = coalesce($2::float8, r.spacing_ms),
-         tat = greatest(r.tat, clock_timestamp()) + make_interval(secs => coalesce($2::float8, r.spacing_ms, 0) * $3 / 1000.0)
-       RETURNING greatest(0, extract(epoch FROM (r.tat - make_interval(secs => coalesce(r.spacing_ms, 0) * $3 / 1000.0)) - clock_timestamp()) * 1000)::float8 AS wait_ms, r.spacing_ms`,
-      [key, spacingMs, count],
-    );
-    return { next: Date.now() + (rows[0]?.wait_ms ?? 0), left: count, spacingMs: rows[0]?.spacing_ms ?? 0 };
-  }
-
   return {
     async acquire(key, rate) {
       const spacingMs = rate && rate.max > 0 ? (rate.windowMs * SAFETY + SLACK_MS) / rate.max : null;
-      let block = blocks.get(key);
-      // A block is used while its rate is still the one asked for and its next slot has not passed
-      // by more than a slot: a slot used late would land closer to the next one than the spacing.
-      const usable = block && block.left > 0 && spacingMs !== null && block.spacingMs === spacingMs && block.next >= Date.now() - spacingMs;
-      if (!usable) {
-        // Unknown rate: one slot at the rate another connector or process learned, if any. Asked every
-        // time: a connector that has not seen the CRM's headers yet must be spaced by one that has
-        // (skipping the question for a second let a connection's second connector overflow a 3/s window).
-        const count = spacingMs ? Math.max(1, Math.min(MAX_BLOCK, Math.floor(BLOCK_MS / spacingMs))) : 1;
-        blocks.set(key, (block = await reserve(key, spacingMs, count)));
-      }
-      const due = block!.next;
-      block!.next += block!.spacingMs;
-      block!.left--;
-      const waitMs = due - Date.now();
+      const { rows } = await pool.query<{ wait_ms: number }>(
+        `INSERT INTO rate_limits AS r (key, tat, spacing_ms) VALUES ($1, clock_timestamp() + make_interval(secs => coalesce($2::float8, 0) / 1000.0), $2::float8)
+         ON CONFLICT (key) DO UPDATE SET spacing_ms = coalesce($2::float8, r.spacing_ms),
+           tat = greatest(r.tat, clock_timestamp()) + make_interval(secs => coalesce($2::float8, r.spacing_ms, 0) / 1000.0)
+         RETURNING greatest(0, extract(epoch FROM (r.tat - make_interval(secs => coalesce(r.spacing_ms, 0) / 1000.0)) - clock_timestamp()) * 1000)::float8 AS wait_ms`,
+        [key, spacingMs],
+      );
+      const waitMs = rows[0]?.wait_ms ?? 0;
       if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     },
 
