@@ -61,14 +61,19 @@ export async function refreshFieldMetadata(ctx: AppContext, userId: string, inte
   }
 }
 
+const METADATA_FRESH_MS = 60 * 60_000;
+
 /**
- * At a full sync someone asked for, and at the first run that finds none: like the labels
+ * At a full sync someone asked for (when what is stored is over an hour old), and at the first run that finds none: like the labels
  * (field-options.ts), a failure costs only fresh metadata, so it is logged, not thrown.
  */
 export async function refreshFieldMetadataForRun(ctx: AppContext, job: { userId: string; integrationId: string }, connector: Connector, full: boolean): Promise<void> {
   try {
-    const known = await withUser(ctx.db.pool, job.userId, async (tx) => (await fieldMetadataRepository(tx).list(job.integrationId, 'contacts')).fetchedAt !== null);
-    if (known && !full) return;
+    const { fetchedAt } = await withUser(ctx.db.pool, job.userId, (tx) => fieldMetadataRepository(tx).list(job.integrationId, 'contacts'));
+    // A full sync re-reads metadata older than this; "Refresh fields" reads it at once. Fields change
+    // rarely, and re-reading them after every full sync spent requests right after a run's listing.
+    const fresh = fetchedAt !== null && Date.now() - Date.parse(fetchedAt) < METADATA_FRESH_MS;
+    if (fetchedAt !== null && (!full || fresh)) return;
     await refreshFieldMetadata(ctx, job.userId, job.integrationId, connector);
   } catch (error) {
     ctx.logger.warn({ err: error, integrationId: job.integrationId }, 'could not read the CRM\'s field metadata; the stored list stays until the next full sync');
