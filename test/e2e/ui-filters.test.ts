@@ -12,7 +12,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformIds, platforms } from '../../src/crm/platforms.js';
-import { launchBrowser, screenshot, startApp, viewports, type RunningApp } from '../helpers/browser.js';
+import { connectThroughWizard, launchBrowser, screenshot, startApp, viewports, type RunningApp } from '../helpers/browser.js';
 
 const available = platformIds.filter((id) => platforms[id].available);
 
@@ -83,7 +83,7 @@ describe.each(available)('%s: a filter on the custom picklist, built in the brow
     const context = await browser.newContext({ viewport: viewports.desktop });
     const page = await context.newPage();
     try {
-      await connect(page, name);
+      await connectThroughWizard(page, app, name);
       const dialog = page.getByRole('dialog');
       await dialog.getByText('Sync finished').waitFor({ timeout: 90_000 });
       await dialog.getByRole('button', { name: 'Done' }).click();
@@ -168,28 +168,6 @@ function rawValue(properties: Record<string, unknown>, field: string): unknown {
 }
 
 /** Through the setup wizard from Settings; each emulator's consent page is allowed by its button with value "allow" (test/conformance/harness.ts). */
-async function connect(page: Page, crm: string): Promise<void> {
-  await page.goto(`${app.baseUrl}/settings`);
-  await page.getByRole('button', { name: 'Connect CRM' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'Connect a CRM' });
-  await dialog.getByRole('button', { name: `Connect ${crm}` }).click();
-  await dialog.getByRole('heading', { name: `Authorize ${crm}` }).waitFor();
-  const popupOpened = page.waitForEvent('popup');
-  await dialog.getByRole('button', { name: `Connect ${crm}` }).click();
-  const popup = await popupOpened;
-  const closed = popup.waitForEvent('close');
-  await popup.locator('form button[value="allow"]').click();
-  await closed;
-  await dialog.getByText(`All set: Pulse can sync ${crm}.`).waitFor({ timeout: 60_000 });
-  await dialog.getByRole('button', { name: 'Continue' }).click();
-  // The "Fields & filters" step (after the connection test), where the other branch adds it: skipped with the defaults.
-  const fieldsStep = dialog.getByRole('heading', { name: 'Fields & filters' });
-  const connected = dialog.getByRole('heading', { name: 'Your CRM is connected' });
-  await fieldsStep.or(connected).first().waitFor();
-  if (await fieldsStep.isVisible()) await dialog.getByRole('button', { name: 'Use the defaults' }).click();
-  await connected.waitFor();
-}
-
 /** The text the field box takes: the label, with the API name when another field shares it. */
 function fieldText(field: Field, fields: Field[]): string {
   return fields.some((other) => other !== field && other.label === field.label) ? `${field.label} (${field.name})` : field.label;
